@@ -139,6 +139,13 @@ def step_membership(b: Build) -> str:
     return f"{m['lsoa21_code'].nunique():,} LSOAs; {nearest} by nearest ward; {overlay} wards by areal overlay"
 
 
+def step_register(b: Build) -> str:
+    reg = b.register
+    write_csv(reg, b.out / "indicators" / "wards.csv")
+    return (f"{len(reg):,} wards in {reg['lad_code'].nunique()} LADs and {reg['icb_code'].nunique()} ICBs; "
+            f"{reg.loc[reg['method_flag'] == 'best fit', 'population'].sum():,} residents in best-fit wards")
+
+
 def step_deprivation_2025(b: Build) -> str:
     pieces = lsoa_pieces(b.membership, b.lsoas2025, "population")
     wards = deprivation.ward_deprivation(pieces, b.register, 2025, child_weight="pop_0_15",
@@ -171,6 +178,7 @@ def step_area_summaries(b: Build) -> str:
 
 STEPS: tuple[tuple[str, Callable[[Build], str]], ...] = (
     ("Best-fit LSOA 2021 to 2025 wards", step_membership),
+    ("Ward register: LAD, ICB, population", step_register),
     ("Ward deprivation, IoD2025", step_deprivation_2025),
     ("Ward deprivation, IoD2019 recast", step_deprivation_2019),
     ("LAD and ICB summaries", step_area_summaries),

@@ -1,0 +1,22 @@
+"""What the app can draw: the indicator registry, one explicit list of frozen records.
+
+Add an indicator by writing its record in the theme module and listing it here; the tests
+over the registry then check its metadata and data with no new test code.
+"""
+
+from __future__ import annotations
+
+from layers.deprivation import DEPRIVATION
+from layers.indicator import Indicator
+
+
+def _registry(*groups: tuple[Indicator, ...]) -> dict[str, Indicator]:
+    records = [i for group in groups for i in group]
+    ids = [i.id for i in records]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise ValueError(f"duplicate indicator id(s): {dupes}")
+    return {i.id: i for i in records}
+
+
+INDICATORS: dict[str, Indicator] = _registry(DEPRIVATION)
