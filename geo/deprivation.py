@@ -84,7 +84,10 @@ def ward_deprivation(pieces: pd.DataFrame, register: pd.DataFrame, edition: int,
         "idaci_decile1_share": ("idaci1", child_weight), "idaopi_decile1_share": ("idaopi1", older_weight),
     }))
     domain_cols = [f"{d}_rank" for d in DOMAINS] + ([f"{d}_score" for d in DOMAINS] if with_scores else [])
-    domains = weighted_mean(pieces[domain_cols], pieces["weight"], pieces["WD25CD"])
+    values = pieces[domain_cols].copy()
+    ranks = [c for c in domain_cols if c.endswith("_rank")]
+    values[ranks] = n + 1 - values[ranks]  # MHCLG's average rank runs the other way: N = most deprived
+    domains = weighted_mean(values, pieces["weight"], pieces["WD25CD"])
     domains.columns = [f"{DOMAINS[c.rsplit('_', 1)[0]]}_{'average_rank' if c.endswith('_rank') else 'score'}"
                        for c in domain_cols]
     out = out.join(domains)

@@ -1,0 +1,228 @@
+"""geo.summaries reproduces MHCLG's published IoD2019 LAD summaries (File 10) and handles edge cases.
+
+The File 10 test rebuilds the IMD summaries of all 317 LADs from the LSOA files:
+scores = IMD score reconstructed from File 9 (3 dp, SOURCES.md section 4), ranks and LAD19
+codes = File 2, weights = File 6 denominators (mid-2015 population excluding prisoners,
+published as whole persons). The tolerances below were *measured* and are explained where
+they are asserted; they are tight enough to reject the plausible wrong definitions (also
+measured): a continuous extent slope (0 at the 30% point) misses by up to 0.0055, equal-count
+``ntile`` percentiles by 0.0010, and counting the straddling LSOA in full for local
+concentration misses by up to 846 ranks.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from geo.paths import raw_dir
+from geo.rawdata import read_table
+from geo.summaries import OUTPUT_COLUMNS, summarise_deprivation
+
+N_LSOAS_2019 = 32_844
+N_LADS_2019 = 317
+
+
+def _round_half_up(values: pd.Series, decimals: int) -> pd.Series:
+    """Excel's ROUND (halves away from zero for the positive values here), as File 10 is rounded."""
+    scale = 10.0 ** decimals
+    return np.floor(values * scale + 0.5) / scale
+
+
+@pytest.fixture(scope="module")
+def imd2019_lsoas() -> pd.DataFrame:
+    raw = raw_dir()
+    if not raw.is_dir():
+        pytest.skip(f"raw data folder {raw} is absent (set WARDLENS_RAW to run the File 10 checks)")
+    ranks = read_table("imd2019_ranks", raw)[["lsoa11_code", "lad19_code", "IMD_rank", "IMD_decile"]]
+    lsoas = (ranks
+             .merge(read_table("imd2019_score", raw), on="lsoa11_code", validate="1:1")
+             .merge(read_table("imd2019_denominators", raw)[["lsoa11_code", "population"]],
+                    on="lsoa11_code", validate="1:1"))
+    assert len(lsoas) == N_LSOAS_2019
+    return lsoas
+
+
+@pytest.fixture(scope="module")
+def lad_comparison(imd2019_lsoas: pd.DataFrame) -> pd.DataFrame:
+    """Our LAD summaries side by side with File 10's IMD sheet (317 rows)."""
+    ours = summarise_deprivation(imd2019_lsoas, "lad19_code", score="IMD_score", rank="IMD_rank",
+                                 n_national=N_LSOAS_2019)
+    official = read_table("imd2019_lad_summaries", raw_dir()).set_index("area_code")
+    assert len(ours) == len(official) == N_LADS_2019
+    return ours.join(official, how="inner", validate="1:1")
+
+
+# --- reproduction of File 10 -------------------------------------------------------------
+
+def test_average_score_matches_file10(lad_comparison: pd.DataFrame) -> None:
+    # File 10 rounds to 3 dp (<= 0.0005); the LSOA scores are themselves rebuilt from File 9
+    # and rounded to 3 dp, and the File 6 weights are whole persons.
+    # Measured: max 0.00055 (Harborough, E07000131).
+    diff = (lad_comparison["average_score"] - lad_comparison["imd_average_score"]).abs()
+    assert diff.max() < 0.001, diff.idxmax()
+
+
+def test_average_rank_matches_file10(lad_comparison: pd.DataFrame) -> None:
+    # File 10 publishes average rank on the reversed scale (32,844 = most deprived LSOA),
+    # rounded to 2 dp. The residual comes from the weights: File 6 gives whole persons, so
+    # LSOA weights differ from MHCLG's by up to 0.5 person; over LSOA ranks spread across
+    # ~30,000 that moves a LAD's mean by a few tenths at most.
+    # Measured: max 0.135 (Bromsgrove, E07000234); 257 of 317 equal at 2 dp.
+    diff = (lad_comparison["average_rank"] - lad_comparison["imd_average_rank"]).abs()
+    assert diff.max() < 0.2, diff.idxmax()
+    assert lad_comparison.loc["E06000009", "average_rank"] == pytest.approx(26_765.29, abs=0.01)  # Blackpool
+
+
+def test_ranks_of_averages_match_file10_exactly(lad_comparison: pd.DataFrame) -> None:
+    # Measured: all 317 LADs match exactly for both ranks; the small errors above never
+    # swap two neighbouring LADs.
+    for ours, official in (("rank_of_average_score", "imd_rank_of_average_score"),
+                           ("rank_of_average_rank", "imd_rank_of_average_rank")):
+        mismatched = lad_comparison.index[lad_comparison[ours] != lad_comparison[official]]
+        assert list(mismatched) == [], ours
+
+
+def test_proportion_most_deprived_10_matches_file10_exactly(lad_comparison: pd.DataFrame) -> None:
+    # A count ratio, so exact up to File 10's 4-dp rounding (which rounds halves up:
+    # Gravesham 2/64 = 0.03125 -> 0.0313, Calderdale 20/128 = 0.15625 -> 0.1563).
+    ours = _round_half_up(lad_comparison["proportion_most_deprived_10"], 4)
+    np.testing.assert_allclose(ours, lad_comparison["imd_proportion_most_deprived_10"], rtol=0, atol=1e-9)
+
+
+def test_most_deprived_10_rule_is_the_decile_1_rule(imd2019_lsoas: pd.DataFrame) -> None:
+    # Each LSOA as its own group: proportion is 1 exactly for File 2 decile 1 (ranks 1..3284,
+    # i.e. rank <= 32,844 / 10) and 0 otherwise.
+    per_lsoa = summarise_deprivation(imd2019_lsoas, "lsoa11_code", score="IMD_score", rank="IMD_rank",
+                                     n_national=N_LSOAS_2019)
+    decile_1 = imd2019_lsoas.set_index("lsoa11_code")["IMD_decile"].eq(1).reindex(per_lsoa.index)
+    assert (per_lsoa["proportion_most_deprived_10"].eq(1.0) == decile_1).all()
+    assert int(decile_1.sum()) == 3284
+
+
+def test_extent_matches_file10(lad_comparison: pd.DataFrame) -> None:
+    # File 10 rounds to 4 dp (<= 0.00005) and the whole-person weights add a little.
+    # Measured: max 0.0000515 (Hammersmith and Fulham, E09000013: 0.164348 vs 0.1644);
+    # 316 of 317 equal after File 10's rounding.
+    diff = (lad_comparison["extent"] - lad_comparison["imd_extent"]).abs()
+    assert diff.max() < 0.00006, diff.idxmax()
+    rounded_equal = np.isclose(_round_half_up(lad_comparison["extent"], 4), lad_comparison["imd_extent"],
+                               rtol=0, atol=1e-9)
+    assert rounded_equal.sum() >= 316
+
+
+def test_local_concentration_matches_file10(lad_comparison: pd.DataFrame) -> None:
+    # Reversed-rank scale like average rank, 2 dp. The straddling LSOA counts with the part of
+    # its population needed to reach 10%; the residual is again the whole-person weights,
+    # which move both the 10% line and the partial weight.
+    # Measured: max 0.189 (Breckland, E07000143); 268 of 317 equal at 2 dp.
+    diff = (lad_comparison["local_concentration"] - lad_comparison["imd_local_concentration"]).abs()
+    assert diff.max() < 0.25, diff.idxmax()
+
+
+# --- hand-built edge cases ---------------------------------------------------------------
+# A national set of 100 LSOAs, so national percentile = rank and decile 1 = ranks 1..10:
+# extent weights are 1 (rank <= 10), 0.95 (rank 11), 0.05 (rank 30), 0 (rank 31);
+# reversed rank = 101 - rank.
+
+@pytest.fixture
+def hand_built() -> pd.DataFrame:
+    rows = [
+        # group, rank, population, score
+        ("A", 5, 200, 40.0),    # one LSOA
+        ("B", 11, 100, 30.0),   # 10% of B's 1,000 people is exactly this first LSOA
+        ("B", 30, 300, 20.0),
+        ("B", 31, 600, 10.0),
+        ("C", 1, 50, 60.0),     # 10% line (100 people) falls inside the rank-2 LSOA
+        ("C", 2, 100, 50.0),
+        ("C", 50, 850, 5.0),
+        ("D", 60, 0, 3.0),      # zero population
+        ("E", 60, 100, 8.0),    # E and F tie on average score (8.0)
+        ("F", 61, 100, 12.0),
+        ("F", 62, 100, 4.0),
+        ("G", 30, 100, 9.0),    # two LSOAs tied on rank 30 hold G's 10% exactly
+        ("G", 30, 100, 9.0),
+        ("G", 80, 1800, 1.0),
+    ]
+    return pd.DataFrame(rows, columns=["ward", "rank", "population", "score"])
+
+
+def test_hand_built_values(hand_built: pd.DataFrame) -> None:
+    out = summarise_deprivation(hand_built, "ward", n_national=100)
+    assert list(out.columns) == list(OUTPUT_COLUMNS)
+    assert list(out.index) == list("ABCDEFG") and out.index.name == "ward"
+    expected = pd.DataFrame({
+        # A: one LSOA -> its own values; LC = its reversed rank 96.
+        # B: score (3000+6000+6000)/1000; rank (100*90+300*71+600*70)/1000;
+        #    extent (100*0.95 + 300*0.05)/1000; LC = 90 (exactly the first LSOA).
+        # C: score (3000+5000+4250)/1000; rank (50*100+100*99+850*51)/1000; extent 150/1000;
+        #    LC = (50*100 + 50*99)/100 = 99.5 (straddling LSOA counts 50 of its 100).
+        # G: score (900+900+1800)/2000; rank (2*100*71 + 1800*21)/2000; extent 2*100*0.05/2000;
+        #    LC = 71 (the two tied LSOAs, in either order).
+        "average_score": [40.0, 15.0, 12.25, np.nan, 8.0, 8.0, 1.8],
+        "average_rank": [96.0, 72.3, 58.25, np.nan, 41.0, 39.5, 26.0],
+        "proportion_most_deprived_10": [1.0, 0.0, 2 / 3, 0.0, 0.0, 0.0, 0.0],
+        "extent": [1.0, 0.11, 0.15, np.nan, 0.0, 0.0, 0.005],
+        "local_concentration": [96.0, 90.0, 99.5, np.nan, 41.0, 40.0, 71.0],
+        "population": [200.0, 1000.0, 1000.0, 0.0, 100.0, 200.0, 2000.0],
+    }, index=out.index)
+    pd.testing.assert_frame_equal(out[expected.columns], expected, check_exact=False, rtol=1e-12)
+    assert out["n_lsoas"].tolist() == [1, 3, 3, 1, 1, 2, 3]
+    # Ties share the lowest rank; the zero-population group has no rank.
+    assert out["rank_of_average_score"].tolist() == [1, 2, 3, pd.NA, 4, 4, 6]
+    assert out["rank_of_average_rank"].tolist() == [1, 2, 3, pd.NA, 4, 5, 6]
+
+
+def test_default_n_national_is_all_rows_passed() -> None:
+    # Ten LSOAs ranked 1..10 form "England": rank 1 is the most deprived 10%, reversed rank 10.
+    lsoas = pd.DataFrame({"lad": ["X"] + ["Y"] * 9, "rank": range(1, 11), "population": 10, "score": 1.0})
+    out = summarise_deprivation(lsoas, "lad")
+    assert out.loc["X", "proportion_most_deprived_10"] == 1.0
+    assert out.loc["X", "average_rank"] == 10.0
+    assert out.loc["Y", "proportion_most_deprived_10"] == 0.0
+
+
+def test_empty_input_gives_empty_frame() -> None:
+    empty = pd.DataFrame({"ward": pd.Series(dtype=str), "rank": pd.Series(dtype=int),
+                          "population": pd.Series(dtype=float), "score": pd.Series(dtype=float)})
+    out = summarise_deprivation(empty, "ward", n_national=100)
+    assert out.empty and list(out.columns) == list(OUTPUT_COLUMNS)
+
+
+@pytest.mark.parametrize("column", ["population", "score", "rank", "ward"])
+def test_missing_value_raises(hand_built: pd.DataFrame, column: str) -> None:
+    broken = hand_built.astype({column: object} if column == "ward" else {column: float})
+    broken.loc[2, column] = np.nan
+    with pytest.raises(ValueError, match=f"1 LSOA\\(s\\) have no value in '{column}'"):
+        summarise_deprivation(broken, "ward", n_national=100)
+
+
+def test_subset_without_n_national_raises(hand_built: pd.DataFrame) -> None:
+    # 14 rows passed but ranks go up to 80: the caller forgot n_national.
+    with pytest.raises(ValueError, match="give n_national="):
+        summarise_deprivation(hand_built, "ward")
+
+
+def test_rank_out_of_range_raises(hand_built: pd.DataFrame) -> None:
+    with pytest.raises(ValueError, match=r"must lie in 1\.\.50"):
+        summarise_deprivation(hand_built, "ward", n_national=50)
+    zero_rank = hand_built.assign(rank=hand_built["rank"] - 1)
+    with pytest.raises(ValueError, match="must lie in"):
+        summarise_deprivation(zero_rank, "ward", n_national=100)
+
+
+def test_negative_population_raises(hand_built: pd.DataFrame) -> None:
+    with pytest.raises(ValueError, match="negative values in 'population'"):
+        summarise_deprivation(hand_built.assign(population=-hand_built["population"]), "ward", n_national=100)
+
+
+def test_missing_column_raises(hand_built: pd.DataFrame) -> None:
+    with pytest.raises(ValueError, match="'imd_score' not in the LSOA frame"):
+        summarise_deprivation(hand_built, "ward", score="imd_score", n_national=100)
+
+
+@pytest.mark.parametrize("bad", [0, -5, 100.5, "100", True])
+def test_bad_n_national_raises(hand_built: pd.DataFrame, bad: object) -> None:
+    with pytest.raises(ValueError, match="n_national must be a positive whole number"):
+        summarise_deprivation(hand_built, "ward", n_national=bad)
