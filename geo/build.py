@@ -41,6 +41,7 @@ class Build:
     raw: Path
     out: Path
     _tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    _vectors: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
 
     def table(self, key: str) -> pd.DataFrame:
         """A raw table from :mod:`geo.rawdata`, read and checked on first use."""
@@ -48,10 +49,16 @@ class Build:
             self._tables[key] = rawdata.read_table(key, self.raw)
         return self._tables[key]
 
+    def vector(self, key: str) -> gpd.GeoDataFrame:
+        """A raw vector file from :mod:`geo.rawdata`, read and checked on first use."""
+        if key not in self._vectors:
+            self._vectors[key] = rawdata.read_vector(key, self.raw)
+        return self._vectors[key]
+
     @cached_property
     def wards(self) -> gpd.GeoDataFrame:
         """2025 ward polygons (ONS BGC), England only, EPSG:4326, sorted by code."""
-        wards = rawdata.read_vector("wards25", self.raw)
+        wards = self.vector("wards25")
         return wards[wards["WD25CD"].str.startswith("E05")].sort_values("WD25CD").reset_index(drop=True)
 
     @cached_property
@@ -91,7 +98,7 @@ class Build:
     def membership(self) -> pd.DataFrame:
         """Which LSOA21s count towards which ward (best fit, or overlay for empty wards)."""
         empty = self.wards_bng[~self.wards_bng["WD25CD"].isin(self.best_fit["WD25CD"])]
-        lsoas = rawdata.read_vector("lsoa21_polygons", self.raw)
+        lsoas = self.vector("lsoa21_polygons")
         lsoas = lsoas[lsoas["lsoa21_code"].str.startswith("E01")].to_crs(bestfit.BNG)
         lsoas["geometry"] = lsoas.geometry.make_valid()
         return bestfit.ward_membership(self.best_fit, bestfit.overlay_empty_wards(empty, lsoas))
@@ -128,6 +135,15 @@ def _require_complete(frame: pd.DataFrame, columns: list[str], key: str) -> None
         if len(missing):
             raise BuildInputError(rawdata.RAW_TABLES[key].path, f"{len(missing)} LSOA(s) have no {col}, "
                                   f"e.g. {missing.iloc[0]}", "use files of the same LSOA vintage (SOURCES.md)")
+
+
+def step_check_inputs(b: Build) -> str:
+    """Read every declared raw file first, so bad input stops the build before any work."""
+    for key in rawdata.RAW_TABLES:
+        b.table(key)
+    for key in rawdata.RAW_VECTORS:
+        b.vector(key)
+    return f"{len(rawdata.RAW_TABLES)} tables and {len(rawdata.RAW_VECTORS)} vector files from {b.raw}"
 
 
 def step_membership(b: Build) -> str:
@@ -177,6 +193,7 @@ def step_area_summaries(b: Build) -> str:
 
 
 STEPS: tuple[tuple[str, Callable[[Build], str]], ...] = (
+    ("Read and check raw inputs", step_check_inputs),
     ("Best-fit LSOA 2021 to 2025 wards", step_membership),
     ("Ward register: LAD, ICB, population", step_register),
     ("Ward deprivation, IoD2025", step_deprivation_2025),
