@@ -125,8 +125,13 @@ class Build:
                .merge(self.table("imd2019_score"), on="lsoa11_code", validate="one_to_one")
                .merge(self.table("imd2019_supplementary"), on="lsoa11_code", validate="one_to_one")
                .merge(self.table("imd2019_denominators"), on="lsoa11_code", validate="one_to_one"))
-        pairs = deprivation.lsoa11_pieces(self.table("lsoa11_lsoa21"), self.population)
-        return deprivation.recast_2019(imd, pairs, self.membership)
+        return deprivation.recast_2019(imd, self.lsoa11_pairs, self.membership)
+
+    @cached_property
+    def lsoa11_pairs(self) -> pd.DataFrame:
+        """Official LSOA11 -> LSOA21 pairs (England) with each pair's share of the LSOA11."""
+        lookup = self.table("lsoa11_lsoa21")
+        return deprivation.lsoa11_pieces(lookup[lookup["lsoa11_code"].str.startswith("E01")], self.population)
 
 
 def _require_complete(frame: pd.DataFrame, columns: list[str], key: str) -> None:
@@ -153,6 +158,16 @@ def step_membership(b: Build) -> str:
     overlay = m.loc[m["method"] == bestfit.OVERLAY, "WD25CD"].nunique()
     nearest = int((m["method"] == bestfit.NEAREST).sum())
     return f"{m['lsoa21_code'].nunique():,} LSOAs; {nearest} by nearest ward; {overlay} wards by areal overlay"
+
+
+def step_lsoa11_lookup(b: Build) -> str:
+    best = b.membership[b.membership["method"] != bestfit.OVERLAY]
+    lookup = (b.lsoa11_pairs.merge(best[["lsoa21_code", "WD25CD"]], on="lsoa21_code")
+              .groupby(["lsoa11_code", "WD25CD"], as_index=False)["share11"].sum()
+              .rename(columns={"WD25CD": "ward_code", "share11": "share"}))
+    write_csv(lookup, b.out / "indicators" / "lsoa11_ward25_lookup.csv")
+    split = int(lookup["lsoa11_code"].duplicated(keep=False).sum())
+    return f"{lookup['lsoa11_code'].nunique():,} LSOA11s; {split} rows for LSOA11s split between wards"
 
 
 def step_register(b: Build) -> str:
@@ -196,6 +211,7 @@ STEPS: tuple[tuple[str, Callable[[Build], str]], ...] = (
     ("Read and check raw inputs", step_check_inputs),
     ("Best-fit LSOA 2021 to 2025 wards", step_membership),
     ("Ward register: LAD, ICB, population", step_register),
+    ("LSOA 2011 to 2025 ward lookup", step_lsoa11_lookup),
     ("Ward deprivation, IoD2025", step_deprivation_2025),
     ("Ward deprivation, IoD2019 recast", step_deprivation_2019),
     ("LAD and ICB summaries", step_area_summaries),
