@@ -1,0 +1,63 @@
+"""Bring your own data: read, check and map a user's own area-level figures (issue 5).
+
+Pure functions on bytes and frames — no streamlit, and nothing is ever written to disk.
+The app wires them in four steps::
+
+    from geo.upload import (UploadError, read_reference, read_upload, read_pasted,
+                            inspect_upload, aggregate_to_wards, template_for_area,
+                            neutralise_formulas, escape_html)
+
+    reference = read_reference()                 # open lookups; cache with st.cache_resource
+    try:
+        table = read_upload(file.name, file.getvalue(), max_bytes=20 * 2**20)   # or read_pasted(text)
+        preview = inspect_upload(table, reference, lad_code=chosen_lad)        # lad only for ward names
+        # show preview.lines(); let the user confirm preview.guesses (count/rate per column),
+        # preview.denominator, a title, unit (ValueColumn.unit pre-fills it) and "higher is worse"
+        wards = aggregate_to_wards(preview, reference, kinds=confirmed, threshold=5)
+    except UploadError as error:
+        st.error(escape_markdown(error))        # what is wrong + "Fix: ..."; the app carries on
+
+``wards.frame`` (index ``ward_code``, one float column per value column, small counts
+already set missing) joins onto the ward layer like any indicator column;
+``wards.suppressed`` marks the hidden small counts so tooltips can say "fewer than 5"
+rather than "no data"; ``wards.notes`` and ``preview.notes`` say what was guessed, left
+out, weighted, rounded and suppressed. ``template_for_area(register, lad_or_icb_codes,
+level="ward" | "lsoa", membership=...)`` gives the CSV template download.
+
+Privacy in the app: keep ``table``/``preview``/``wards`` in ``st.session_state`` only.
+Never pass uploaded bytes or frames to ``st.cache_data``/``st.cache_resource`` (those caches
+are shared between sessions), never log them, and write them nowhere but the user's own
+download. Exports: pass every frame through :func:`neutralise_formulas` before
+``to_csv``/``to_excel``. Display: text from the file (headers, names, unmatched codes, and
+every message and note, which may quote cells) goes through :func:`escape_html` where it
+is rendered as HTML (folium tooltips and popups, ``unsafe_allow_html``) and through
+:func:`escape_markdown` where Streamlit renders Markdown (``st.error``, ``st.markdown``,
+``st.caption``, widget labels); ``st.dataframe`` and ``st.text`` show it literally.
+
+Modules: :mod:`~geo.upload.tables` (bytes → cells), :mod:`~geo.upload.numbers` (cells →
+numbers), :mod:`~geo.upload.privacy` (person-level refusal), :mod:`~geo.upload.geography`
+(code kinds, vintages, the open lookups), :mod:`~geo.upload.preview` (what the file holds),
+:mod:`~geo.upload.aggregation` (to wards), :mod:`~geo.upload.safety` (suppression, formula
+neutralisation, escaping), :mod:`~geo.upload.template`. Each module's docstring states its
+rules; :class:`UploadError` is the only error raised for bad input.
+"""
+
+from __future__ import annotations
+
+from geo.upload.aggregation import WardUpload, aggregate_to_wards
+from geo.upload.errors import UploadError
+from geo.upload.geography import GEOGRAPHIES, Geography, Reference, read_reference
+from geo.upload.preview import Preview, ValueColumn, inspect_upload
+from geo.upload.privacy import check_person_level, nhs_number_is_valid
+from geo.upload.safety import (SMALL_COUNT_THRESHOLD, escape_html, escape_markdown, neutralise_formulas,
+                               small_count_mask, suppress_small_counts)
+from geo.upload.tables import MAX_BYTES, Table, read_pasted, read_upload
+from geo.upload.template import template_for_area
+
+__all__ = [
+    "GEOGRAPHIES", "MAX_BYTES", "SMALL_COUNT_THRESHOLD", "Geography", "Preview", "Reference", "Table",
+    "UploadError", "ValueColumn", "WardUpload", "aggregate_to_wards", "check_person_level", "escape_html",
+    "escape_markdown",
+    "inspect_upload", "neutralise_formulas", "nhs_number_is_valid", "read_pasted", "read_reference",
+    "read_upload", "small_count_mask", "suppress_small_counts", "template_for_area",
+]

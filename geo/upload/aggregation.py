@@ -1,0 +1,182 @@
+"""An upload's values taken to 2025 wards: counts summed, rates weighted, small counts hidden.
+
+Every geography goes through one lookup ``area_code, ward_code, share`` (see
+:class:`~geo.upload.geography.Reference`): the ward register itself for ward uploads
+(share 1), the best-fit LSOA 2021 membership (share 1, areal-overlay rows excluded), the
+LSOA 2011 lookup (population shares of split LSOAs) or an MSOA 2011 lookup.
+
+* **Counts**: ward value = Σ count × share. A split LSOA 2011's count is divided by
+  population share, so totals can be fractional; whole-number inputs give ward totals
+  rounded to whole numbers, and the notes give the file total and the ward total.
+* **Rates**: ward value = Σ rate × w / Σ w with w = share × the area's denominator (the
+  denominator column, if chosen), else × its population (Census 2021 LSOA population, when
+  the reference has it), else × 1 — equal weights, stated in the notes.
+* **Completeness**: a ward gets a value only when every area the lookup puts in it is in
+  the file with a value (and a denominator, if used); a partial sum would understate the
+  ward. Wards left out are counted in the notes.
+* **Suppression**: count columns then go through
+  :func:`~geo.upload.safety.suppress_small_counts` (default 1–4 hidden); the result never
+  holds the unsuppressed values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+import numpy as np
+import pandas as pd
+
+from geo.upload.errors import UploadError
+from geo.upload.geography import Geography, Reference
+from geo.upload.preview import EXAMPLES, Kind, Preview
+from geo.upload.safety import SMALL_COUNT_THRESHOLD, small_count_mask, suppress_small_counts
+
+_GUESSED = "guessed"
+
+
+@dataclass(frozen=True, eq=False)
+class WardUpload:
+    """Uploaded values on 2025 wards, ready to join to the ward layer.
+
+    ``frame``: index ``ward_code`` (every ward the file reaches, in register order), one
+    float column per value column, counts already suppressed; ``suppressed``: True where a
+    small count was hidden (show "fewer than {threshold}", not "no data"); ``kinds``: count
+    or rate per column; ``units``: the unit guessed per column ("%", "per 1,000" or "").
+    """
+
+    frame: pd.DataFrame
+    suppressed: pd.DataFrame
+    kinds: dict[str, Kind]
+    units: dict[str, str]
+    threshold: int
+    geography: Geography
+    denominator: str | None
+    notes: tuple[str, ...]
+
+    @property
+    def n_suppressed(self) -> int:
+        return int(self.suppressed.to_numpy().sum())
+
+
+def aggregate_to_wards(preview: Preview, reference: Reference, *, kinds: Mapping[str, Kind] | None = None,
+                       denominator: str | None = _GUESSED, threshold: int = SMALL_COUNT_THRESHOLD) -> WardUpload:
+    """Take the preview's values to 2025 wards (see the module docstring for the rules).
+
+    ``kinds`` overrides the guessed count/rate per column; ``denominator`` names the column
+    that weights rates (default: the one the preview found; ``None`` for none);
+    ``threshold``: counts from 1 to ``threshold`` - 1 are suppressed.
+    """
+    values = preview.values
+    chosen = {**preview.guesses, **(kinds or {})}
+    odd = {c: k for c, k in chosen.items() if c not in values.columns or k not in ("count", "rate")}
+    if odd:
+        raise UploadError(f"Cannot treat {odd} as counts or rates: each value column must be 'count' or 'rate'",
+                          "Choose count or rate for each of: " + ", ".join(values.columns))
+    denominator = preview.denominator if denominator == _GUESSED else denominator
+    if denominator is not None and denominator not in values.columns:
+        raise UploadError(f"'{denominator}' is not a value column of this file",
+                          "Choose the denominator from: " + ", ".join(values.columns))
+    counts = [c for c in values.columns if chosen[c] == "count"]
+    for column in counts:
+        _refuse_negative(column, values[column], preview.rows)
+
+    geography = preview.geography
+    lookup = reference.lookups[geography.key]
+    reached = lookup.loc[lookup["area_code"].isin(values.index), "ward_code"].unique()
+    pieces = lookup[lookup["ward_code"].isin(reached)]
+    wards = pd.Index(reference.wards.loc[reference.wards["ward_code"].isin(reached), "ward_code"], name="ward_code")
+    area_values = values.reindex(pieces["area_code"])
+    share = pieces["share"].to_numpy()
+    population = reference.populations.get(geography.key)
+    if denominator is not None:
+        weight, weighted_by = area_values[denominator].to_numpy(), f"the denominator column '{denominator}'"
+    elif population is not None:
+        weight, weighted_by = population.reindex(pieces["area_code"]).to_numpy(), "Census 2021 population"
+    else:
+        weight, weighted_by = np.ones(len(pieces)), None
+    group = pieces["ward_code"].to_numpy()
+
+    def by_ward(array: np.ndarray, how: str) -> pd.Series:
+        return pd.Series(array).groupby(group).agg(how).reindex(wards)
+
+    out, notes = {}, []
+    split = bool((share < 1).any())
+    for column in values.columns:
+        x = area_values[column].to_numpy()
+        if chosen[column] == "count":
+            present = ~np.isnan(x)
+            result = by_ward(np.where(present, x * share, 0.0), "sum")
+            whole = bool(np.all(np.mod(values[column].dropna(), 1) == 0))
+            if whole:
+                result = result.round()
+            if split:
+                notes.append(f"'{column}': {pieces.loc[share < 1, 'area_code'].nunique():,} {geography.label} area(s) "
+                             "are split between wards, so their counts were shared out by population"
+                             + (" and the ward totals rounded to whole numbers" if whole else ""))
+        else:
+            w = weight * share
+            present = ~np.isnan(x) & ~np.isnan(w)
+            numerator = by_ward(np.where(present, x * w, 0.0), "sum")
+            total_weight = by_ward(np.where(present, w, 0.0), "sum")
+            result = (numerator / total_weight).where(total_weight > 0)
+        complete = by_ward(present, "all")
+        result = result.where(complete)
+        out[column] = result
+        gaps = int((~complete).sum())
+        if gaps:
+            examples = ", ".join(reference.wards.set_index("ward_code").loc[complete.index[~complete][:3], "ward_name"])
+            why = ("a partial total would understate them" if chosen[column] == "count"
+                   else "a partial average could mislead")
+            notes.append(f"'{column}': {gaps:,} ward(s) left without a value (e.g. {examples}) because some of their "
+                         f"{geography.kind}s are missing from the file or blank there; {why}")
+        if chosen[column] == "count" and not gaps:
+            # No figures: the file total minus the shown wards would reveal a suppressed ward.
+            drift = abs(result.sum() - np.nansum(values[column]))
+            notes.append(f"'{column}': the ward totals add up to the file's total"
+                         + (" (to within rounding)" if drift > 1e-6 else ""))
+    rates = [c for c in values.columns if chosen[c] == "rate"]
+    if rates and (pd.Series(group).value_counts() > 1).any():
+        notes.append(_weighting_note(rates, weighted_by, geography))
+    notes += _unreachable_note(reference, lookup, wards, geography)
+
+    frame = pd.DataFrame(out, index=wards)
+    suppressed = small_count_mask(frame, counts, threshold)
+    frame, n = suppress_small_counts(frame, counts, threshold)
+    if n:
+        notes.append(f"{n:,} ward value(s) between 1 and {threshold - 1} were suppressed (shown as 'fewer than "
+                     f"{threshold}') to protect confidentiality")
+    units = {c.name: c.unit for c in preview.columns}
+    return WardUpload(frame, suppressed, {c: chosen[c] for c in values.columns}, units, threshold, geography,
+                      denominator if rates else None, tuple(notes))
+
+
+def _refuse_negative(column: str, values: pd.Series, rows: pd.Series) -> None:
+    negative = values[values < 0]
+    if negative.empty:
+        return
+    shown = ", ".join(f"row {rows[code]} ({value:g})" for code, value in negative.iloc[:EXAMPLES].items())
+    more = f" and {len(negative) - EXAMPLES:,} more" if len(negative) > EXAMPLES else ""
+    raise UploadError(f"Column '{column}' is a count but has {len(negative):,} negative value(s): {shown}{more}",
+                      "Counts cannot be negative: correct those rows, or treat the column as a rate if negative "
+                      "values are meant (for example a change)")
+
+
+def _weighting_note(rates: list[str], weighted_by: str | None, geography: Geography) -> str:
+    names = ", ".join(f"'{c}'" for c in rates)
+    if weighted_by:
+        return f"{names}: ward rates are averages of the {geography.kind} rates weighted by {weighted_by}"
+    return (f"{names}: ward rates are plain averages of the {geography.label} rates in each ward (equal weights: "
+            f"WardLens has no {geography.label} population yet); choose a denominator column to weight them")
+
+
+def _unreachable_note(reference: Reference, lookup: pd.DataFrame, wards: pd.Index, geography: Geography) -> list[str]:
+    """Wards in the file's local authorities that this geography's lookup never reaches."""
+    register = reference.wards
+    lads = register.loc[register["ward_code"].isin(wards), "lad_code"].unique()
+    missing = register[register["lad_code"].isin(lads) & ~register["ward_code"].isin(lookup["ward_code"])]
+    if missing.empty:
+        return []
+    return [f"{len(missing):,} ward(s) in these areas (e.g. {', '.join(missing['ward_name'].iloc[:3])}) contain no "
+            f"{geography.label}'s population-weighted centre, so {geography.label} figures cannot reach them; they "
+            "show as no data"]

@@ -1,0 +1,43 @@
+"""A CSV template for an area: every ward (or LSOA 2021) of it, with empty value columns."""
+
+from __future__ import annotations
+
+from typing import Iterable, Literal
+
+import pandas as pd
+
+from geo.upload.errors import UploadError
+from geo.upload.safety import neutralise_formulas
+
+Level = Literal["ward", "lsoa"]
+
+
+def template_for_area(wards: pd.DataFrame, area_codes: str | Iterable[str], *, level: Level = "ward",
+                      membership: pd.DataFrame | None = None, value_columns: Iterable[str] = ("value",)) -> bytes:
+    """UTF-8 CSV (with byte-order mark, so Excel reads it right) listing the area's wards or LSOAs.
+
+    ``wards``: the ward register (``wards.csv``); ``area_codes``: one or more local
+    authority (E06–E09), ICB (E54) or ward (E05) codes; ``level``: ``"ward"`` gives
+    ``ward_code, ward_name, lad_name`` rows, ``"lsoa"`` gives ``lsoa21_code, ward_name,
+    lad_name`` rows for the LSOA 2021s best-fitted to those wards (needs ``membership``,
+    ``lsoa21_ward25_membership.csv``). Each of ``value_columns`` is added empty.
+    """
+    codes = [area_codes] if isinstance(area_codes, str) else list(area_codes)
+    chosen = wards[wards["lad_code"].isin(codes) | wards["icb_code"].isin(codes) | wards["ward_code"].isin(codes)]
+    known = set(wards["lad_code"]) | set(wards["icb_code"]) | set(wards["ward_code"])
+    unknown = [c for c in codes if c not in known]
+    if unknown or chosen.empty:
+        raise UploadError(f"No 2025 wards found for {', '.join(unknown or codes) or 'no area'}",
+                          "Choose a local authority, ICB or ward from the lists")
+    rows = chosen[["ward_code", "ward_name", "lad_name"]]
+    if level == "lsoa":
+        if membership is None:
+            raise UploadError("An LSOA template needs the LSOA 2021 to ward membership",
+                              "Pass the membership table (lsoa21_ward25_membership.csv)")
+        best_fit = membership.loc[membership["method"] != "areal overlay", ["lsoa21_code", "ward_code"]]
+        rows = (best_fit.merge(rows, on="ward_code", validate="many_to_one")
+                .sort_values("lsoa21_code")[["lsoa21_code", "ward_name", "lad_name"]])
+    elif level != "ward":
+        raise UploadError(f"Unknown template level '{level}'", "Choose 'ward' or 'lsoa'")
+    out = rows.reset_index(drop=True).assign(**{c: "" for c in value_columns})
+    return neutralise_formulas(out).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")

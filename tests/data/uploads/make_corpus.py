@@ -1,0 +1,311 @@
+"""Write the upload test corpus: ``python tests/data/uploads/make_corpus.py``.
+
+Every file here is synthetic or derived from the open processed data under
+``data/indicators`` (ward register, LSOA 2021 membership, LSOA 2011 lookup, IoD2025 ward
+scores); no real person's data is involved (NHS numbers are from the 999 test range,
+postcodes and dates of birth are made up). Numbers come from seeded generators, and Excel
+files are re-zipped with fixed timestamps, so running this again gives the same bytes
+(``tests/test_upload.py`` checks that). The over-size case is made in memory by the tests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import random
+import re
+import sys
+import zipfile
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import openpyxl
+import pandas as pd
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from geo.paths import INDICATORS  # noqa: E402
+
+#: Lancashire and South Cumbria ICB; Preston; County Durham ward codes of 2024 retired in 2025.
+LSC_ICB = "E54000048"
+PRESTON = "E07000123"
+WARDS_2024 = ("E05009049", "E05009050", "E05009051", "E05009052", "E05009037", "E05009053")
+MAX_FILE_BYTES = 50_000
+_FIXED_TIME = (2025, 1, 1, 0, 0, 0)
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+def _csv(rows: list[list[object]], sep: str = ",", encoding: str = "utf-8", newline: str = "\r\n") -> bytes:
+    buffer = io.StringIO()
+    for row in rows:
+        cells = []
+        for cell in row:
+            text = "" if cell is None else str(cell)
+            if any(ch in text for ch in (sep, '"', "\n")):
+                text = '"' + text.replace('"', '""') + '"'
+            cells.append(text)
+        buffer.write(sep.join(cells) + newline)
+    return buffer.getvalue().encode(encoding)
+
+
+def _rezip(data: bytes, edit: Callable[[str, bytes], bytes] | None = None) -> bytes:
+    """The same ZIP package with fixed timestamps (and optionally edited members)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*", rb"\g<1>2025-01-01T00:00:00Z", body)
+            if edit:
+                body = edit(info.filename, body)
+            dst.writestr(zipfile.ZipInfo(info.filename, date_time=_FIXED_TIME), body,
+                         compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def _xlsx(sheets: dict[str, list[list[object]]], merges: dict[str, list[str]] | None = None) -> bytes:
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+        for cells in (merges or {}).get(title, []):
+            sheet.merge_cells(cells)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return _rezip(buffer.getvalue())
+
+
+def _nhs_number(rng: random.Random) -> str:
+    """A valid NHS number in the 999 test range (never issued to a person)."""
+    while True:
+        digits = "999" + "".join(str(rng.randrange(10)) for _ in range(6))
+        check = 11 - sum(int(d) * w for d, w in zip(digits, range(10, 1, -1))) % 11
+        check = 0 if check == 11 else check
+        if check != 10:
+            number = digits + str(check)
+            return f"{number[:3]} {number[3:6]} {number[6:]}"
+
+
+# --- the open data the realistic files are derived from -----------------------------------------
+
+def _reference() -> dict[str, pd.DataFrame]:
+    wards = pd.read_csv(INDICATORS / "wards.csv")
+    membership = pd.read_csv(INDICATORS / "lsoa21_ward25_membership.csv")
+    membership = membership[membership["method"] != "areal overlay"]
+    lsoa11 = pd.read_csv(INDICATORS / "lsoa11_ward25_lookup.csv")
+    imd = pd.read_csv(INDICATORS / "ward_deprivation_2025.csv", usecols=["ward_code", "imd_score"])
+    return {"wards": wards, "membership": membership, "lsoa11": lsoa11, "imd": imd}
+
+
+def _lsc_ltc(ref: dict[str, pd.DataFrame]) -> bytes:
+    """LSOA 2021 counts for L&SC ICB: registered patients and people with 5+ long-term conditions.
+
+    Per LSOA: population = ward population / the ward's LSOAs × N(1, 0.12); registered =
+    population × U(1.00, 1.08); the 5+ LTC share rises with the ward's IMD 2025 score
+    (3.5% + 0.12 points per IMD point, × N(1, 0.1)); children with 5+ LTCs are rare (0.3% of a
+    fifth of the list, so many ward totals are 1-4 and get suppressed).
+    Counts are binomial draws. Seed 2025.
+    """
+    rng = np.random.default_rng(2025)
+    wards = ref["wards"].merge(ref["imd"], on="ward_code")
+    lsc = wards[wards["icb_code"] == LSC_ICB]
+    lsoas = ref["membership"].merge(lsc, on="ward_code").sort_values("lsoa21_code").reset_index(drop=True)
+    per_ward = lsoas.groupby("ward_code")["lsoa21_code"].transform("size")
+    population = lsoas["population"] / per_ward * rng.normal(1, 0.12, len(lsoas))
+    registered = np.round(population * rng.uniform(1.0, 1.08, len(lsoas))).astype(int)
+    share = np.clip((0.035 + 0.0012 * lsoas["imd_score"]) * rng.normal(1, 0.1, len(lsoas)), 0.01, 0.3)
+    ltc = rng.binomial(registered, share)
+    children = rng.binomial(np.round(registered * 0.2).astype(int), 0.0006 * 5)
+    rows = [["LSOA21CD", "People with 5+ long-term conditions", "Aged 0-17 with 5+ long-term conditions",
+             "Registered population"]]
+    rows += [[c, a, b, r] for c, a, b, r in zip(lsoas["lsoa21_code"], ltc, children, registered)]
+    return _csv(rows, newline="\n")
+
+
+def _lsoa11_lad(ref: dict[str, pd.DataFrame]) -> tuple[str, pd.DataFrame]:
+    """The first L&SC LAD (by code) whose LSOA 2011s include split ones and all go to its own wards."""
+    wards, lookup = ref["wards"], ref["lsoa11"]
+    pieces = lookup.merge(wards[["ward_code", "lad_code", "icb_code"]], on="ward_code")
+    for lad in sorted(wards.loc[wards["icb_code"] == LSC_ICB, "lad_code"].unique()):
+        codes = pieces.loc[pieces["lad_code"] == lad, "lsoa11_code"].unique()
+        mine = pieces[pieces["lsoa11_code"].isin(codes)]
+        if (mine["lad_code"] == lad).all() and mine["lsoa11_code"].duplicated().any():
+            return lad, mine
+    raise RuntimeError("no LAD with split LSOA 2011s found")
+
+
+def _lsoa11_counts(ref: dict[str, pd.DataFrame]) -> bytes:
+    _, pieces = _lsoa11_lad(ref)
+    rng = random.Random(11)
+    codes = sorted(pieces["lsoa11_code"].unique())
+    return _csv([["LSOA11CD", "Number of patients on the diabetes register"]]
+                + [[c, rng.randrange(30, 160)] for c in codes])
+
+
+# --- the corpus ---------------------------------------------------------------------------------
+
+def build_corpus() -> dict[str, bytes]:
+    """Every corpus file, name -> bytes."""
+    ref = _reference()
+    lsc = ref["membership"].merge(ref["wards"], on="ward_code")
+    lsc = lsc[lsc["icb_code"] == LSC_ICB].sort_values("lsoa21_code")
+    preston = ref["wards"][ref["wards"]["lad_code"] == PRESTON]
+    preston_lsoas = lsc.loc[lsc["lad_code"] == PRESTON, "lsoa21_code"].tolist()
+    only11 = sorted(set(ref["lsoa11"]["lsoa11_code"]) - set(ref["membership"]["lsoa21_code"]))
+    only21 = sorted(set(ref["membership"]["lsoa21_code"]) - set(ref["lsoa11"]["lsoa11_code"]))
+    ten = preston_lsoas[:10]
+    rng = random.Random(5)
+    files: dict[str, bytes] = {}
+
+    def counts(codes: list[str], header: str = "Number of patients", low: int = 10, high: int = 90) -> list[list[object]]:
+        return [["lsoa21_code", header]] + [[c, rng.randrange(low, high)] for c in codes]
+
+    # Empty, blank and header-only.
+    files["empty.csv"] = b""
+    files["blank_lines.csv"] = b"\r\n  \r\n\t\r\n"
+    files["header_only.csv"] = _csv([["lsoa21_code", "Number of patients"]])
+
+    # Binary files and other formats.
+    files["binary_renamed.csv"] = b"\x89PNG\r\n\x1a\n" + random.Random(1).randbytes(1500)
+    files["noise_renamed.csv"] = bytes(random.Random(2).randrange(0, 32) for _ in range(1500))
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as package:
+        package.writestr(zipfile.ZipInfo("data.csv", date_time=_FIXED_TIME), _csv(counts(ten)))
+    files["zip_archive.csv"] = archive.getvalue()
+    files["old_excel.xls"] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1016)
+    files["damaged.xlsx"] = _xlsx({"Data": counts(ten)})[:700]
+
+    # Encodings and separators (good files).
+    names = ["Café Ward – north", "St Matthew’s", "Fishwick & Frenchwood £", "Ingol", "Ashton"]
+    named = [["lsoa21_code", "Area name", "Number of patients"]] + [
+        [c, names[i % len(names)], rng.randrange(10, 90)] for i, c in enumerate(ten)]
+    files["utf16.csv"] = b"\xff\xfe" + _csv(named, sep="\t", encoding="utf-16-le")
+    files["windows1252.csv"] = _csv(named, encoding="cp1252")
+    files["utf8_bom.csv"] = b"\xef\xbb\xbf" + _csv(named)
+    files["semicolon_decimal_comma.csv"] = _csv(
+        [["lsoa21_code", "Prevalence (%)", "Number of patients"]]
+        + [[c, f"{rng.uniform(2, 15):.1f}".replace(".", ","), f"{rng.randrange(1000, 3000):,}".replace(",", ".")]
+           for c in ten], sep=";")
+    files["tab_separated.tsv"] = _csv(counts(ten), sep="\t")
+    files["pasted_from_excel.txt"] = _csv(
+        [["LSOA code", "Registered patients", "Number with 5+ LTCs"]]
+        + [[c, f"{rng.randrange(1000, 2500):,}", rng.randrange(40, 200)] for c in ten], sep="\t", newline="\n")
+    files["thousands_percent.csv"] = _csv(
+        [["lsoa21_code", "Registered population", "Share with 5+ LTCs"]]
+        + [[c, f"{rng.randrange(1000, 2500):,}", f"{rng.uniform(3, 12):.1f}%"] for c in ten])
+    files["suppression_markers.csv"] = _csv(
+        [["lsoa21_code", "Number of patients"]]
+        + [[c, v] for c, v in zip(ten, [25, "*", "c", "x", "-", None, "[c]", 31, "..", 40])])
+
+    # Excel layouts.
+    files["merged_title.xlsx"] = _xlsx(
+        {"LTC": [["People with 5+ long-term conditions, Preston, 2024"], ["Source: synthetic test data"], [],
+                 ["LSOA code", "LSOA name", "Number of people"]]
+         + [[c, f"Preston {i:03d}A", rng.randrange(20, 120)] for i, c in enumerate(ten, 1)]},
+        merges={"LTC": ["A1:C1", "A2:C2"]})
+    files["several_sheets.xlsx"] = _xlsx({
+        "Notes": [["About this workbook"], ["Synthetic counts for testing WardLens uploads."]],
+        "Data": counts(ten),
+        "Lookup": [["Column", "Meaning"], ["Number of patients", "Patients with 5+ long-term conditions"]],
+    })
+    formula_rows = [["lsoa21_code", "Registered population", "Number of patients"]] + [
+        [c, rng.randrange(1000, 2000), f"=ROUND(B{i}*0.06,0)"] for i, c in enumerate(ten, 2)]
+    files["formulas_unsaved.xlsx"] = _xlsx({"Data": formula_rows})
+    cached = {f"C{i}": round(row[1] * 0.06) for i, row in enumerate(formula_rows[1:], 2)}
+
+    def save_results(member: str, body: bytes) -> bytes:
+        if not member.startswith("xl/worksheets/"):
+            return body
+        return re.sub(rb'(<c r="(C\d+)"[^>]*>)(<f>[^<]*</f>)(<v\s*/>|<v></v>)?',
+                      lambda m: m[1] + m[3] + b"<v>%d</v>" % cached[m[2].decode()], body)
+
+    files["formulas_saved.xlsx"] = _rezip(files["formulas_unsaved.xlsx"], save_results)
+    files["empty_workbook.xlsx"] = _xlsx({"Sheet1": [], "Sheet2": []})
+    files["xlsx_named_csv.csv"] = _xlsx({"Data": counts(ten)})
+
+    # Geography problems.
+    files["duplicate_codes.csv"] = _csv(counts(ten + [ten[2], ten[5]]))
+    files["mixed_geographies.csv"] = _csv(counts(ten[:8]) + [[w, rng.randrange(100, 300)] for w in preston["ward_code"][:2]]
+                                          + [[PRESTON, 5123]])
+    files["welsh_scottish_codes.csv"] = _csv(counts([f"W0100{n:04d}" for n in range(10, 20)]
+                                                    + [f"S0100{n:04d}" for n in range(6506, 6511)]))
+    files["england_wales_lsoa.csv"] = _csv(counts(ten + [f"W0100{n:04d}" for n in range(10, 13)]))
+    lancashire = sorted(ref["wards"].loc[ref["wards"]["icb_code"] == LSC_ICB, "lad_code"].unique())[:8]
+    files["lad_level.csv"] = _csv([["lad_code", "Number of patients"]] + [[c, rng.randrange(2000, 9000)] for c in lancashire])
+    files["icb_level.csv"] = _csv([["ICB code", "Number of patients"], [LSC_ICB, 81234], ["E54000008", 90321]])
+    files["msoa11_counts.csv"] = _csv([["msoa11_code", "Number of patients"]]
+                                      + [[f"E0200{n:04d}", rng.randrange(100, 400)] for n in range(2700, 2710)])
+    files["unknown_codes.csv"] = _csv(counts([f"E0199{n:04d}" for n in range(9000, 9008)]))
+    files["old_ward_codes.csv"] = _csv([["ward_code", "Number of patients"]] + [[c, rng.randrange(100, 400)] for c in WARDS_2024])
+    files["ward25_rates.csv"] = _csv(
+        [["ward_code", "ward_name", "Emergency admission rate per 1,000", "Registered population"]]
+        + [[c, n, f"{rng.uniform(60, 140):.1f}", p] for c, n, p in
+           zip(preston["ward_code"], preston["ward_name"], preston["population"])]
+        + [[c, "(2024 ward)", f"{rng.uniform(60, 140):.1f}", 8000] for c in WARDS_2024[:2]])
+    variants = {"Fishwick & Frenchwood": "Fishwick and Frenchwood", "St Matthew's": "ST MATTHEWS",
+                "Ingol & Cottam": "  ingol  &  cottam ", "Sharoe Green": "Sharoe-Green"}
+    files["ward_names_preston.csv"] = _csv(
+        [["Ward", "Number of patients"]]
+        + [[variants.get(n, n), rng.randrange(100, 400)] for n in preston["ward_name"]] + [["Preston Docks", 120]])
+    files["total_row.csv"] = _csv(counts(ten) + [["Total", 999], [], ["Source: synthetic test data", None]])
+    files["mixed_vintage_lsoa.csv"] = _csv(counts(only11[:12] + only21[:3]))
+    files["lsoa11_counts.csv"] = _lsoa11_counts(ref)
+    files["lsc_lsoa21_5plus_ltc.csv"] = _lsc_ltc(ref)
+
+    # Values.
+    negative = counts(ten)
+    negative[4][1], negative[8][1] = -3, -1
+    files["negative_counts.csv"] = _csv(negative)
+    bad = counts(ten)
+    bad[3][1], bad[7][1] = "twelve", "approx 40"
+    files["non_numeric_counts.csv"] = _csv(bad)
+    files["no_value_columns.csv"] = _csv([["lsoa21_code", "Area name"]] + [[c, f"Preston {i:03d}A"] for i, c in enumerate(ten)])
+    files["html_and_formula_names.csv"] = _csv(
+        [["lsoa21_code", "Area name", "<script>alert(1)</script> patients"]]
+        + [[c, n, rng.randrange(10, 90)] for c, n in zip(ten, [
+            "<b>Bold</b> ward", '=HYPERLINK("http://example.com/x","Click me")', "+cmd|' /C calc'!A0", "@SUM(1+1)*cmd",
+            "-2+3+cmd", "\tTabbed", "<img src=x onerror=alert(1)>", "Plain & simple", "=1+1", "Normal"])])
+
+    # Person-level files (all values synthetic).
+    people = random.Random(99)
+    files["nhs_numbers.csv"] = _csv([["NHS number", "lsoa21_code", "Long-term conditions"]]
+                                    + [[_nhs_number(people), people.choice(ten), people.randrange(0, 9)] for _ in range(40)])
+    files["nhs_numbers_unlabelled.xlsx"] = _xlsx({"Sheet1": [["ID", "lsoa21_code", "Conditions"]] + [
+        [int(_nhs_number(people).replace(" ", "")), people.choice(ten), people.randrange(0, 9)] for _ in range(30)]})
+    files["dates_of_birth.csv"] = _csv([["lsoa21_code", "DOB", "Conditions"]] + [
+        [people.choice(ten), f"{people.randrange(1, 29):02d}/{people.randrange(1, 13):02d}/{people.randrange(1930, 2015)}",
+         people.randrange(0, 9)] for _ in range(30)])
+    files["birth_dates.xlsx"] = _xlsx({"Patients": [["lsoa21_code", "Birth", "Conditions"]] + [
+        [people.choice(ten), dt.datetime(people.randrange(1930, 2015), people.randrange(1, 13), people.randrange(1, 29)),
+         people.randrange(0, 9)] for _ in range(30)]})
+    files["postcodes.csv"] = _csv([["Postcode", "Conditions"]] + [
+        [f"PR{people.randrange(1, 9)} {people.randrange(1, 10)}{people.choice('ABDEFGHJLNPQRSTUWXYZ')}"
+         f"{people.choice('ABDEFGHJLNPQRSTUWXYZ')}", people.randrange(0, 9)] for _ in range(30)])
+    files["person_sheet_in_workbook.xlsx"] = _xlsx({
+        "Summary": counts(ten),
+        "Patients": [["NHS no", "lsoa21_code"]] + [[_nhs_number(people), people.choice(ten)] for _ in range(20)],
+    })
+    return files
+
+
+def main() -> None:
+    files = build_corpus()
+    for old in HERE.iterdir():
+        if old.is_file() and old.name not in files and old.suffix in {".csv", ".xlsx", ".xls", ".txt", ".tsv"}:
+            old.unlink()
+    for name, data in sorted(files.items()):
+        if len(data) > MAX_FILE_BYTES:
+            raise SystemExit(f"{name} is {len(data):,} bytes, over the {MAX_FILE_BYTES:,}-byte limit for test files")
+        (HERE / name).write_bytes(data)
+    print(f"wrote {len(files)} files to {HERE}")
+
+
+if __name__ == "__main__":
+    main()
