@@ -21,11 +21,13 @@ from typing import Callable
 
 import geopandas as gpd
 import pandas as pd
+import shapely
 
-from geo import bestfit, deprivation, rawdata
+from geo import bestfit, childpoverty, coastal, deprivation, health, msoa, rawdata, rurality
 from geo.errors import BuildInputError
-from geo.outputs import publish, write_csv
+from geo.outputs import publish, write_csv, write_geoparquet
 from geo.paths import DATA, raw_dir
+from geo.simplify import LEVELS, border_lines, dissolve_boundaries, simplify_coverage
 from geo.wards import lsoa_pieces, ward_register
 
 FOLDERS = ("boundaries", "indicators")
@@ -133,6 +135,39 @@ class Build:
         lookup = self.table("lsoa11_lsoa21")
         return deprivation.lsoa11_pieces(lookup[lookup["lsoa11_code"].str.startswith("E01")], self.population)
 
+    @cached_property
+    def msoa11_lookup(self) -> pd.DataFrame:
+        """LSOA 2011 -> MSOA 2011 (England) by ONS names, checked against MSOA populations."""
+        le = self.table("life_expectancy_msoa11")
+        names = le[le["msoa11_code"].str.startswith("E02")].drop_duplicates("msoa11_code")
+        spec = rawdata.RAW_TABLES["life_expectancy_msoa11"]
+        try:
+            lookup = msoa.lsoa11_msoa11_lookup(self.table("lsoa11_names"), names)
+        except ValueError as exc:
+            raise BuildInputError(spec.path, str(exc), "use the ONS LSOA 2011 and MSOA 2011 names "
+                                  "(SOURCES-health.md section 1)") from exc
+        persons = le[le["sex"].eq("Persons") & le["msoa11_code"].str.startswith("E02")]
+        ratio = msoa.population_ratio(lookup, self.table("imd2019_denominators")[["lsoa11_code", "population"]],
+                                      persons.assign(population=persons["person_years"] / 5))
+        low, high = msoa.POPULATION_RATIO_RANGE
+        odd = ratio[~ratio.between(low, high)]
+        if len(odd):
+            raise BuildInputError(spec.path, f"{len(odd)} MSOA(s) have a population {odd.iloc[0]:.2f} times that "
+                                  f"of their LSOAs, e.g. {odd.index[0]}: the LSOA -> MSOA name match is wrong",
+                                  "check the LSOA 2011 names in the lookup against the MSOA names")
+        return lookup
+
+    @cached_property
+    def msoa11_shares(self) -> pd.DataFrame:
+        """Which MSOA 2011(s) each English LSOA 2021's residents count towards."""
+        return msoa.lsoa21_msoa11_shares(self.lsoa11_pairs, self.msoa11_lookup)
+
+    @cached_property
+    def msoa11_pieces(self) -> pd.DataFrame:
+        """(ward, LSOA 2021, MSOA 2011) pieces weighted by Census 2021 residents."""
+        pieces = lsoa_pieces(self.membership, self.population[["lsoa21_code", "population"]], "population")
+        return msoa.msoa_pieces(pieces, self.msoa11_shares)
+
 
 def _require_complete(frame: pd.DataFrame, columns: list[str], key: str) -> None:
     for col in columns:
@@ -168,6 +203,19 @@ def step_lsoa11_lookup(b: Build) -> str:
     write_csv(lookup, b.out / "indicators" / "lsoa11_ward25_lookup.csv")
     split = int(lookup["lsoa11_code"].duplicated(keep=False).sum())
     return f"{lookup['lsoa11_code'].nunique():,} LSOA11s; {split} rows for LSOA11s split between wards"
+
+
+def step_boundaries(b: Build) -> str:
+    wards = b.wards.rename(columns={"WD25CD": "ward_code", "LAD25CD": "lad_code"})[["ward_code", "lad_code", "geometry"]]
+    sizes = []
+    for level in LEVELS.values():
+        simple = simplify_coverage(wards, level.tolerance_m, precision_deg=level.precision_deg)
+        borders = border_lines(dissolve_boundaries(simple, "lad_code"), "lad_code").rename(columns={"neighbour": "neighbour_lad_code"})
+        write_geoparquet(simple[["ward_code", "geometry"]], b.out / "boundaries" / f"wards_{level.id}.parquet")
+        write_geoparquet(borders, b.out / "boundaries" / f"lad_borders_{level.id}.parquet")
+        coords = int(shapely.get_num_coordinates(simple.geometry.to_numpy()).sum())
+        sizes.append(f"{level.id} {level.tolerance_m:.0f} m: {coords:,} coordinates")
+    return "; ".join(sizes)
 
 
 def step_register(b: Build) -> str:
@@ -207,14 +255,115 @@ def step_area_summaries(b: Build) -> str:
     return f"{lsoa25['lad24_code'].nunique()} LADs, {lsoa25['icb_code'].nunique()} ICBs, 2 editions"
 
 
+#: Web simplification of the MSOA 2011 polygons (dissolved from the already generalised ONS
+#: LSOA 2011 BSC polygons): Visvalingam-Whyatt tolerance in metres and the output grid in degrees.
+MSOA_TOLERANCE_M = 100.0
+MSOA_PRECISION_DEG = 1e-4
+
+#: Ward value columns of the MSOA-based estimates: MSOA column -> ward column.
+_LE_COLUMNS = {"le_male_2016_20": "le_male_2016_20_est", "le_female_2016_20": "le_female_2016_20_est"}
+_QOF_CONDITIONS = ("asthma", "copd", "chronic_kidney_disease", "coronary_heart_disease", "diabetes",
+                   "high_blood_pressure", "obesity")
+
+
+def _summary(frame: pd.DataFrame, columns: list[str]) -> str:
+    return "; ".join(f"{c} {frame[c].notna().sum():,}" for c in columns)
+
+
+def step_msoa_life_expectancy(b: Build) -> str:
+    table = msoa.life_expectancy_table(b.table("life_expectancy_msoa11"))
+    areas = msoa.msoa_areas(b.msoa11_shares, b.lsoas2025[["lsoa21_code", "population", "lad24_code", "lad24_name",
+                                                           "icb_code", "icb_name"]])
+    table = table.merge(areas, on="msoa11_code", how="left", validate="one_to_one")
+    lead = ["msoa11_code", "msoa11_name", "lad24_code", "lad24_name", "icb_code", "icb_name"]
+    write_csv(table[lead + [c for c in table.columns if c not in lead]],
+              b.out / "indicators" / "msoa11_life_expectancy.csv")
+    lsoas = b.vector("lsoa11_polygons")
+    lsoas = lsoas[lsoas["lsoa11_code"].str.startswith("E01")].to_crs(bestfit.BNG)
+    polygons = msoa.msoa_polygons(lsoas, b.msoa11_lookup)
+    polygons = simplify_coverage(polygons, MSOA_TOLERANCE_M, precision_deg=MSOA_PRECISION_DEG)
+    polygons = polygons.merge(table[["msoa11_code", "msoa11_name"]], on="msoa11_code", validate="one_to_one")
+    write_geoparquet(polygons[["msoa11_code", "msoa11_name", "geometry"]], b.out / "boundaries" / "msoa11.parquet")
+    return f"{len(table):,} MSOAs; with LE " + _summary(table, list(_LE_COLUMNS))
+
+
+def step_ward_health(b: Build) -> str:
+    le = msoa.life_expectancy_table(b.table("life_expectancy_msoa11"))
+    estimates = msoa.ward_estimates(b.msoa11_pieces, le[["msoa11_code", *_LE_COLUMNS]]).rename(columns=_LE_COLUMNS)
+    pieces = lsoa_pieces(b.membership, b.population.merge(b.table("iod2025_indicators"), on="lsoa21_code",
+                                                          how="left", validate="one_to_one"), "population")
+    admissions = health.ward_means(pieces, ["acute_morbidity_ratio"]).rename(
+        columns={"acute_morbidity_ratio": "emergency_admissions_ratio_iod2025"})
+    wards = health.ward_table(b.register, [estimates, admissions])
+    write_csv(wards, b.out / "indicators" / "ward_health.csv")
+    return _summary(wards, [*_LE_COLUMNS.values(), "emergency_admissions_ratio_iod2025"])
+
+
+def step_ward_conditions(b: Build) -> str:
+    lsoas = (b.population.merge(b.table("disability21"), on="lsoa21_code", how="left", validate="one_to_one")
+             .merge(b.table("iod2025_indicators"), on="lsoa21_code", how="left", validate="one_to_one"))
+    _require_complete(lsoas, ["disabled", "disability_residents"], "disability21")
+    pieces = lsoa_pieces(b.membership, lsoas, "population")
+    counts = health.ward_counts(pieces, ["disabled", "disability_residents"]).rename(
+        columns={"disabled": "disabled_census2021", "disability_residents": "residents_census2021_ts038"})
+    pct = health.ward_percentages(pieces, "disabled", "disability_residents").rename("pct_disabled_census2021")
+    note = counts["disabled_census2021"].isna().map({True: health.OVERLAY_COUNT_NOTE, False: ""}).rename("disabled_note")
+    cidr = health.ward_means(pieces, ["cidr"]).rename(columns={"cidr": "cidr_iod2025"})
+    qof = b.table("qof_prevalence_msoa11")
+    qof = qof.assign(**{c: 100.0 * qof[c] for c in _QOF_CONDITIONS})
+    prevalence = msoa.ward_estimates(b.msoa11_pieces, qof[["msoa11_code", *_QOF_CONDITIONS]]).rename(
+        columns={c: f"pct_{c}_qof_dl2020_est" for c in _QOF_CONDITIONS})
+    wards = health.ward_table(b.register, [counts, pct, note, cidr, prevalence])
+    write_csv(wards, b.out / "indicators" / "ward_conditions.csv")
+    return _summary(wards, ["disabled_census2021", "pct_disabled_census2021", "cidr_iod2025", "pct_diabetes_qof_dl2020_est"])
+
+
+def step_ward_children(b: Build) -> str:
+    lsoas = (b.population.merge(b.lsoas2025[["lsoa21_code", "IDACI_decile"]], on="lsoa21_code", validate="one_to_one")
+             .merge(b.table("iod2025_subdomains"), on="lsoa21_code", how="left", validate="one_to_one"))
+    lsoas["idaci_decile1"] = lsoas["IDACI_decile"].eq(1).astype(float)
+    pieces = lsoa_pieces(b.membership, lsoas, "pop_0_15")
+    children = pieces.groupby("WD25CD")["weight"].sum().round().rename("children_0_15_census2021")
+    iod = health.ward_means(pieces, ["idaci_decile1", "cyp_score"]).rename(
+        columns={"idaci_decile1": "idaci_decile1_share_2025", "cyp_score": "cyp_score_2025"})
+    dwp, history = b.table("dwp_child_poverty"), childpoverty.ward_history(b.table("ward_codes"))
+    poverty = childpoverty.child_poverty_by_ward(b.register, dwp, history)
+    wards = health.ward_table(b.register, [children, poverty, iod])
+    write_csv(wards, b.out / "indicators" / "ward_children.csv")
+    gone = childpoverty.dwp_wards_not_in_wd25(b.register, dwp, history)
+    write_csv(gone, b.out / "indicators" / "dwp_wards_not_in_wd25.csv")
+    missing = wards["child_poverty_note"].ne("")
+    return (f"DWP FYE2025 for {(~missing).sum():,} wards, no data (with reason) for {missing.sum()}; "
+            f"{len(gone)} DWP ward codes not in WD25")
+
+
+def step_ward_place(b: Build) -> str:
+    lsoas = b.population.merge(b.table("ruc21"), on="lsoa21_code", how="left", validate="one_to_one")
+    _require_complete(lsoas, ["ruc21_code"], "ruc21")
+    rural = rurality.ward_rurality(lsoa_pieces(b.membership, lsoas, "population"))
+    # The coastal rule needs all England's wards, unsimplified (it finds the shore as their outer edge).
+    coast = coastal.flag_coastal_wards(b.wards, b.vector("coastline"), b.vector("land"))
+    coast = coast.set_axis(b.wards["WD25CD"])[["coastal", "coastal_reason", "coast_edge_m"]]
+    wards = health.ward_table(b.register, [rural, coast])
+    write_csv(wards, b.out / "indicators" / "ward_place.csv")
+    return (f"{int(wards['rural'].sum()):,} rural and {int((~wards['rural']).sum()):,} urban wards; "
+            f"{int(wards['coastal'].sum()):,} coastal")
+
+
 STEPS: tuple[tuple[str, Callable[[Build], str]], ...] = (
     ("Read and check raw inputs", step_check_inputs),
     ("Best-fit LSOA 2021 to 2025 wards", step_membership),
     ("Ward register: LAD, ICB, population", step_register),
+    ("Simplified ward boundaries and LAD borders", step_boundaries),
     ("LSOA 2011 to 2025 ward lookup", step_lsoa11_lookup),
     ("Ward deprivation, IoD2025", step_deprivation_2025),
     ("Ward deprivation, IoD2019 recast", step_deprivation_2019),
     ("LAD and ICB summaries", step_area_summaries),
+    ("MSOA 2011 life expectancy and polygons", step_msoa_life_expectancy),
+    ("Ward health: life expectancy, emergency admissions", step_ward_health),
+    ("Ward long-term conditions", step_ward_conditions),
+    ("Ward children", step_ward_children),
+    ("Ward place: rurality and coastal flag", step_ward_place),
 )
 
 

@@ -177,6 +177,46 @@ RAW_TABLES: dict[str, RawTable] = {t.key: t for t in (
         "icb22_lsoa11", _LOOKUPS + "lookup_lsoa11_sicbl22_icb22_ltla22.csv",
         {"lsoa11_code": "lsoa11_code", "icb22_code": "icb_code", "icb22_name": "icb_name"},
         unique="lsoa11_code"),
+    # Health, children and place layers (issue 3); see SOURCES-health.md.
+    RawTable(
+        "lsoa11_names", _LOOKUPS + "lookup_lsoa11_sicbl22_icb22_ltla22.csv",
+        {"lsoa11_code": "lsoa11_code", "lsoa11_name": "lsoa11_name",
+         "ltla22_code": "lad22_code", "ltla22_name": "lad22_name"},
+        unique="lsoa11_code"),
+    RawTable(
+        "life_expectancy_msoa11", "health/life_expectancy/ons_req3292_life_expectancy_msoa2011_england_2016_2020.csv",
+        {"Period": "period", "Code": "msoa11_code", "Code Name": "msoa11_name", "Sex": "sex",
+         "No of Deaths": "deaths", "Population": "person_years",
+         "Life Expectancy at birth (in years)": "le",
+         "Lower 95% confidence interval": "le_lower95",
+         "Upper 95% confidence interval": "le_upper95"}),
+    RawTable(
+        "qof_prevalence_msoa11", "health/multimorbidity/hoclib_qof_prevalence_estimates_msoa2011_england_dl2020-05.csv",
+        {"msoa11cd": "msoa11_code", "Asthma": "asthma", "COPD": "copd",
+         "Chronic Kidney Disease": "chronic_kidney_disease", "Coronary Heart Disease": "coronary_heart_disease",
+         "Diabetes": "diabetes", "High Blood Pressure": "high_blood_pressure", "Obesity": "obesity"},
+        unique="msoa11_code"),
+    RawTable(
+        "disability21", "health/census2021/census2021_ts038_disability_lsoa21_ew.csv",
+        {"lsoa21_code": "lsoa21_code", "total_usual_residents": "disability_residents",
+         "disabled_equality_act": "disabled"},
+        unique="lsoa21_code"),
+    RawTable(
+        "dwp_child_poverty", "health/child/dwp_children_low_income_ahc_relative_ward_uk_fye2024_fye2025.csv",
+        {"la_code": "la_code", "la_name": "la_name", "ward_code": "ward_code", "ward_name": "ward_name",
+         "children_0_15_rel_low_income_ahc_fye2024": "children_low_income_ahc_fye2024",
+         "children_0_15_rel_low_income_ahc_fye2025": "children_low_income_ahc_fye2025",
+         "pct_children_0_15_rel_low_income_ahc_fye2024": "pct_children_low_income_ahc_fye2024",
+         "pct_children_0_15_rel_low_income_ahc_fye2025": "pct_children_low_income_ahc_fye2025"},
+        unique="ward_code"),
+    RawTable(
+        "ward_codes", _LOOKUPS + "drkane_ward_all_codes.csv",
+        {"WDCD": "ward_code", "SOURCEFILE": "first_year", "LADCD_ACTIVE": "lad_code_active"}),
+    RawTable(
+        "ruc21", "rurality/ruc21_lsoa21.csv",
+        {"lsoa21_code": "lsoa21_code", "ruc21_code": "ruc21_code", "classification": "ruc21_name",
+         "ruc": "ruc21_urban_rural"},
+        unique="lsoa21_code"),
 )}
 
 RAW_VECTORS: dict[str, RawVector] = {v.key: v for v in (

@@ -6,8 +6,12 @@ over the registry then check its metadata and data with no new test code.
 
 from __future__ import annotations
 
+from layers.children import CHILDREN
+from layers.conditions import CONDITIONS
 from layers.deprivation import DEPRIVATION
+from layers.health import HEALTH
 from layers.indicator import Indicator
+from layers.place import PLACE
 
 
 def _registry(*groups: tuple[Indicator, ...]) -> dict[str, Indicator]:
@@ -19,4 +23,4 @@ def _registry(*groups: tuple[Indicator, ...]) -> dict[str, Indicator]:
     return {i.id: i for i in records}
 
 
-INDICATORS: dict[str, Indicator] = _registry(DEPRIVATION)
+INDICATORS: dict[str, Indicator] = _registry(DEPRIVATION, HEALTH, CONDITIONS, CHILDREN, PLACE)

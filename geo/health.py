@@ -1,0 +1,82 @@
+"""Health, long-term conditions and children's measures for 2025 wards, from LSOA and MSOA data.
+
+Three ways a ward value is made, each its own function so the record can say which:
+
+* **summed** counts (:func:`ward_counts`): Census 2021 people counted in the ward's best-fit
+  LSOAs. Ward sums then add up to LAD totals exactly. A ward that no LSOA best-fits to (its
+  value comes from an areal overlay of neighbouring LSOAs, see :mod:`geo.bestfit`) gets no
+  count: those residents are already counted in the ward their LSOA best-fits to, so a count
+  would be counted twice. Its percentage is still estimated (:func:`ward_percentages`).
+* **population-weighted** means of LSOA rates, ratios and scores (:func:`ward_means`).
+* **estimates** from MSOA 2011 values (life expectancy, QOF prevalence): see :mod:`geo.msoa`.
+
+The long-term conditions theme is built to take a locally held count later (for example
+people with 5+ long-term conditions from a GP or ICB extract): such an upload arrives as a
+ward (or LSOA) table, goes through :func:`ward_counts` / :func:`ward_percentages` like the
+Census disability count, and is described by the same :class:`layers.indicator.Indicator`
+record type (theme "Long-term conditions", ``method`` "summed", ``file`` / ``column`` naming
+the upload's table and count column) — no new code path, only a record.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from geo.bestfit import OVERLAY, weighted_mean
+
+#: Why a ward has a percentage but no count (see the module docstring).
+OVERLAY_COUNT_NOTE = ("no count: no LSOA best-fits to this ward, so its residents are counted in "
+                      "neighbouring wards; the percentage is an areal-overlay estimate")
+
+#: The register columns every ward table starts with, and the one it ends with. LAD and ICB
+#: names are left to the register (``wards.csv``) to keep the theme files small.
+LEAD_COLUMNS = ["ward_code", "ward_name", "lad_code", "icb_code", "population"]
+LAST_COLUMN = "method_flag"
+
+
+def ward_counts(pieces: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Sum LSOA counts over each ward's best-fit LSOAs; NaN for areal-overlay wards.
+
+    ``pieces``: one row per (ward, LSOA) with ``WD25CD``, ``method`` and the count ``columns``
+    (people, from :func:`geo.wards.lsoa_pieces`). Returns one row per ward (index ``WD25CD``).
+    Every LSOA best-fits to exactly one ward, so the counts of the wards of a LAD add up to the
+    LAD's LSOA total.
+    """
+    overlay = pieces["method"].eq(OVERLAY).groupby(pieces["WD25CD"]).any()
+    sums = pieces.groupby("WD25CD")[columns].sum(min_count=1)
+    return sums.where(~overlay.reindex(sums.index), np.nan)
+
+
+def ward_percentages(pieces: pd.DataFrame, numerator: str, denominator: str) -> pd.Series:
+    """100 x (sum of ``numerator``) / (sum of ``denominator``) per ward, over its LSOA pieces.
+
+    Each piece counts with its ``share`` (1 for best fit; the area share for an overlay ward),
+    so for a best-fit ward this is the exact percentage and for an overlay ward an estimate.
+    """
+    num = (pieces[numerator] * pieces["share"]).groupby(pieces["WD25CD"]).sum(min_count=1)
+    den = (pieces[denominator] * pieces["share"]).groupby(pieces["WD25CD"]).sum(min_count=1)
+    return 100.0 * num / den.where(den > 0, np.nan)
+
+
+def ward_means(pieces: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Weighted mean of LSOA ``columns`` per ward, weighted by the pieces' ``weight``.
+
+    ``pieces``: from :func:`geo.wards.lsoa_pieces` (``weight`` = the chosen population x
+    share). Missing LSOA values drop out (see :func:`geo.bestfit.weighted_mean`).
+    """
+    return weighted_mean(pieces[columns], pieces["weight"], pieces["WD25CD"]).rename_axis("WD25CD")
+
+
+def ward_table(register: pd.DataFrame, parts: list[pd.DataFrame | pd.Series]) -> pd.DataFrame:
+    """The ward register's lead columns, then ``parts`` (indexed by ward code), then ``method_flag``.
+
+    ``register``: from :func:`geo.wards.ward_register`; ``parts``: frames or named series whose
+    index is the 2025 ward code. One row per ward of the register, sorted by ward code; a ward
+    missing from a part gets NaN.
+    """
+    out = register[LEAD_COLUMNS].set_index("ward_code")
+    for part in parts:
+        out = out.join(part.to_frame() if isinstance(part, pd.Series) else part, how="left")
+    out[LAST_COLUMN] = register.set_index("ward_code")[LAST_COLUMN]
+    return out.rename_axis("ward_code").reset_index().sort_values("ward_code").reset_index(drop=True)
