@@ -195,14 +195,21 @@ def step_membership(b: Build) -> str:
     return f"{m['lsoa21_code'].nunique():,} LSOAs; {nearest} by nearest ward; {overlay} wards by areal overlay"
 
 
-def step_lsoa11_lookup(b: Build) -> str:
+def step_lookups(b: Build) -> str:
+    """Lookups an upload needs: LSOA 2021 population, LSOA 2011 and MSOA 2011 to wards."""
     best = b.membership[b.membership["method"] != bestfit.OVERLAY]
-    lookup = (b.lsoa11_pairs.merge(best[["lsoa21_code", "WD25CD"]], on="lsoa21_code")
+    lsoa11 = (b.lsoa11_pairs.merge(best[["lsoa21_code", "WD25CD"]], on="lsoa21_code")
               .groupby(["lsoa11_code", "WD25CD"], as_index=False)["share11"].sum()
               .rename(columns={"WD25CD": "ward_code", "share11": "share"}))
-    write_csv(lookup, b.out / "indicators" / "lsoa11_ward25_lookup.csv")
-    split = int(lookup["lsoa11_code"].duplicated(keep=False).sum())
-    return f"{lookup['lsoa11_code'].nunique():,} LSOA11s; {split} rows for LSOA11s split between wards"
+    msoa11 = (b.msoa11_pieces[b.msoa11_pieces["method"] != bestfit.OVERLAY]
+              .groupby(["msoa11_code", "WD25CD"], as_index=False)["weight"].sum()
+              .rename(columns={"WD25CD": "ward_code"}))
+    msoa11["share"] = msoa11["weight"] / msoa11.groupby("msoa11_code")["weight"].transform("sum")
+    write_csv(b.population[["lsoa21_code", "population"]], b.out / "indicators" / "lsoa21_population.csv")
+    write_csv(lsoa11, b.out / "indicators" / "lsoa11_ward25_lookup.csv")
+    write_csv(msoa11[["msoa11_code", "ward_code", "share"]], b.out / "indicators" / "msoa11_ward25_lookup.csv")
+    return (f"{lsoa11['lsoa11_code'].nunique():,} LSOA11s ({int(lsoa11['lsoa11_code'].duplicated(keep=False).sum())} "
+            f"rows split between wards); {msoa11['msoa11_code'].nunique():,} MSOA11s in {len(msoa11):,} rows")
 
 
 def step_boundaries(b: Build) -> str:
@@ -355,11 +362,11 @@ STEPS: tuple[tuple[str, Callable[[Build], str]], ...] = (
     ("Best-fit LSOA 2021 to 2025 wards", step_membership),
     ("Ward register: LAD, ICB, population", step_register),
     ("Simplified ward boundaries and LAD borders", step_boundaries),
-    ("LSOA 2011 to 2025 ward lookup", step_lsoa11_lookup),
     ("Ward deprivation, IoD2025", step_deprivation_2025),
     ("Ward deprivation, IoD2019 recast", step_deprivation_2019),
     ("LAD and ICB summaries", step_area_summaries),
     ("MSOA 2011 life expectancy and polygons", step_msoa_life_expectancy),
+    ("Lookups for uploads: LSOA 2011 and MSOA 2011 to wards", step_lookups),
     ("Ward health: life expectancy, emergency admissions", step_ward_health),
     ("Ward long-term conditions", step_ward_conditions),
     ("Ward children", step_ward_children),
