@@ -1,0 +1,187 @@
+"""The app with Streamlit's AppTest: controls, targeting, URL state and bad links, on the real data."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo.paths import ROOT
+from layers import INDICATORS
+
+from tests.conftest import BLOOMFIELD, LLR, LSC
+
+BLACKPOOL = "E06000009"
+LEICESTER = "E06000016"
+EYRES_MONSELL = "E05010465"  # Leicester: LLR's most deprived ward by IMD 2025
+
+
+def _app(query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def _ok(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def _heading(at: AppTest) -> str:
+    return next(m.value for m in at.main.markdown if m.value.startswith("## "))
+
+
+def _metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def _query(at: AppTest) -> dict[str, str]:
+    return {k: at.query_params[k][0] if isinstance(at.query_params[k], list) else at.query_params[k]
+            for k in at.query_params}
+
+
+@pytest.fixture(scope="module")
+def default_app() -> AppTest:
+    return _app()
+
+
+def test_default_view_is_lsc_imd_2025_with_its_28_most_deprived_wards(default_app: AppTest) -> None:
+    at = default_app
+    _ok(at)
+    assert _heading(at) == "## Lancashire and South Cumbria ICB"
+    subtitle = next(m.value for m in at.main.markdown if m.value.startswith("**Index of Multiple"))
+    assert "(IoD2025) for 280 wards" in subtitle and "28 wards, 220,090 residents (12.8%" in subtitle
+    assert (_metric(at, "Wards"), _metric(at, "Residents"), _metric(at, "Share of area")) == ("28", "220,090", "12.8%")
+    listing = next(df.value for df in at.dataframe if "Rank" in df.value.columns)
+    assert listing.iloc[0]["Ward"] == "Bloomfield" and len(listing) == 28
+    assert _query(at) == {"area": LSC, "layer": "imd_score_2025", "target": "imd10"}
+    assert not at.warning
+    captions = " ".join(c.value for c in at.caption)
+    assert "Contains OS data © Crown copyright and database right 2025." in captions
+
+
+def test_switching_area_layer_and_targeting_updates_page_and_url(default_app: AppTest) -> None:
+    at = default_app
+    at.sidebar.selectbox(key="icb").set_value(LLR).run()
+    _ok(at)
+    assert _heading(at) == "## Leicester, Leicestershire and Rutland ICB"
+    assert _metric(at, "Wards") == "18"
+    at.sidebar.selectbox(key="theme").set_value("Health").run()
+    at.sidebar.selectbox(key="family").set_value("Life expectancy at birth").run()
+    at.sidebar.radio(key="variant").set_value("Female").run()
+    _ok(at)
+    assert _query(at)["layer"] == "le_female_2016_20"
+    assert any("Life expectancy at birth, females" in m.value for m in at.main.markdown)
+    at.sidebar.radio(key="targeting").set_value("core20").run()
+    _ok(at)
+    assert _query(at) == {"area": LLR, "layer": "le_female_2016_20", "target": "core20"}
+    assert _metric(at, "Wards") == "11"
+    at.sidebar.radio(key="targeting").set_value("layer10").run()
+    _ok(at)
+    assert _metric(at, "Wards") == "18"  # worst 10% on female life expectancy: the lowest values
+    at.sidebar.selectbox(key="scheme").set_value("NationalDeciles").run()
+    _ok(at)
+    assert _query(at)["classes"] == "NationalDeciles"
+
+
+def test_place_narrows_the_map_and_targets_to_one_local_authority() -> None:
+    at = _app()
+    at.sidebar.selectbox(key="lad").set_value(BLACKPOOL).run()
+    _ok(at)
+    assert _heading(at) == "## Blackpool (Lancashire and South Cumbria ICB)"
+    assert _metric(at, "Wards") == "3"  # ceil(10% of Blackpool's 21 wards)
+    assert _query(at)["place"] == BLACKPOOL
+
+
+def test_choosing_a_ward_shows_its_profile_and_goes_in_the_url() -> None:
+    at = _app()
+    at.selectbox(key="ward").set_value(BLOOMFIELD).run()
+    _ok(at)
+    assert any(m.value == "### Bloomfield" for m in at.main.markdown)
+    status = next(m.value for m in at.main.markdown if m.value.startswith("**Target ward?**"))
+    assert "Top 10% by IMD 2025 score: **yes (rank 1 of 28)**" in status
+    profile = next(df.value for df in at.dataframe if "England" in df.value.columns)
+    imd = profile[(profile["Indicator"] == "Index of Multiple Deprivation, average score")
+                  & (profile["Edition"] == "IoD2025")].iloc[0]
+    assert (imd["Ward"], imd["Rank in ICB (1 = worst)"]) == ("86.2", "1 of 280")
+    assert _query(at)["ward"] == BLOOMFIELD
+
+
+def test_url_state_is_restored_and_written_back_unchanged() -> None:
+    query = {"area": LLR, "place": LEICESTER, "layer": "income_score_2025", "classes": "NationalDeciles",
+             "target": "layer10", "ward": EYRES_MONSELL}
+    at = _app(query)
+    _ok(at)
+    assert not at.warning
+    assert at.sidebar.selectbox(key="icb").value == LLR
+    assert at.sidebar.selectbox(key="lad").value == LEICESTER
+    assert at.sidebar.selectbox(key="family").value == "Income deprivation"
+    assert at.sidebar.selectbox(key="scheme").value == "NationalDeciles"
+    assert at.sidebar.radio(key="targeting").value == "layer10"
+    assert at.selectbox(key="ward").value == EYRES_MONSELL
+    assert any(m.value == "### Eyres Monsell" for m in at.main.markdown)
+    assert _heading(at) == "## Leicester (Leicester, Leicestershire and Rutland ICB)"
+    assert _query(at) == query
+
+
+def test_a_ward_alone_in_the_link_opens_its_icb() -> None:
+    at = _app({"ward": EYRES_MONSELL})
+    _ok(at)
+    assert _heading(at) == "## Leicester, Leicestershire and Rutland ICB"
+    assert _query(at)["ward"] == EYRES_MONSELL
+
+
+def test_bad_links_say_what_was_wrong_and_fall_back_to_the_default() -> None:
+    at = _app({"area": "E54999999", "layer": "no_such_layer", "target": "top5", "classes": "Jenks",
+               "place": "E06999999", "ward": "E05XXXXXX"})
+    _ok(at)
+    warnings = " ".join(w.value for w in at.warning)
+    for bad in ("E54999999", "no_such_layer", "top5", "Jenks", "E06999999", "E05XXXXXX"):
+        assert bad in warnings
+    assert _heading(at) == "## Lancashire and South Cumbria ICB"
+    assert _query(at) == {"area": LSC, "layer": "imd_score_2025", "target": "imd10"}
+
+
+def test_all_england_draws_6826_wards_and_targets_683() -> None:
+    at = _app({"area": "england"})
+    _ok(at)
+    assert _heading(at) == "## England"
+    assert _metric(at, "Wards") == "683"
+    assert at.sidebar.selectbox(key="icb").value == "england"
+
+
+def _map_args(at: AppTest) -> dict:
+    (component,) = at.get("component_instance")
+    assert component.proto.component_name == "streamlit_folium.st_folium"
+    return json.loads(component.proto.json_args)
+
+
+def test_map_component_is_local_small_and_reruns_only_on_clicks() -> None:
+    at = _app()
+    args = _map_args(at)
+    assert args["returned_objects"] == ["last_object_clicked"]  # pan and zoom never rerun the script
+    assert args["js_links"] == ["/app/static/vendor/leaflet/leaflet.js"]
+    assert args["css_links"] == ["/app/static/vendor/leaflet/leaflet.css"]
+    assert "openstreetmap" not in json.dumps(args)
+    assert len(at.get("component_instance")[0].proto.json_args.encode()) <= 200_000
+    at.sidebar.toggle(key="tiles").set_value(True).run()
+    _ok(at)
+    assert "tile.openstreetmap.org" in _map_args(at)["script"]
+
+
+def test_flag_overlays_are_offered_and_credited_once() -> None:
+    flags = [r for r in INDICATORS.values() if r.kind == "flag"]
+    at = _app()
+    if not flags:
+        assert not at.sidebar.multiselect  # nothing to outline yet
+        return
+    at.sidebar.multiselect(key="flags").set_value([r.id for r in flags]).run()
+    _ok(at)
+    args = _map_args(at)
+    assert all(r.title in args["feature_group"] for r in flags)
+    captions = next(c.value for c in at.caption if c.value.startswith("Source: Office for National Statistics"))
+    assert captions.count("Contains OS data © Crown copyright and database right 2025.") == 1
+    for r in flags:
+        for sentence in r.source.attribution.split(". "):
+            assert sentence.strip().rstrip(".") in captions

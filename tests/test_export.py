@@ -1,0 +1,82 @@
+"""The target list downloads: notes in the file, clean reading in Excel and pandas, no formula injection."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from geo.targeting import rank_targets, select
+from layers import INDICATORS
+from layers.export import ONS_OS_ATTRIBUTION, neutralise, notes, target_table, to_csv, to_excel
+from layers.targets import TARGETINGS
+
+from tests.conftest import BLOOMFIELD, LSC
+
+KEY = [INDICATORS["imd_score_2025"], INDICATORS["core20_share_2025"]]
+
+
+@pytest.fixture()
+def lsc_export(ward_table: pd.DataFrame):
+    lsc = ward_table[ward_table["icb_code"] == LSC]
+    t = TARGETINGS["imd10"]
+    chosen = select(lsc[t.indicator], t.rule, t.parameter, True)
+    table = target_table(ward_table, rank_targets(chosen, [(lsc[t.indicator], True)]), KEY)
+    lines = notes(area="Lancashire and South Cumbria ICB (E54000048)", definition=t.describe(KEY[0]),
+                  coverage="28 target wards", records=KEY, layer=INDICATORS["income_score_2025"],
+                  generated="2025-01-01 00:00 UTC")
+    return table, lines
+
+
+def test_neutralise_prefixes_formula_starts_only() -> None:
+    assert [neutralise(v) for v in ["=1+1", "+44", "-2", "@SUM(A1)", "\tx", "Bloomfield", 3.5, None]] == \
+        ["'=1+1", "'+44", "'-2", "'@SUM(A1)", "'\tx", "Bloomfield", 3.5, None]
+
+
+def test_target_table_is_ranked_with_percentages(lsc_export) -> None:
+    table, _ = lsc_export
+    frame = table.frame
+    assert len(frame) == 28 and frame["Rank"].tolist() == list(range(1, 29))
+    first = frame.iloc[0]
+    assert (first["Ward code"], first["Ward"], first["Local authority"]) == (BLOOMFIELD, "Bloomfield", "Blackpool")
+    assert first["Core20 share (IoD2025) (%)"] == pytest.approx(100.0)
+    assert table.formats["Core20 share (IoD2025) (%)"] == "%.1f%%"
+
+
+def test_csv_has_notes_then_a_table_pandas_and_excel_can_read(lsc_export) -> None:
+    table, lines = lsc_export
+    data = to_csv(table.frame, lines)
+    assert data.startswith("\ufeff".encode())  # BOM: Excel reads UTF-8 (©, –) correctly
+    text = data.decode("utf-8-sig")
+    assert ONS_OS_ATTRIBUTION in text and "Period: IoD2025" in text and "Definition: The 10% of the area" in text
+    assert "English Indices of Deprivation 2025" in text and "Generated: 2025-01-01" in text
+    back = pd.read_csv(io.BytesIO(data), skiprows=len(lines) + 1, encoding="utf-8-sig")
+    assert list(back.columns) == list(table.frame.columns)
+    assert back.loc[0, "Ward"] == "Bloomfield" and back.loc[0, "Population (Census 2021)"] == \
+        table.frame.loc[0, "Population (Census 2021)"]
+
+
+def test_excel_has_the_table_and_a_notes_sheet(lsc_export) -> None:
+    table, lines = lsc_export
+    book = openpyxl.load_workbook(io.BytesIO(to_excel(table, lines)))
+    assert book.sheetnames == ["Target wards", "Notes"]
+    sheet = book["Target wards"]
+    assert [c.value for c in sheet[1]] == list(table.frame.columns)
+    assert sheet["C2"].value == "Bloomfield" and sheet.max_row == 29
+    assert [c.value for c in book["Notes"]["A"]][1:] == lines
+
+
+def test_formula_like_text_is_inert_in_both_files(ward_table: pd.DataFrame) -> None:
+    table = ward_table.loc[[BLOOMFIELD]].copy()
+    table["ward_name"] = '=HYPERLINK("http://evil.example","click")'
+    table["lad_name"] = "@cmd"
+    listing = target_table(table, pd.Series({BLOOMFIELD: 1}), KEY)
+    lines = ["=1+1 note"]
+    csv_text = to_csv(listing.frame, lines).decode("utf-8-sig")
+    assert "'=HYPERLINK" in csv_text and ",'@cmd," in csv_text and "\"'=1+1 note\"" not in csv_text
+    assert csv_text.splitlines()[0] == "'=1+1 note"
+    sheet = openpyxl.load_workbook(io.BytesIO(to_excel(listing, lines)))["Target wards"]
+    assert sheet["C2"].value.startswith("'=HYPERLINK") and sheet["C2"].data_type == "s"
+    assert sheet["D2"].value == "'@cmd"

@@ -1,0 +1,147 @@
+"""The map: compact geometry, the ward payload and the rendered folium HTML (layers/mapview.py).
+
+Includes the generic test over every record in :data:`layers.INDICATORS`: each renders a map
+of Lancashire and South Cumbria with a legend, with no new test code per indicator.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+from geo import areas
+from geo.targeting import select
+from layers import INDICATORS
+from layers.indicator import Indicator
+from layers.mapdata import decode, encode_geometries, encode_lines
+from layers.mapview import (AreaGeometry, base_map, flag_outlines, lad_lines_for, prepare_area, standalone,
+                            ward_group, ward_payload)
+from layers.style import style_layer
+from layers.targets import TARGETINGS
+
+from tests.conftest import BLOOMFIELD, LLR, LSC
+
+#: Budgets from the issue: map HTML/JSON per render.
+ICB_BUDGET = 200_000
+ENGLAND_BUDGET = 3_000_000
+
+
+def test_polyline_encoding_matches_googles_reference_example() -> None:
+    # https://developers.google.com/maps/documentation/utilities/polylinealgorithm
+    line = shapely.LineString([(-120.2, 38.5), (-120.95, 40.7), (-126.453, 43.252)])
+    assert encode_lines(np.array([line]), 5, closed=False) == ["_p~iF~ps|U_ulLnnqC_mqNvxq`@"]
+    assert decode("_p~iF~ps|U_ulLnnqC_mqNvxq`@", 5) == [(38.5, -120.2), (40.7, -120.95), (43.252, -126.453)]
+
+
+def test_encoded_wards_decode_to_their_rounded_rings(icb_shapes: gpd.GeoDataFrame, ward_table: pd.DataFrame) -> None:
+    codes = ward_table.index[ward_table["icb_code"] == LSC]
+    shapes = icb_shapes.loc[codes]
+    fragments = encode_geometries(shapes.geometry.values, 4)
+    checked = 0
+    for geom, fragment in zip(shapes.geometry.values, fragments):
+        polygons = json.loads(fragment)
+        assert len(polygons) == shapely.get_num_geometries(geom)
+        for polygon, rings in zip(shapely.get_parts(geom), polygons):
+            exterior = [(round(y, 4), round(x, 4)) for x, y in polygon.exterior.coords]
+            decoded = [(round(a, 4), round(b, 4)) for a, b in decode(rings[0], 4)]
+            assert decoded[0] == exterior[0]
+            assert set(decoded) == set(exterior)  # same vertices, repeats and the closing one dropped
+            checked += 1
+    assert checked >= 280
+
+
+def test_point_in_bloomfield_is_found(icb_shapes: gpd.GeoDataFrame) -> None:
+    point = icb_shapes.loc[BLOOMFIELD].geometry.representative_point()
+    assert areas.ward_at(icb_shapes, point.y, point.x) == BLOOMFIELD
+    assert areas.ward_at(icb_shapes, 48.0, -20.0) is None  # mid-Atlantic
+
+
+def _geometry(ward_table: pd.DataFrame, shapes: gpd.GeoDataFrame, lines: gpd.GeoDataFrame,
+              icb: str | None, level: str) -> tuple[AreaGeometry, pd.Index]:
+    codes = ward_table.index if icb is None else ward_table.index[ward_table["icb_code"] == icb]
+    lads = ward_table.loc[codes, "lad_code"].unique()
+    return prepare_area(shapes.loc[codes], lad_lines_for(lines, list(lads)), level), codes
+
+
+def _render(ward_table: pd.DataFrame, geometry: AreaGeometry, codes: pd.Index, record: Indicator,
+            selected: str | None = None, flags: tuple[str, ...] = ()) -> tuple[str, int]:
+    values = ward_table.loc[codes, record.id]
+    styled = style_layer(record, values, ward_table[record.id])
+    t = TARGETINGS["imd10"]
+    targets = select(ward_table.loc[codes, t.indicator], t.rule, t.parameter, True)
+    outlines = flag_outlines([(INDICATORS[f], ward_table.loc[codes, f]) for f in flags])
+    payload = ward_payload(geometry, ward_table.loc[codes], record, values, styled.colour, styled.legend,
+                           targets, t.short, outlines, selected)
+    base = base_map(geometry)
+    html = standalone(base, ward_group(payload)).get_root().render()
+    return html, payload.nbytes
+
+
+@pytest.mark.parametrize("icb", [LSC, LLR])
+def test_icb_map_is_within_budget_offline_and_outlines_its_targets(
+        icb: str, ward_table: pd.DataFrame, icb_shapes: gpd.GeoDataFrame, lad_lines_icb: gpd.GeoDataFrame) -> None:
+    geometry, codes = _geometry(ward_table, icb_shapes, lad_lines_icb, icb, "icb")
+    html, payload_bytes = _render(ward_table, geometry, codes, INDICATORS["imd_score_2025"])
+    assert len(html.encode()) <= ICB_BUDGET
+    # Only the app's own Leaflet: no CDN, no jQuery / Bootstrap / Font Awesome.
+    assert re.findall(r'(?:src|href)="([^"]+)"', html) == ["/app/static/vendor/leaflet/leaflet.js",
+                                                            "/app/static/vendor/leaflet/leaflet.css"]
+    assert "cdn" not in html and "jquery" not in html.lower()
+    data = json.loads(re.search(r"\}\)\((\{.*\})\)\s*;", html, re.S).group(1))
+    assert len(data["g"]) == len(codes) == len(data["c"]) == len(data["n"])
+    assert len(data["t"]) == (18 if icb == LLR else 28)
+    assert data["legend"]["entries"][-1][1] == "No data"
+
+
+def test_england_map_is_within_budget(ward_table: pd.DataFrame, england_shapes: gpd.GeoDataFrame,
+                                      lad_lines_england: gpd.GeoDataFrame) -> None:
+    geometry, codes = _geometry(ward_table, england_shapes, lad_lines_england, None, "england")
+    html, _ = _render(ward_table, geometry, codes, INDICATORS["imd_score_2025"])
+    assert len(codes) == 6826
+    assert len(html.encode()) <= ENGLAND_BUDGET
+
+
+def test_data_text_is_html_escaped_and_cannot_break_the_template() -> None:
+    shapes = gpd.GeoDataFrame(
+        {"ward_code": ["E05999991", "E05999992"]},
+        geometry=[shapely.box(-2.0, 53.0, -1.9, 53.1), shapely.box(-1.9, 53.0, -1.8, 53.1)], crs=4326,
+    ).set_index("ward_code")
+    wards = pd.DataFrame({"ward_name": ['<script>alert("x")</script>', "{{ 7*7 }} & {% raw %}"],
+                          "lad_name": ["<b>LAD</b>", "O'Brien"], "method_flag": ["best fit", "areal overlay"]},
+                         index=shapes.index)
+    lines = gpd.GeoDataFrame({"lad_code": ["E0"]}, geometry=[shapes.union_all().boundary], crs=4326)
+    geometry = prepare_area(shapes, lines, "icb")
+    record = INDICATORS["imd_score_2025"]
+    values = pd.Series([10.0, np.nan], index=shapes.index)
+    styled = style_layer(record, values, values)
+    payload = ward_payload(geometry, wards, record, values, styled.colour, styled.legend,
+                           pd.Series([True, False], index=shapes.index), "<i>targets</i>", selected="E05999992")
+    html = standalone(base_map(geometry), ward_group(payload)).get_root().render()
+    assert "<script>alert" not in html and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    assert "&lt;b&gt;LAD&lt;/b&gt;" in html and "O&#x27;Brien" in html and "&lt;i&gt;targets&lt;/i&gt;" in html
+    assert "&#123;&#123; 7*7 }} &amp; &#123;% raw %}" in html  # rendered literally, not by Jinja
+    data = json.loads(payload.json)
+    assert data["o"] == [1] and data["t"] == [0] and data["s"] == 1 and data["v"] == ["10.0", "no data"]
+
+
+@pytest.mark.parametrize("record", list(INDICATORS.values()), ids=list(INDICATORS))
+def test_every_indicator_renders_an_lsc_map_with_a_legend(
+        record: Indicator, ward_table: pd.DataFrame, icb_shapes: gpd.GeoDataFrame,
+        lad_lines_icb: gpd.GeoDataFrame) -> None:
+    geometry, codes = _geometry(ward_table, icb_shapes, lad_lines_icb, LSC, "icb")
+    flags = tuple(r.id for r in INDICATORS.values() if r.kind == "flag")
+    html, payload_bytes = _render(ward_table, geometry, codes, record, selected=BLOOMFIELD, flags=flags)
+    data = json.loads(re.search(r"\}\)\((\{.*\})\)\s*;", html, re.S).group(1))
+    legend = data["legend"]
+    assert legend["title"] == f"{record.family} · {record.variant}".replace("&", "&amp;").replace("'", "&#x27;")
+    assert legend["unit"] and len(legend["entries"]) >= 2 and legend["entries"][-1][1] == "No data"
+    assert sum(e[2] for e in legend["entries"]) == len(codes)
+    assert all(re.fullmatch(r"#[0-9a-f]{6}", c) for c in data["c"])
+    assert len(data["outlines"]) == len(flags)
+    assert payload_bytes <= ICB_BUDGET

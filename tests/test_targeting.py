@@ -1,0 +1,159 @@
+"""Targeting rules, coverage and area values: hand-built edge cases, then the real built data.
+
+Count rule under test (geo/targeting.py): the worst 10% of an area's wards is
+``ceil(10% x wards with a value)`` plus any ward tied with the last one -- 28 of Lancashire and
+South Cumbria's 280 wards, 18 of LLR's 176 (17.6 rounded up).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from geo import areas
+from geo.targeting import at_least, coverage, rank_targets, select, target_count, worst_share
+from layers import INDICATORS
+from layers.profile import area_values, ranks_within, values_by_group, ward_profile
+from layers.targets import DEFAULT_TARGETING, TARGETINGS
+
+from tests.conftest import BLOOMFIELD, LLR, LSC
+
+
+# --- hand-built cases -------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("n", "share", "expected"), [
+    (280, 0.1, 28), (176, 0.1, 18), (170, 0.1, 17), (9, 0.1, 1), (1, 0.1, 1), (0, 0.1, 0), (6826, 0.1, 683),
+])
+def test_target_count_is_ceiling_of_share(n: int, share: float, expected: int) -> None:
+    assert target_count(n, share) == expected
+
+
+@pytest.mark.parametrize("share", [0.0, -0.1, 1.5])
+def test_target_count_rejects_a_share_outside_0_1(share: float) -> None:
+    with pytest.raises(ValueError, match="share"):
+        target_count(10, share)
+
+
+def test_worst_share_follows_direction_skips_nan_and_keeps_ties() -> None:
+    values = pd.Series([5.0, 9.0, np.nan, 9.0, 1.0, 3.0, 7.0, 2.0, 4.0, 6.0, 8.0],
+                       index=[f"w{i}" for i in range(11)])
+    # 10 wards with a value -> ceil(1.0) = 1 ward, but two wards tie at the top value 9.
+    worst_high = worst_share(values, 0.1, higher_is_worse=True)
+    assert sorted(worst_high[worst_high].index) == ["w1", "w3"]
+    worst_low = worst_share(values, 0.1, higher_is_worse=False)
+    assert list(worst_low[worst_low].index) == ["w4"]
+    assert not worst_high["w2"] and not worst_low["w2"]  # no value, never a target
+    # 25% of 10 -> ceil(2.5) = 3 wards: 9, 9, 8.
+    assert sorted(worst_share(values, 0.25, True).pipe(lambda s: s[s].index)) == ["w1", "w10", "w3"]
+
+
+def test_at_least_and_select_by_rule_name() -> None:
+    values = pd.Series([0.49, 0.5, 1.0, np.nan], index=list("abcd"))
+    assert at_least(values, 0.5).tolist() == [False, True, True, False]
+    assert select(values, "at least", 0.5, True).equals(at_least(values, 0.5))
+    with pytest.raises(ValueError, match="targeting rule"):
+        select(values, "top ten", 0.1, True)
+
+
+def test_rank_targets_orders_worst_first_with_tie_breaks_then_code() -> None:
+    targets = pd.Series(True, index=["b", "a", "c", "d"])
+    first = pd.Series({"a": 1.0, "b": 1.0, "c": 0.8, "d": 1.0})
+    second = pd.Series({"a": 30.0, "b": 50.0, "c": 90.0, "d": 30.0})
+    ranks = rank_targets(targets, [(first, True), (second, True)])
+    assert list(ranks.sort_values().index) == ["b", "a", "d", "c"]
+
+
+def test_coverage_and_area_values_leave_out_overlay_wards() -> None:
+    wards = pd.DataFrame({
+        "population": [1000, 3000, 200],
+        "method_flag": ["best fit", "best fit", "areal overlay"],
+        "score": [10.0, 30.0, 90.0],
+    }, index=["a", "b", "c"])
+    best_fit = areas.counted(wards)
+    cov = coverage(pd.Series([False, True, True], index=wards.index), wards["population"], best_fit)
+    assert (cov.wards, cov.population, cov.area_population) == (2, 3000, 4000)
+    assert cov.share == pytest.approx(0.75)
+    include = pd.Series(True, index=wards.index)
+    mean = areas.area_value(wards["score"], wards["population"], include, best_fit, "weighted mean")
+    assert mean == pytest.approx((10 * 1000 + 30 * 3000) / 4000)
+    assert areas.area_value(wards["score"], wards["population"], include, best_fit, "sum") == 40.0
+    assert areas.area_value(wards["score"], wards["population"], include, best_fit, "sum", direct=True) == 130.0
+    flags = pd.Series([1.0, 0.0, np.nan], index=wards.index)
+    assert areas.area_value(flags, wards["population"], include, best_fit, "share of wards") == 0.5
+
+
+def test_every_targeting_definition_names_known_indicators() -> None:
+    assert DEFAULT_TARGETING == "imd10" and list(TARGETINGS)[0] == DEFAULT_TARGETING
+    for t in TARGETINGS.values():
+        assert t.indicator is None or t.indicator in INDICATORS
+        assert "{layer}" not in t.describe(INDICATORS["income_score_2025"])
+
+
+# --- real data ------------------------------------------------------------------------------
+
+def _area(table: pd.DataFrame, icb: str) -> pd.DataFrame:
+    return table[table["icb_code"] == icb]
+
+
+def test_lsc_top_ten_percent_by_imd_2025_is_28_wards_led_by_bloomfield(ward_table: pd.DataFrame) -> None:
+    lsc = _area(ward_table, LSC)
+    assert len(lsc) == 280
+    t = TARGETINGS["imd10"]
+    chosen = select(lsc[t.indicator], t.rule, t.parameter, True)
+    assert chosen.sum() == 28
+    assert chosen[BLOOMFIELD]
+    ranks = rank_targets(chosen, [(lsc[t.indicator], True)])
+    assert ranks[BLOOMFIELD] == 1
+    assert list(lsc.loc[ranks.sort_values().index[:3], "ward_name"]) == ["Bloomfield", "Claremont", "Talbot"]
+    # Every target ward scores at least as high as every other ward of the ICB.
+    assert lsc.loc[chosen, t.indicator].min() >= lsc.loc[~chosen, t.indicator].max()
+    cov = coverage(chosen, lsc["population"], areas.counted(lsc))
+    assert (cov.wards, cov.population, cov.area_population) == (28, 220_090, 1_721_224)
+    assert f"{cov.share:.1%}" == "12.8%"
+
+
+def test_lsc_core20_wards_have_at_least_half_their_residents_in_core20(ward_table: pd.DataFrame) -> None:
+    lsc = _area(ward_table, LSC)
+    t = TARGETINGS["core20"]
+    chosen = select(lsc[t.indicator], t.rule, t.parameter, True)
+    assert chosen.sum() == 63
+    assert chosen[BLOOMFIELD]
+    assert (lsc.loc[chosen, t.indicator] >= 0.5).all() and (lsc.loc[~chosen, t.indicator] < 0.5).all()
+
+
+def test_llr_top_ten_percent_is_18_wards_and_overlay_wards_are_not_double_counted(ward_table: pd.DataFrame) -> None:
+    llr = _area(ward_table, LLR)
+    assert len(llr) == 176 and (llr["method_flag"] == "areal overlay").sum() == 2
+    chosen = worst_share(llr["imd_score_2025"], 0.1, True)
+    assert chosen.sum() == 18  # ceil(17.6)
+    ranks = rank_targets(chosen, [(llr["imd_score_2025"], True)])
+    assert llr.at[ranks.sort_values().index[0], "ward_name"] == "Eyres Monsell"
+    cov = coverage(chosen, llr["population"], areas.counted(llr))
+    assert cov.area_population == 1_121_954 == int(llr.loc[llr["method_flag"] == "best fit", "population"].sum())
+    assert cov.area_population < int(llr["population"].sum())
+
+
+def test_england_population_counts_every_resident_once(ward_table: pd.DataFrame) -> None:
+    chosen = worst_share(ward_table["imd_score_2025"], 0.1, True)
+    cov = coverage(chosen, ward_table["population"], areas.counted(ward_table))
+    assert cov.wards == 683
+    assert cov.area_population == 56_489_608  # Census 2021 residents of England's best-fit wards
+
+
+def test_icb_values_match_one_area_at_a_time_and_profile_is_complete(ward_table: pd.DataFrame) -> None:
+    records = list(INDICATORS.values())
+    by_icb = values_by_group(ward_table, records, "icb_code")
+    assert len(by_icb) == 42
+    one = area_values(ward_table, records, ward_table["icb_code"] == LSC)
+    pd.testing.assert_series_equal(by_icb.loc[LSC], one, check_names=False)
+    # The L&SC IMD 2025 average score, population-weighted over best-fit wards.
+    lsc = _area(ward_table, LSC)
+    expected = np.average(lsc["imd_score_2025"], weights=lsc["population"])
+    assert one["imd_score_2025"] == pytest.approx(expected)
+    england = area_values(ward_table, records, pd.Series(True, index=ward_table.index))
+    profile = ward_profile(ward_table, records, BLOOMFIELD, by_icb, england, ranks_within(ward_table, records))
+    assert len(profile) == len(records)
+    imd = profile.set_index(["Indicator", "Edition"]).loc[(INDICATORS["imd_score_2025"].title, "IoD2025")]
+    assert imd["Ward"] == "86.2" and imd["Rank in ICB (1 = worst)"] == "1 of 280"
+    assert imd["ICB"] == format(one["imd_score_2025"], ".1f")

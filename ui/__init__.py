@@ -1,0 +1,1 @@
+"""Streamlit UI helpers for app.py: cached loaders, controls, panels, URL state and static assets."""

@@ -1,0 +1,179 @@
+"""Page sections: heading, map, attribution, target list, ward profile, methods and sources."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime, timezone
+
+import folium
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo.areas import Area
+from geo.targeting import Coverage
+from layers import INDICATORS
+from layers.export import ONS_OS_ATTRIBUTION, TargetTable, notes, to_csv, to_excel
+from layers.indicator import THEMES, Indicator
+from layers.style import SCHEME_LIST, SCHEMES_BY_ID
+from layers.targets import TARGETINGS, Targeting
+
+MAP_HEIGHT = 640
+
+
+def page_style() -> None:
+    """A little less empty space above the page title."""
+    st.html("<style>[data-testid='stMainBlockContainer']{padding-top:2.2rem}</style>")
+
+
+def heading(area: Area, record: Indicator, scheme: str | None, targeting: Targeting, cov: Coverage,
+            n_wards: int) -> None:
+    """Title and a one-line subtitle saying what the map shows and what is outlined."""
+    classes = "two categories" if record.kind == "flag" else SCHEMES_BY_ID[scheme or record.scheme].short
+    st.markdown(f"## {area.name}")
+    st.markdown(
+        f"**{record.title}** ({record.variant}) for {n_wards:,} wards, coloured by {classes}. "
+        f"**Outlined:** {targeting.short} — {cov.wards:,} wards, {cov.population:,} residents "
+        f"({cov.share:.1%} of the area's population).")
+
+
+def map_panel(base: folium.Map, group: folium.FeatureGroup, on_click: Callable[[], None]) -> None:
+    """The map. Only clicks on a ward come back to Python (pan and zoom never rerun the script);
+    the ward layer is swapped in place, so changing layer keeps the user's pan and zoom."""
+    st_folium(base, feature_group_to_add=group, returned_objects=["last_object_clicked"],
+              key="map", height=MAP_HEIGHT, use_container_width=True, on_change=on_click)
+
+
+def attribution(records: Sequence[Indicator]) -> None:
+    """The licence attributions for the boundaries and for every layer shown (always visible)."""
+    st.caption(" ".join(attribution_texts(records)))
+
+
+def attribution_texts(records: Sequence[Indicator]) -> list[str]:
+    """The boundary attribution and each record's, each said once: a text already contained in
+    another is dropped, and a text that contains an earlier one takes its place."""
+    texts: list[str] = []
+    for text in (t.strip() for t in [ONS_OS_ATTRIBUTION, *(r.source.attribution for r in records)]):
+        if any(text in earlier for earlier in texts):
+            continue
+        inside = [i for i, earlier in enumerate(texts) if earlier in text]
+        if inside:
+            texts[inside[0]] = text
+            texts = [t for i, t in enumerate(texts) if i not in inside[1:]]
+        else:
+            texts.append(text)
+    return texts
+
+
+def target_panel(table: TargetTable, cov: Coverage, area: Area, targeting: Targeting, record: Indicator,
+                 key_records: Sequence[Indicator], on_select: Callable[[], None]) -> None:
+    """Coverage figures, the ranked list (click a row for its profile) and the downloads."""
+    st.markdown("#### Target wards")
+    st.caption(targeting.describe(record))
+    c1, c2, c3 = st.columns(3)
+    c1.metric("Wards", f"{cov.wards:,}")
+    c2.metric("Residents", f"{cov.population:,}")
+    c3.metric("Share of area", f"{cov.share:.1%}", help="Share of the area's Census 2021 usual residents "
+              "living in the target wards (best-fit wards only, so no one is counted twice).")
+    config = {name: st.column_config.NumberColumn(label, format=table.formats[name], help=help_text, width=88)
+              for name, (label, help_text) in table.labels.items()}
+    config["Rank"] = st.column_config.NumberColumn("#", format="%d", width=36)
+    config["Ward"] = st.column_config.TextColumn("Ward", width=140)
+    config["Local authority"] = st.column_config.TextColumn("Local authority", width=120)
+    config["Population (Census 2021)"] = st.column_config.NumberColumn(
+        "Residents", format="localized", help="Census 2021 usual residents", width=76)
+    config["Ward code"] = None  # hidden on screen, kept in the downloads
+    config["Values by"] = None
+    height = min(MAP_HEIGHT - 250, 38 + 35 * max(len(table.frame), 1))
+    st.dataframe(table.frame, hide_index=True, column_config=config, height=height,
+                 on_select=on_select, selection_mode="single-row", key="target_table")
+    st.caption("Rank 1 = most disadvantaged by the definition. Click a row for the ward's profile. "
+               "Population: Census 2021 usual residents.")
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    lines = notes(area=f"{area.name} ({area.key})", definition=targeting.describe(record),
+                  coverage=f"{cov.wards} target wards; {cov.population:,} of {cov.area_population:,} residents "
+                           f"({cov.share:.1%})", records=key_records, layer=record, generated=stamp)
+    stem = f"wardlens_targets_{area.key.replace('/', '_')}_{targeting.id}"
+    d1, d2 = st.columns(2)
+    d1.download_button("Download CSV", data=lambda: to_csv(table.frame, lines), file_name=f"{stem}.csv",
+                       mime="text/csv", key="dl_csv", on_click="ignore", icon=":material/download:",
+                       width="stretch")
+    d2.download_button("Download Excel", data=lambda: to_excel(table, lines), file_name=f"{stem}.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       key="dl_xlsx", on_click="ignore", icon=":material/download:", width="stretch")
+
+
+def profile_panel(table: pd.DataFrame, ward: str, profile: pd.DataFrame, status: dict[str, str]) -> None:
+    """Every indicator for one ward beside its ICB and England, its ICB rank, target status and caveats."""
+    row = table.loc[ward]
+    st.markdown(f"### {row['ward_name']}")
+    overlay = row["method_flag"] != "best fit"
+    st.markdown(
+        f"{row['lad_name']} · {row['icb_name']} · ward code `{ward}` · "
+        f"{int(row['population']):,} residents (Census 2021)"
+        + (" · **values by areal overlay**: a very small ward with no LSOA of its own, valued from the "
+           "LSOAs it overlaps" if overlay else " · values from its best-fit LSOAs"))
+    st.markdown("**Target ward?** " + " · ".join(f"{TARGETINGS[t].short}: **{s}**" for t, s in status.items()))
+    shown = profile[["Theme", "Indicator", "Edition", "Ward", "ICB", "England", "Rank in ICB (1 = worst)", "Unit"]]
+    st.dataframe(shown, hide_index=True, width="stretch", height=38 + 35 * len(shown), key="profile_table",
+                 column_config={"Theme": st.column_config.TextColumn(width=150),
+                                "Indicator": st.column_config.TextColumn(width="large"),
+                                "Ward": st.column_config.TextColumn(f"{row['ward_name']}"),
+                                "ICB": st.column_config.TextColumn("ICB", help=str(row["icb_name"]), width=110),
+                                "England": st.column_config.TextColumn("England", width=110),
+                                "Rank in ICB (1 = worst)": st.column_config.TextColumn(
+                                    "Rank in ICB", help="Rank of the ward among its ICB's wards, 1 = worst")})
+    with st.expander("Caveats and data periods for each indicator"):
+        for _, r in profile.iterrows():
+            st.markdown(f"- **{r['Indicator']} ({r['Edition']})**, {r['Period']}: {r['Caveat']}")
+
+
+def methods_panel() -> None:
+    """How the numbers were made, each indicator's definition and source, and the licences."""
+    st.markdown("### How the ward values were made")
+    st.markdown(
+        "Ward boundaries are ONS Wards (May 2025), generalised and simplified for the screen. Most "
+        "indicators are published for small areas (LSOAs or MSOAs), not wards. Each LSOA (2021) is "
+        "**best-fitted** to the ward holding its population-weighted centroid, and the ward value "
+        "combines its LSOAs, weighted by Census 2021 usual residents (or the count the record names). "
+        "A few very small wards (mostly in the City of London) contain no LSOA centroid: they take "
+        "the values of the LSOAs they overlap, weighted by area (**areal overlay**). Their residents "
+        "are also counted in a best-fit ward, so ICB and England values and population totals leave "
+        "them out.")
+    st.markdown(
+        "**Area values** (ICB, England) combine ward values the way each indicator says: a weighted mean "
+        "over best-fit wards (weights as named below), a sum for counts, or the share of wards flagged. "
+        "They are computed here from ward values and can differ slightly from figures published for "
+        "ICBs or local authorities.")
+    st.markdown("### Classes and colours")
+    st.markdown("\n".join(f"- **{s.label}**" for s in SCHEME_LIST) + "\n\n"
+                "Colours are ColorBrewer sequential palettes (colour-blind safe); the darkest colour always "
+                "marks the worst values, so the palette runs the other way for indicators where higher is "
+                "better (e.g. life expectancy). Grey means no data.")
+    st.markdown("### Most disadvantaged wards")
+    st.markdown("\n".join(f"- **{t.label}.** {t.description.format(layer='the layer on the map')}"
+                          for t in TARGETINGS.values()))
+    st.markdown("Population covered and its share of the area count Census 2021 usual residents of "
+                "best-fit wards.")
+    st.markdown("### Indicators")
+    for theme in THEMES:
+        records = [r for r in INDICATORS.values() if r.theme == theme]
+        if not records:
+            continue
+        with st.expander(f"{theme} ({len(records)} layers)"):
+            st.markdown("\n".join(
+                f"- **{r.title}** ({r.variant}). {r.definition} *Unit:* {r.unit}. *Period:* {r.period}. "
+                f"*Published for:* {r.source_geography}; *ward value:* {r.method} — {r.method_note} "
+                f"*Higher is {'worse' if r.higher_is_worse else 'better'}.* *Area value:* {r.aggregation}"
+                + (f" weighted by {r.weight}" if r.weight else "") + f". *Source:* {r.source.dataset}, "
+                f"{r.source.publisher} ({r.source.licence}). *Caveat:* {r.caveat}"
+                + (f" *Coverage:* {r.coverage_note}" if r.coverage_note else "")
+                for r in records))
+    st.markdown("### Sources and licences")
+    sources = {r.source.dataset: r.source for r in INDICATORS.values()}
+    st.markdown("\n".join(f"- **{s.dataset}** — {s.publisher}, {s.licence}."
+                          + (f" [{s.url}]({s.url})" if s.url else "") + f" *{s.attribution}*"
+                          for s in sources.values()))
+    st.markdown(f"- **Ward and local authority boundaries** — {ONS_OS_ATTRIBUTION}")
+    st.markdown("- **Map display** — Leaflet (BSD-2-Clause), served by this app; no map tiles are loaded "
+                "unless the OpenStreetMap background is switched on (© OpenStreetMap contributors, ODbL).")
