@@ -100,3 +100,10 @@ def test_every_data_file_is_documented_in_data_readme() -> None:
     assert files, "data/ holds no built files: run `python -m geo.build`"
     undocumented = [str(p.relative_to(DATA)) for p in files if p.name not in text]
     assert not undocumented, f"data/README.md does not mention: {', '.join(undocumented)}"
+
+
+@pytest.mark.parametrize("family", sorted({r.family for r in INDICATORS.values()}))
+def test_every_indicator_family_is_in_the_readme_data_table(family: str) -> None:
+    readme = (DATA.parent / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("| Indicator (family) |"):readme.index("Every output file")]
+    assert family.split(" (")[0].lower() in table.lower(), f"README.md's data table has no row for {family!r}"
