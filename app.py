@@ -12,11 +12,10 @@ import streamlit as st
 from geo.areas import make_area, ward_at
 from geo.store import DataMissingError
 from layers import INDICATORS
-from layers.export import target_table
 from layers.indicator import SCHEMES
 from layers.mapview import base_map, ward_group
 from layers.targets import TARGETINGS, key_indicators
-from ui import controls, loaders, panels
+from ui import controls, loaders, msoa_panel, panels, upload, userlayers
 from ui.assets import ICON, ensure_leaflet, leaflet_base_url
 from ui.state import parse_query, to_query
 
@@ -68,34 +67,40 @@ with st.sidebar:
     icb, lad = controls.area_controls(table, dismiss_notices)
     st.divider()
     layer, scheme = controls.layer_controls(dismiss_notices)
-    record = INDICATORS[layer]
+    record = userlayers.record(layer)  # a published layer, or one uploaded in this session
     st.divider()
     targeting = TARGETINGS[controls.targeting_control(record, dismiss_notices)]
     st.divider()
     lads_on, flags, tiles = controls.overlay_controls(dismiss_notices)
+    st.divider()
+    upload.sidebar(table, icb, lad)
 
 area = make_area(table, icb, lad)
 codes = loaders.area_wards(area.key)
 for note in st.session_state.get("notices", []):
     st.warning(note, icon=":material/link_off:")
+upload.review_panel(area.key, area.name, layer)  # a refused file's message, or the file being checked
 
-cov = loaders.target_coverage(area.key, targeting.id, layer)
-ranks = loaders.target_ranks(area.key, targeting.id, layer)
+# Uploaded layers' results are computed in the session; published ones come from the shared caches.
+cov = userlayers.target_coverage(area.key, targeting.id, layer)
+ranks = userlayers.target_ranks(area.key, targeting.id, layer)
 key_records = key_indicators(record)
 
-explore, methods = st.tabs(["Map explorer", "Methods and sources"])
+# Tabs track which one is open, so the MSOA map is built and sent only while its tab is shown.
+explore, by_msoa, methods = st.tabs(["Map explorer", "Life expectancy by MSOA", "Methods and sources"],
+                                    key="tab", on_change="rerun")
 with explore:
     panels.heading(area, record, scheme, targeting, cov, len(codes))
     left, right = st.columns([4, 3], gap="medium")
     with left:
-        payload = loaders.ward_payload(area.key, layer, scheme, targeting.id, tuple(flags),
-                                       st.session_state.get("ward"))
+        payload = userlayers.ward_payload(area.key, layer, scheme, targeting.id, tuple(flags),
+                                          st.session_state.get("ward"))
         base = base_map(loaders.area_geometry(area.key), lad_boundaries=lads_on, tiles=tiles,
                         asset_base=leaflet_base_url(st.get_option("server.baseUrlPath")))
         panels.map_panel(base, ward_group(payload), on_click=lambda: select_clicked_ward(area.key))
         panels.attribution([record, *key_records, *(INDICATORS[f] for f in flags)])
     with right:
-        listing = target_table(table, ranks, key_records)
+        listing = userlayers.target_table(table, ranks, key_records)
         panels.target_panel(listing, cov, area, targeting, record, key_records,
                             on_select=lambda: select_listed_ward(list(listing.frame["Ward code"])))
     st.divider()
@@ -105,10 +110,13 @@ with explore:
     if ward and announced == ward:
         st.toast(f"{table.at[ward, 'ward_name']}: profile below the map", icon=":material/arrow_downward:")
     if ward:
-        panels.profile_panel(table, ward, loaders.profile(ward), loaders.target_status(area.key, layer, ward))
+        panels.profile_panel(table, ward, userlayers.profile(ward), userlayers.target_status(area.key, layer, ward))
     else:
         st.caption("Click a ward on the map, pick a row in the list or type a ward name to see every "
                    "indicator for it beside its ICB and England.")
+with by_msoa:
+    if by_msoa.open:
+        msoa_panel.msoa_panel(area, leaflet_base_url(st.get_option("server.baseUrlPath")))
 with methods:
     panels.methods_panel()
 

@@ -11,7 +11,7 @@ For Lancashire and South Cumbria, LLR and all England it prints:
 * **naive**: the same wards drawn with ``GeoDataFrame.explore()`` (the ward deprivation table
   joined on the same simplified boundaries, default tooltip), its HTML bytes and build time;
 
-then the script rerun time when switching layer (AppTest, median of repeated switches, AppTest
+then the same for the MSOA life expectancy tab (MSOA 2011 polygons, persons), then the script rerun time when switching layer (AppTest, median of repeated switches, AppTest
 overhead included) and, in headless Chromium, the time from opening the page to the first ward
 polygon drawn (first visitor after server start, then a warm server), and the time from
 choosing another layer to the new colours on the map.
@@ -40,6 +40,7 @@ from geo.targeting import select  # noqa: E402
 from layers import INDICATORS  # noqa: E402
 from layers.mapview import base_map, flag_outlines, lad_lines_for, prepare_area, ward_group, ward_payload  # noqa: E402
 from layers.profile import table_columns  # noqa: E402
+from layers.msoa_view import MSOA_LE, MSOA_LE_COLUMNS, msoa_payload, msoas_in_area  # noqa: E402
 from layers.style import style_layer  # noqa: E402
 from layers.targets import TARGETINGS  # noqa: E402
 
@@ -106,6 +107,24 @@ def bench_payloads(table: pd.DataFrame) -> None:
         naive_bytes = len(naive_html.encode())
         print(f"{name:44} {len(codes):>5} | {ours:>12,} {cold + warm:>7.3f} {warm:>7.3f} | "
               f"{naive_bytes:>22,} {naive_s:>6.2f} | {naive_bytes / ours:5.1f}x smaller")
+
+
+def bench_msoa_payloads(table: pd.DataFrame) -> None:
+    from geo import msoa
+    from geo.areas import make_area
+
+    frame = store.read_msoa_life_expectancy(MSOA_LE_COLUMNS)
+    frame = frame.assign(lad_code=msoa.msoa_lad25(store.read_msoa_ward_lookup(), table["lad_code"]))
+    shapes = store.read_msoa_shapes()
+    print(f"\n{'MSOA life expectancy tab':44} {'MSOAs':>5} | {'ours: bytes':>12} {'cold s':>7} {'warm s':>7}")
+    for name, icb, level in AREAS:
+        lines = store.read_lad_lines(level, BOUNDARIES)
+        rows = msoas_in_area(frame, make_area(table, icb))
+        geometry, cold = _timed(lambda: prepare_area(shapes.loc[rows.index], lad_lines_for(
+            lines, list(rows["lad_code"].unique())), level))
+        (base, group), warm = _timed(lambda: (base_map(geometry), ward_group(
+            msoa_payload(geometry, rows, MSOA_LE["Persons"]))), repeat=5)
+        print(f"{name:44} {len(rows):>5} | {component_bytes(base, group):>12,} {cold + warm:>7.3f} {warm:>7.3f}")
 
 
 def bench_rerun() -> None:
@@ -231,6 +250,7 @@ def main() -> None:
     table = register.join(store.read_ward_columns(table_columns(INDICATORS.values(), register.columns)))
     print(f"Boundaries: {BOUNDARIES}\n")
     bench_payloads(table)
+    bench_msoa_payloads(table)
     bench_rerun()
     if not args.no_browser:
         bench_browser()

@@ -205,3 +205,21 @@ def msoa_areas(shares: pd.DataFrame, lsoa_areas: pd.DataFrame) -> pd.DataFrame:
                .drop_duplicates("msoa11_code").set_index("msoa11_code")[[code, name]])
         out.append(top)
     return out[0].join(out[1]).reset_index()
+
+
+def msoa_lad25(lookup: pd.DataFrame, ward_lads: pd.Series) -> pd.Series:
+    """The 2025 local authority holding most of each MSOA 2011's residents.
+
+    ``lookup``: ``msoa11_code, ward_code, share`` (``msoa11_ward25_lookup.csv``);
+    ``ward_lads``: LAD 2025 code by ward_code. Returns ``lad_code`` by ``msoa11_code``; ties go
+    to the lower code. Needed because the life expectancy file's LAD codes are 2024's: Barnsley
+    and Sheffield (E08000016, E08000019) were recoded in 2025 (E08000038, E08000039). Raises
+    ``ValueError`` if a ward of the lookup has no LAD.
+    """
+    lads = ward_lads.reindex(lookup["ward_code"]).to_numpy()
+    if pd.isna(lads).any():
+        lost = lookup.loc[pd.isna(lads), "ward_code"].iloc[0]
+        raise ValueError(f"ward {lost} of the MSOA lookup has no local authority in the ward register")
+    shares = (lookup.assign(lad_code=lads).groupby(["msoa11_code", "lad_code"], as_index=False)["share"].sum()
+              .sort_values(["msoa11_code", "share", "lad_code"], ascending=[True, False, True]))
+    return shares.drop_duplicates("msoa11_code").set_index("msoa11_code")["lad_code"]

@@ -112,3 +112,49 @@ def _read_geoparquet(name: str, key: str, level: str, folder: Path) -> gpd.GeoDa
         raise DataMissingError(f"{path} is in {frame.crs}, not EPSG:4326: {_BUILD_FIX}")
     frame[key] = frame[key].astype("string")
     return frame
+
+
+#: Life expectancy by MSOA 2011 (ONS REQ3292, 2016-20) and the MSOA 2011 -> 2025 ward shares.
+MSOA_LE_FILE = "msoa11_life_expectancy.csv"
+MSOA_LE_COLUMNS = ("msoa11_code", "msoa11_name", "lad24_code", "lad24_name", "icb_code", "icb_name")
+MSOA_WARD_FILE = "msoa11_ward25_lookup.csv"
+MSOA_SHAPES_FILE = "msoa11.parquet"
+
+
+def read_msoa_life_expectancy(columns: tuple[str, ...] | list[str] = (),
+                              folder: Path = paths.INDICATORS) -> pd.DataFrame:
+    """Life expectancy by MSOA 2011 (``msoa11_life_expectancy.csv``), indexed by ``msoa11_code``.
+
+    Always the MSOA's name and the LAD (2024) and ICB its residents mostly live in; ``columns``
+    are the value columns the caller needs (e.g. ``le_male_2016_20``, ``…_lower95``), read as
+    floats (empty = no figure). Raises :class:`DataMissingError` naming a missing file or column.
+    """
+    path = _require(folder / MSOA_LE_FILE)
+    frame = pd.read_csv(path, dtype={c: "string" for c in MSOA_LE_COLUMNS})
+    _check_columns(frame, [*MSOA_LE_COLUMNS, *columns], path)
+    if frame["msoa11_code"].duplicated().any():
+        raise DataMissingError(f"{path}: msoa11_code is not unique: {_BUILD_FIX}")
+    out = frame[[*MSOA_LE_COLUMNS, *columns]].set_index("msoa11_code").sort_index()
+    for column in columns:
+        out[column] = pd.to_numeric(out[column], errors="coerce").astype(float)
+    return out
+
+
+def read_msoa_ward_lookup(folder: Path = paths.INDICATORS) -> pd.DataFrame:
+    """MSOA 2011 -> 2025 ward (``msoa11_ward25_lookup.csv``): ``msoa11_code, ward_code, share``
+    (share of the MSOA's Census 2021 residents in the ward; an MSOA's shares add to 1)."""
+    path = _require(folder / MSOA_WARD_FILE)
+    frame = pd.read_csv(path, dtype={"msoa11_code": "string", "ward_code": "string"})
+    _check_columns(frame, ["msoa11_code", "ward_code", "share"], path)
+    return frame
+
+
+def read_msoa_shapes(folder: Path = paths.BOUNDARIES) -> gpd.GeoDataFrame:
+    """MSOA 2011 polygons (``msoa11.parquet``, EPSG:4326, simplified for the screen), indexed by msoa11_code."""
+    path = _require(folder / MSOA_SHAPES_FILE)
+    frame = gpd.read_parquet(path)
+    _check_columns(frame, ["msoa11_code", "msoa11_name"], path)
+    if frame.crs is None or frame.crs.to_epsg() != 4326:
+        raise DataMissingError(f"{path} is in {frame.crs}, not EPSG:4326: {_BUILD_FIX}")
+    frame["msoa11_code"] = frame["msoa11_code"].astype("string")
+    return frame.set_index("msoa11_code").sort_index()

@@ -6,13 +6,17 @@ puts these notes in a block of one-cell rows above the table (UTF-8 with a byte-
 so Excel shows "©" and "–" correctly; the table's header row follows the first empty row);
 Excel puts them on a "Notes" sheet. Text cells that a spreadsheet would run as a formula
 (starting ``=``, ``+``, ``-``, ``@``, tab or carriage return) are prefixed with ``'``.
+
+An uploaded count's suppressed small values (:class:`Suppression`) are written as ``"<5"``
+(the threshold) on screen and in both files, never as the hidden number, and the table's
+notes say how many of its cells that is.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -54,21 +58,55 @@ def column_name(record: Indicator) -> str:
 
 
 @dataclass(frozen=True)
+class Suppression:
+    """Which wards of an indicator column hold a suppressed small count (bool by ward_code), and
+    the threshold: counts from 1 to ``threshold`` - 1 are hidden and read ``"<threshold"``."""
+
+    wards: pd.Series
+    threshold: int
+
+    @property
+    def label(self) -> str:
+        return f"<{self.threshold}"
+
+
+@dataclass(frozen=True)
 class TargetTable:
     """The ranked target wards: ``frame`` (one row per ward, worst first), each numeric column's
     printf format (``"%.1f"``, ``"%.1f%%"`` for percentages, ``"localized"`` for counts) and,
-    for the indicator columns, a short on-screen label and the full title."""
+    for the indicator columns, a short on-screen label and the full title.
+
+    ``labelled``: columns where suppressed cells hold a text label (``"<5"``) among the numbers;
+    ``notes``: what the export notes must add about them (how many cells are suppressed).
+    """
 
     frame: pd.DataFrame
     formats: dict[str, str]
     labels: dict[str, tuple[str, str]]
+    labelled: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    def screen_frame(self) -> pd.DataFrame:
+        """The frame for the screen: each labelled column as text (numbers in its format, labels as
+        they are, blank for no data), since a grid column cannot mix numbers and text."""
+        out = self.frame.copy()
+        for name in self.labelled:
+            out[name] = [None if v is None or (isinstance(v, float) and v != v) else
+                         v if isinstance(v, str) else _printf(self.formats[name], v) for v in out[name]]
+        return out
 
 
-def target_table(table: pd.DataFrame, ranks: pd.Series, records: Sequence[Indicator]) -> TargetTable:
+def _printf(fmt: str, value: float) -> str:
+    return f"{value:,.0f}" if fmt == "localized" else fmt % value
+
+
+def target_table(table: pd.DataFrame, ranks: pd.Series, records: Sequence[Indicator],
+                 suppressed: Mapping[str, Suppression] | None = None) -> TargetTable:
     """Rows for the ranked target wards (``ranks``: rank by ward_code) with the given indicator columns.
 
     ``table``: ward register plus one column per indicator id. Shares are shown as percentages
-    (x 100); other values as they are.
+    (x 100); other values as they are. ``suppressed``: by indicator id, the wards whose small
+    count is hidden; their cells read ``"<5"`` (the threshold) and the table's notes count them.
     """
     rows = table.loc[ranks.sort_values().index]
     frame = pd.DataFrame({
@@ -80,6 +118,7 @@ def target_table(table: pd.DataFrame, ranks: pd.Series, records: Sequence[Indica
     })
     formats = {"Rank": "%d", "Population (Census 2021)": "localized"}
     labels = {}
+    labelled, table_notes = [], []
     families = [r.family for r in records]
     for r in records:
         name = column_name(r)
@@ -88,13 +127,24 @@ def target_table(table: pd.DataFrame, ranks: pd.Series, records: Sequence[Indica
         formats[name] = "%.1f%%" if is_share(r) else "%.1f"
         short = r.family if families.count(r.family) == 1 else f"{r.family} ({r.variant})"
         labels[name] = (short, f"{r.title} ({r.variant}), {r.unit}")
+        hidden = (suppressed or {}).get(r.id)
+        if hidden is not None:
+            mask = hidden.wards.reindex(rows.index, fill_value=False).fillna(False).astype(bool).to_numpy()
+            formats[name] = "localized"  # suppression applies to counts, shown as whole numbers
+            frame[name] = pd.Series([hidden.label if m else (None if v != v else int(round(v)))
+                                     for v, m in zip(values, mask)], dtype=object)
+            labelled.append(name)
+            table_notes.append(f"Column {name}: {int(mask.sum())} of the {len(frame)} listed wards have a count "
+                               f"from 1 to {hidden.threshold - 1}, suppressed to protect confidentiality and "
+                               f"written '{hidden.label}'.")
     frame["Values by"] = rows["method_flag"].astype(str).to_numpy()
-    return TargetTable(frame, formats, labels)
+    return TargetTable(frame, formats, labels, tuple(labelled), tuple(table_notes))
 
 
 def notes(*, area: str, definition: str, coverage: str, records: Iterable[Indicator], layer: Indicator,
-          generated: str) -> list[str]:
-    """The lines that explain an export: what, where, how defined, periods, sources and attribution."""
+          generated: str, extra: Sequence[str] = ()) -> list[str]:
+    """The lines that explain an export: what, where, how defined, periods, sources and attribution
+    (``extra``: lines about this table, e.g. :attr:`TargetTable.notes`, after the columns')."""
     records = list(dict.fromkeys([*records, layer]))
     lines = [
         "WardLens: target wards",
@@ -108,6 +158,7 @@ def notes(*, area: str, definition: str, coverage: str, records: Iterable[Indica
     for r in records:
         lines.append(f"Column {column_name(r)}: {r.definition} Period: {r.period}. Ward values: {r.method_note} "
                      f"Source: {r.source.dataset}, {r.source.publisher} ({r.source.licence}).")
+    lines.extend(extra)
     lines.append(f"Attribution: {ONS_OS_ATTRIBUTION}")
     for attribution in dict.fromkeys(r.source.attribution for r in records):
         lines.append(f"Attribution: {attribution}")

@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Literal
 
-Theme = Literal["Deprivation", "Health", "Long-term conditions", "Children", "Place"]
-THEMES: tuple[str, ...] = ("Deprivation", "Health", "Long-term conditions", "Children", "Place")
+Theme = Literal["Deprivation", "Health", "Long-term conditions", "Children", "Place", "Your data"]
+#: Themes in the order the app lists them. "Your data" holds only the layers a user uploads in a
+#: session (built at runtime by :mod:`layers.uploaded`, never in the registry).
+THEMES: tuple[str, ...] = ("Deprivation", "Health", "Long-term conditions", "Children", "Place", "Your data")
 
 Kind = Literal["numeric", "flag"]
 Method = Literal["direct", "population-weighted", "summed", "estimate", "geometry"]

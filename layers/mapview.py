@@ -30,7 +30,7 @@ from folium.template import Template
 
 from layers.indicator import Indicator
 from layers.mapdata import DECODE_JS, encode_geometries
-from layers.style import Legend
+from layers.style import SUPPRESSED_FILL, Legend
 
 #: Decimal places of the coordinates sent to the browser, by boundary level: 1e-4 degrees is
 #: about 11 m north-south (an ICB map), 1e-3 about 110 m (all England at zoom 6-8).
@@ -66,6 +66,13 @@ LAD_LINE = "#3c3c3c"
 BACKGROUND = "#eef1f4"
 #: Pixels kept free on the right and bottom when fitting the map to the area (the legend's room).
 LEGEND_CLEARANCE = (190, 10)
+
+#: Fills that are SVG patterns (defined once per page by the ward layer, see _PATTERNS), and the
+#: CSS background that draws the same hatch in the legend; plain colours are their own swatch.
+SWATCHES = {SUPPRESSED_FILL: "repeating-linear-gradient(45deg,#737373 0 1.6px,#f7f7f7 1.6px 5px)"}
+_PATTERNS = ('<defs><pattern id="wl-suppressed" patternUnits="userSpaceOnUse" width="5" height="5" '
+             'patternTransform="rotate(45)"><rect width="5" height="5" fill="#f7f7f7"/>'
+             '<rect width="1.6" height="5" fill="#737373"/></pattern></defs>')
 
 OPENSTREETMAP_ATTRIBUTION = ('&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> '
                              "contributors")
@@ -163,19 +170,28 @@ class LayerPayload:
 
 def ward_payload(geometry: AreaGeometry, wards: pd.DataFrame, record: Indicator, values: pd.Series,
                  colour: pd.Series, legend: Legend, targets: pd.Series, target_label: str,
-                 flags: Sequence[Outline] = (), selected: str | None = None) -> LayerPayload:
+                 flags: Sequence[Outline] = (), selected: str | None = None, notes: pd.Series | None = None,
+                 noun: str = "wards", value_text: pd.Series | None = None) -> LayerPayload:
     """Assemble the ward layer's payload.
 
     ``wards``: the register rows (``ward_name``, ``lad_name``, ``method_flag``) indexed by
     ward_code; ``values`` and ``colour``: the layer's value and fill per ward; ``targets``: bool
     per ward; ``flags``: outline overlays; ``selected``: the ward to highlight, if any. Wards are
     sent in ``geometry.codes`` order; only what the tooltip and styling need is sent.
+
+    Other polygons with a code work the same way (e.g. MSOAs, :mod:`layers.msoa_view`):
+    ``notes`` adds text per polygon to its tooltip (newlines break the line), ``noun`` heads the
+    legend's counts, and an empty ``target_label`` leaves the outline out of the legend.
+    ``value_text``: the value as the tooltip shows it, by code, where it is not the record's
+    formatted value (an uploaded count's suppressed wards read "fewer than 5").
     """
     codes = pd.Index(geometry.codes)
     reg = wards.reindex(codes)
     lad_names = sorted(reg["lad_name"].dropna().astype(str).unique())
     lad_index = {name: i for i, name in enumerate(lad_names)}
-    value_text = [_esc(record.format_value(v)) for v in values.reindex(codes).to_numpy(dtype=float)]
+    shown = (pd.Series([record.format_value(v) for v in values.reindex(codes).to_numpy(dtype=float)], index=codes)
+             if value_text is None else value_text.reindex(codes).fillna(record.format_value(None)))
+    value_text = [_esc(t) for t in shown]
     position = {code: i for i, code in enumerate(geometry.codes)}
 
     def indices(mask: pd.Series) -> list[int]:
@@ -192,13 +208,16 @@ def ward_payload(geometry: AreaGeometry, wards: pd.DataFrame, record: Indicator,
         "o": indices(reg["method_flag"] == "areal overlay"),
         "t": indices(targets),
         "s": position.get(selected, -1) if selected else -1,
+        "x": [] if notes is None else [_esc(t).replace("\n", "<br>") for t in notes.reindex(codes).fillna("")],
+        "noun": _esc(noun),
         "label": _esc(legend.title),
         "unit": _esc(record.unit),
         "outlines": [{"label": _esc(o.label), "colour": o.colour, "dash": o.dash, "i": indices(o.wards)}
                      for o in flags],
         "legend": {
             "title": _esc(legend.title), "unit": _esc(legend.unit), "scheme": _esc(legend.scheme),
-            "entries": [[e.colour, _esc(e.label), e.count] for e in (*legend.entries, legend.no_data)],
+            "entries": [[e.colour, _esc(e.label), e.count, SWATCHES.get(e.colour, e.colour)]
+                        for e in (*legend.entries, *filter(None, [legend.suppressed]), legend.no_data)],
             "target": _esc(target_label), "targetColour": TARGET_OUTLINE,
         },
         "style": {"selected": SELECTED_OUTLINE, "target": TARGET_OUTLINE,
@@ -218,6 +237,10 @@ _WARD_LAYER_JS = """
     css.id = 'wl-style';
     css.textContent = %(css)s;
     document.head.appendChild(css);
+    var defs = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+    defs.setAttribute('style', 'position:absolute;width:0;height:0');
+    defs.innerHTML = %(patterns)s;
+    document.body.appendChild(defs);
   }
   var f = D.p, S = D.style, inT = {}, inO = {};
   D.t.forEach(function (i) { inT[i] = 1; });
@@ -241,6 +264,7 @@ _WARD_LAYER_JS = """
     var i = layer.wlIndex, lad = D.l[i] >= 0 ? D.L[D.l[i]] : '';
     return '<div class="wl-tip"><b>' + D.n[i] + '</b><span class="wl-muted">' + lad + '</span>' +
       '<div>' + D.label + ': <b>' + D.v[i] + '</b> <span class="wl-unit">' + D.unit + '</span></div>' +
+      (D.x.length && D.x[i] ? '<div class="wl-x">' + D.x[i] + '</div>' : '') +
       (inT[i] ? '<div class="wl-target">Target ward</div>' : '') +
       (inO[i] ? '<div class="wl-note">Small ward: values by areal overlay</div>' : '') + '</div>';
   }, {sticky: true, direction: 'top', offset: [0, -8]});
@@ -264,17 +288,18 @@ _WARD_LAYER_JS = """
       return '<div class="wl-row">' + swatch + '<span>' + label + '</span><em>' + count + '</em></div>';
     }
     var html = G.entries.map(function (e) {
-      return row('<i style="background:' + e[0] + '"></i>', e[1], e[2]);
+      return row('<i style="background:' + e[3] + '"></i>', e[1], e[2]);
     }).join('');
-    html += '<div class="wl-sep"></div>';
-    html += row('<i class="wl-line" style="border:2.4px solid ' + G.targetColour + '"></i>', G.target, '');
+    var lines = G.target ? row('<i class="wl-line" style="border:2.4px solid ' + G.targetColour + '"></i>',
+                               G.target, '') : '';
     D.outlines.forEach(function (o) {
-      html += row('<i class="wl-line" style="border:2.2px ' + (o.dash ? 'dashed ' : 'solid ') + o.colour +
-                  '"></i>', o.label, '');
+      lines += row('<i class="wl-line" style="border:2.2px ' + (o.dash ? 'dashed ' : 'solid ') + o.colour +
+                   '"></i>', o.label, '');
     });
+    if (lines) html += '<div class="wl-sep"></div>' + lines;
     div.innerHTML = '<details open><summary class="wl-title">' + G.title + '</summary>' +
       '<div class="wl-sub">' + G.unit + ' · ' + G.scheme + '</div>' +
-      '<div class="wl-row wl-head"><span></span><em>wards</em></div>' + html + '</details>';
+      '<div class="wl-row wl-head"><span></span><em>' + D.noun + '</em></div>' + html + '</details>';
     L.DomEvent.disableClickPropagation(div);
     L.DomEvent.disableScrollPropagation(div);
     return div;
@@ -299,6 +324,7 @@ _CSS = (
     ".wl-tip{font-size:12.5px;line-height:1.35;white-space:normal;width:max-content;max-width:260px}"
     ".wl-tip b{font-weight:600}"
     ".wl-muted{display:block;color:#555;font-size:11.5px}.wl-unit{color:#555;font-size:11.5px}"
+    ".wl-x{color:#333;font-size:11.5px;margin-top:1px}"
     ".wl-target{color:#000;font-weight:600;margin-top:2px}.wl-note{color:#8a4b00;font-style:italic;margin-top:2px}"
 )
 
@@ -320,6 +346,7 @@ class WardLayer(MacroElement):
         super().__init__()
         self._name = "WardLayer"
         self.js = _WARD_LAYER_JS % {"decode": DECODE_JS, "css": json.dumps(_CSS % {"bg": BACKGROUND}),
+                                    "patterns": json.dumps(_PATTERNS),
                                     "payload": payload.json}
 
 

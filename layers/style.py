@@ -26,6 +26,11 @@ from layers.indicator import SCHEMES, Indicator
 NO_DATA_COLOUR = "#bdbdbd"
 NO_DATA_LABEL = "No data"
 
+#: Fill for wards whose small count was suppressed (uploaded counts from 1 to the threshold
+#: less one): a grey hatch, an SVG pattern the map defines (``layers.mapview``), so it reads
+#: apart from the flat grey of no data.
+SUPPRESSED_FILL = "url(#wl-suppressed)"
+
 #: Classes for the within-area schemes; national deciles always have 10.
 DEFAULT_CLASSES = 5
 
@@ -91,13 +96,18 @@ class LegendEntry:
 
 @dataclass(frozen=True)
 class Legend:
-    """What the map legend shows: title, unit, one entry per class from low to high, and no data."""
+    """What the map legend shows: title, unit, one entry per class from low to high, and no data.
+
+    ``suppressed``: for an uploaded count, the wards whose small value is hidden (shown apart from
+    no data, just before it); None for every other layer.
+    """
 
     title: str
     unit: str
     scheme: str
     entries: tuple[LegendEntry, ...]
     no_data: LegendEntry
+    suppressed: LegendEntry | None = None
 
 
 @dataclass(frozen=True)
@@ -181,8 +191,24 @@ def _colour_column(classes: pd.Series, colours: list[str]) -> pd.Series:
     return pd.Series(lookup[classes.to_numpy()], index=classes.index, name="colour")
 
 
-def style_numeric(record: Indicator, values: pd.Series, national: pd.Series, scheme_id: str) -> Styled:
-    """Classify a numeric layer with ``scheme_id``; breaks from the area's or all England's wards."""
+def observed_bounds(bounds: np.ndarray, basis: np.ndarray) -> np.ndarray:
+    """Each class bound moved down to the largest value of ``basis`` at or below it (duplicates dropped).
+
+    No value of ``basis`` lies between a bound and its replacement, so every class keeps the
+    same values; the legend then names only values that occur (quantile breaks interpolate
+    between values, which for suppressed counts could print a hidden 1-4).
+    """
+    ordered = np.sort(basis)
+    at = np.searchsorted(ordered, bounds, side="right") - 1
+    return np.unique(ordered[np.clip(at, 0, len(ordered) - 1)])
+
+
+def style_numeric(record: Indicator, values: pd.Series, national: pd.Series, scheme_id: str,
+                  observed_breaks: bool = False) -> Styled:
+    """Classify a numeric layer with ``scheme_id``; breaks from the area's or all England's wards.
+
+    ``observed_breaks``: class bounds are values that occur (see :func:`observed_bounds`).
+    """
     scheme = SCHEMES_BY_ID[scheme_id]
     area = values.dropna().to_numpy(dtype=float)
     nat = national.dropna().to_numpy(dtype=float)
@@ -193,6 +219,8 @@ def style_numeric(record: Indicator, values: pd.Series, national: pd.Series, sch
         bounds, low = np.array([basis[0]]), float(basis[0])
     else:
         bounds = np.unique(scheme.breaks(area, nat, scheme.classes))
+        if observed_breaks:
+            bounds = observed_bounds(bounds, basis)
         low = float(basis.min())
     classes = class_of(values, bounds)
     colours = palette(record.palette, len(bounds), record.higher_is_worse)
@@ -209,8 +237,10 @@ def style_numeric(record: Indicator, values: pd.Series, national: pd.Series, sch
 FLAG_LABELS = ("No", "Yes")
 
 
-def style_flag(record: Indicator, values: pd.Series, national: pd.Series, scheme_id: str) -> Styled:
-    """Two categories, not flagged / flagged (value > 0), coloured from the record's palette."""
+def style_flag(record: Indicator, values: pd.Series, national: pd.Series, scheme_id: str,
+               observed_breaks: bool = False) -> Styled:
+    """Two categories, not flagged / flagged (value > 0), coloured from the record's palette
+    (``observed_breaks`` has no effect: flags have no breaks)."""
     flagged = values > 0
     classes = pd.Series(np.where(values.isna(), -1, flagged.astype(int)), index=values.index, dtype=int)
     colours = palette(record.palette, 2, record.higher_is_worse)
@@ -223,20 +253,21 @@ def style_flag(record: Indicator, values: pd.Series, national: pd.Series, scheme
 
 
 #: How each kind of record is styled (``Indicator.kind``).
-STYLERS: dict[str, Callable[[Indicator, pd.Series, pd.Series, str], Styled]] = {
+STYLERS: dict[str, Callable[[Indicator, pd.Series, pd.Series, str, bool], Styled]] = {
     "numeric": style_numeric,
     "flag": style_flag,
 }
 
 
 def style_layer(record: Indicator, values: pd.Series, national: pd.Series,
-                scheme_id: str | None = None) -> Styled:
+                scheme_id: str | None = None, *, observed_breaks: bool = False) -> Styled:
     """Colours and legend for ``record`` over an area's ward ``values`` (Series indexed by ward_code).
 
     ``national``: the record's values for all England's wards (for national deciles).
     ``scheme_id``: one of :data:`layers.indicator.SCHEMES`, or None for the record's own scheme.
+    ``observed_breaks``: class bounds are values that occur (for uploaded counts).
     """
     chosen = scheme_id or record.scheme
     if chosen not in SCHEMES_BY_ID:
         raise ValueError(f"classification {chosen!r} is not one of {SCHEMES}")
-    return STYLERS[record.kind](record, values, national, chosen)
+    return STYLERS[record.kind](record, values, national, chosen, observed_breaks)

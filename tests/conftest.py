@@ -1,18 +1,34 @@
-"""Shared fixtures for the map explorer tests: the real built ward table and boundaries.
+"""Shared fixtures for the map explorer tests: the real built ward table and boundaries, and the
+app served to a real browser.
 
 They read what ``python -m geo.build`` wrote under ``data/`` and fail with that instruction
 when it is missing (a test that silently skips on missing data could never fail).
+
+Browser tests (``test_browser*.py``) share one ``streamlit run app.py`` on a free localhost
+port (:func:`app_url`, once per test session) and one headless Chromium (:func:`browser`,
+Debian's /usr/bin/chromium through Playwright); :func:`browser_page` gives each test a fresh
+page recording its requests, and saves a screenshot to ``test-artifacts/`` when it fails.
 """
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlparse
 
 import geopandas as gpd
 import pandas as pd
 import pytest
 
 from geo import paths, store
+from geo.paths import ROOT
 from layers import INDICATORS
 from layers.profile import table_columns
 
@@ -61,3 +77,150 @@ def lad_lines_icb() -> gpd.GeoDataFrame:
 def lad_lines_england() -> gpd.GeoDataFrame:
     _require(BOUNDARIES / "lad_borders_england.parquet")
     return store.read_lad_lines("england", BOUNDARIES)
+
+
+# --- the app in a real browser ---------------------------------------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+#: Put ``pytestmark = NEEDS_CHROMIUM`` in a browser test module.
+NEEDS_CHROMIUM = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed at "
+                                    "/usr/bin/chromium (.ci/run installs it)")
+
+ARTIFACTS = ROOT / "test-artifacts"
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run"]
+MAP_IFRAME = "iframe[title='streamlit_folium.st_folium']"
+WARD_PATHS = "path.leaflet-interactive"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def app_url() -> Iterator[str]:
+    """``streamlit run app.py`` on a free localhost port, for every browser test of the session."""
+    port = free_port()
+    log = ARTIFACTS / "streamlit-browser-test.log"
+    ARTIFACTS.mkdir(exist_ok=True)
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1"}, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            url = f"http://127.0.0.1:{port}"
+            deadline = time.time() + 60
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1):
+                        break
+                except OSError:
+                    if server.poll() is not None or time.time() > deadline:
+                        pytest.fail(f"streamlit did not start; see {log}")
+                    time.sleep(0.2)
+            yield url
+        finally:
+            server.terminate()
+            try:
+                server.wait(10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium for one test module (Playwright's sync loop is closed before the next module)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@contextmanager
+def browser_page(browser, name: str) -> Iterator[tuple[object, list[str], list[float]]]:
+    """A fresh page recording every request of every frame and every websocket message the page
+    sends to the server; a screenshot in test-artifacts/ if the block fails."""
+    context = browser.new_context(viewport={"width": 1600, "height": 1000})
+    requests: list[str] = []
+    sent: list[float] = []
+    context.on("request", lambda r: requests.append(r.url))
+    page = context.new_page()
+    page.on("websocket", lambda ws: ws.on("framesent", lambda _: sent.append(time.time())))
+    try:
+        yield page, requests, sent
+    except BaseException:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        raise
+    finally:
+        context.close()
+
+
+def map_frame(page):
+    frame = page.wait_for_selector(MAP_IFRAME, timeout=60_000).content_frame()
+    frame.wait_for_selector(WARD_PATHS, timeout=60_000)
+    return frame
+
+
+def fills(frame) -> list[str]:
+    return frame.eval_on_selector_all(WARD_PATHS, "els => els.map(e => e.getAttribute('fill'))")
+
+
+def page_url(page) -> str:
+    """The address bar now (``page.url`` only updates when Playwright next processes events)."""
+    return page.evaluate("() => location.href")
+
+
+def wait_until(predicate, timeout: float = 20.0, what: str = "condition") -> None:
+    deadline = time.time() + timeout
+    while not predicate():
+        if time.time() > deadline:
+            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+        time.sleep(0.05)  # the predicates call into Playwright, which delivers pending events
+
+
+def ward_points(page, frame) -> list[tuple[float, float]]:
+    """Page coordinates of ward polygons' centres that are really on top of their own polygon."""
+    box = page.locator(MAP_IFRAME).bounding_box()
+    points = frame.evaluate("""() => {
+        const m = window.map, out = [];
+        m.eachLayer(l => {
+            if (l.wlIndex === undefined) return;
+            const p = m.latLngToContainerPoint(l.getCenter());
+            const r = m.getContainer().getBoundingClientRect();
+            if (document.elementFromPoint(p.x + r.left, p.y + r.top) === l._path) out.push([p.x + r.left, p.y + r.top]);
+        });
+        return out;
+    }""")
+    return [(box["x"] + x, box["y"] + y) for x, y in points]
+
+
+def choose(page, label: str, option: str) -> None:
+    """Pick ``option`` in the Streamlit selectbox labelled ``label`` (retried: the list animates open)."""
+    box = page.get_by_role("combobox", name=label)
+    for _ in range(3):
+        box.click()
+        page.get_by_role("option", name=option, exact=True).click()
+        try:
+            wait_until(lambda: box.input_value() == option, timeout=3, what=f"{label} = {option}")
+            return
+        except AssertionError:
+            page.keyboard.press("Escape")
+    raise AssertionError(f"could not choose {option!r} in {label!r}")
+
+
+def no_exception(page) -> None:
+    assert page.locator("[data-testid='stException']").count() == 0, page.locator(
+        "[data-testid='stException']").first.inner_text()
+
+
+def only_local(requests: list[str], app_url: str) -> None:
+    own = urlparse(app_url).netloc
+    foreign = sorted({u for u in requests if urlparse(u).scheme in ("http", "https", "ws", "wss")
+                      and urlparse(u).netloc != own})
+    assert not foreign, f"requests to other hosts: {foreign}"

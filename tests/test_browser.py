@@ -5,166 +5,24 @@ Starts ``streamlit run app.py`` on a free localhost port, then for Lancashire an
 streamlit-folium iframe, switching the measure changes their fill colours without reloading the
 map, panning and zooming send nothing to the server, clicking a ward shows its profile, no
 Streamlit exception appears, and no request goes to any host but the app's own. A screenshot is
-saved to ``test-artifacts/`` when a check fails.
+saved to ``test-artifacts/`` when a check fails. The server, the browser and the helpers are
+shared with the other browser tests (``tests/conftest.py``).
 """
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
-from urllib.parse import urlparse
+from tests.conftest import MAP_IFRAME, NEEDS_CHROMIUM, WARD_PATHS
+from tests.conftest import browser_page as _page
+from tests.conftest import choose as _choose
+from tests.conftest import fills as _fills
+from tests.conftest import map_frame as _map
+from tests.conftest import no_exception as _no_exception
+from tests.conftest import only_local as _only_local
+from tests.conftest import page_url as _url
+from tests.conftest import wait_until as _wait_until
+from tests.conftest import ward_points as _ward_points
 
-import pytest
-
-from geo.paths import ROOT
-
-CHROMIUM = Path("/usr/bin/chromium")
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed at "
-                                "/usr/bin/chromium (.ci/run installs it)")
-
-ARTIFACTS = ROOT / "test-artifacts"
-BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run"]
-MAP_IFRAME = "iframe[title='streamlit_folium.st_folium']"
-WARD_PATHS = "path.leaflet-interactive"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def app_url() -> Iterator[str]:
-    port = _free_port()
-    log = ARTIFACTS / "streamlit-browser-test.log"
-    ARTIFACTS.mkdir(exist_ok=True)
-    with log.open("w") as out:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1"}, stdout=out, stderr=subprocess.STDOUT)
-        try:
-            url = f"http://127.0.0.1:{port}"
-            deadline = time.time() + 60
-            while True:
-                try:
-                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1):
-                        break
-                except OSError:
-                    if server.poll() is not None or time.time() > deadline:
-                        pytest.fail(f"streamlit did not start; see {log}")
-                    time.sleep(0.2)
-            yield url
-        finally:
-            server.terminate()
-            try:
-                server.wait(10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@contextmanager
-def _page(browser, name: str) -> Iterator[tuple[object, list[str], list[float]]]:
-    """A fresh page recording every request of every frame and every websocket message the page
-    sends to the server; a screenshot in test-artifacts/ if the block fails."""
-    context = browser.new_context(viewport={"width": 1600, "height": 1000})
-    requests: list[str] = []
-    sent: list[float] = []
-    context.on("request", lambda r: requests.append(r.url))
-    page = context.new_page()
-    page.on("websocket", lambda ws: ws.on("framesent", lambda _: sent.append(time.time())))
-    try:
-        yield page, requests, sent
-    except BaseException:
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-        raise
-    finally:
-        context.close()
-
-
-def _map(page):
-    frame = page.wait_for_selector(MAP_IFRAME, timeout=60_000).content_frame()
-    frame.wait_for_selector(WARD_PATHS, timeout=60_000)
-    return frame
-
-
-def _fills(frame) -> list[str]:
-    return frame.eval_on_selector_all(WARD_PATHS, "els => els.map(e => e.getAttribute('fill'))")
-
-
-def _url(page) -> str:
-    """The address bar now (``page.url`` only updates when Playwright next processes events)."""
-    return page.evaluate("() => location.href")
-
-
-def _wait_until(predicate, timeout: float = 20.0, what: str = "condition") -> None:
-    deadline = time.time() + timeout
-    while not predicate():
-        if time.time() > deadline:
-            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
-        time.sleep(0.05)  # the predicates call into Playwright, which delivers pending events
-
-
-def _ward_points(page, frame) -> list[tuple[float, float]]:
-    """Page coordinates of ward polygons' centres that are really on top of their own polygon."""
-    box = page.locator(MAP_IFRAME).bounding_box()
-    points = frame.evaluate("""() => {
-        const m = window.map, out = [];
-        m.eachLayer(l => {
-            if (l.wlIndex === undefined) return;
-            const p = m.latLngToContainerPoint(l.getCenter());
-            const r = m.getContainer().getBoundingClientRect();
-            if (document.elementFromPoint(p.x + r.left, p.y + r.top) === l._path) out.push([p.x + r.left, p.y + r.top]);
-        });
-        return out;
-    }""")
-    return [(box["x"] + x, box["y"] + y) for x, y in points]
-
-
-def _choose(page, label: str, option: str) -> None:
-    """Pick ``option`` in the Streamlit selectbox labelled ``label`` (retried: the list animates open)."""
-    box = page.get_by_role("combobox", name=label)
-    for _ in range(3):
-        box.click()
-        page.get_by_role("option", name=option, exact=True).click()
-        try:
-            _wait_until(lambda: box.input_value() == option, timeout=3, what=f"{label} = {option}")
-            return
-        except AssertionError:
-            page.keyboard.press("Escape")
-    raise AssertionError(f"could not choose {option!r} in {label!r}")
-
-
-def _no_exception(page) -> None:
-    assert page.locator("[data-testid='stException']").count() == 0, page.locator(
-        "[data-testid='stException']").first.inner_text()
-
-
-def _only_local(requests: list[str], app_url: str) -> None:
-    own = urlparse(app_url).netloc
-    foreign = sorted({u for u in requests if urlparse(u).scheme in ("http", "https", "ws", "wss")
-                      and urlparse(u).netloc != own})
-    assert not foreign, f"requests to other hosts: {foreign}"
+pytestmark = NEEDS_CHROMIUM
 
 
 def _exercise(page, requests: list[str], sent: list[float], app_url: str, n_wards: int, heading: str) -> None:
@@ -222,3 +80,29 @@ def test_llr_from_a_link_in_chromium(browser, app_url: str) -> None:
         _exercise(page, requests, sent, app_url, 176, "Leicester, Leicestershire and Rutland ICB")
         assert "target=core20" in _url(page)
         frame.wait_for_selector(".wl-legend", timeout=5_000)
+
+
+def test_msoa_life_expectancy_tab_in_chromium(browser, app_url: str) -> None:
+    """The MSOA tab (built only when opened): 217 L&SC MSOAs, a tooltip with the 95% CI, and the
+    sex switch recolours the same map; nothing is loaded from another host."""
+    with _page(browser, "browser-msoa") as (page, requests, sent):
+        page.goto(app_url)
+        _map(page)
+        page.get_by_role("tab", name="Life expectancy by MSOA").click()
+        page.get_by_role("heading", name="Life expectancy by MSOA: Lancashire and South Cumbria ICB").wait_for(
+            timeout=30_000)
+        iframe = page.locator(MAP_IFRAME).nth(1)
+        iframe.wait_for(state="visible", timeout=30_000)
+        frame = iframe.element_handle().content_frame()
+        frame.wait_for_selector(WARD_PATHS, state="attached", timeout=30_000)
+        assert frame.locator(WARD_PATHS).count() == 217
+        before = _fills(frame)
+        box = iframe.bounding_box()
+        page.mouse.move(box["x"] + box["width"] * 0.45, box["y"] + box["height"] * 0.6)
+        frame.wait_for_selector(".wl-tip", timeout=10_000)
+        assert "95% CI" in frame.inner_text(".wl-tip") or "No figure" in frame.inner_text(".wl-tip")
+        page.get_by_text("Female", exact=True).click()
+        _wait_until(lambda: _fills(frame) != before, what="MSOA colours to change after choosing Female")
+        assert frame.locator(WARD_PATHS).count() == 217
+        _no_exception(page)
+        _only_local(requests, app_url)

@@ -13,16 +13,24 @@ import pandas as pd
 import streamlit as st
 
 from geo.areas import ENGLAND, icb_short_name
+from geo.upload import escape_markdown
 from layers import INDICATORS
 from layers.indicator import THEMES, Indicator
 from layers.style import SCHEME_LIST, SCHEMES_BY_ID
 from layers.targets import TARGETINGS
+from ui import userlayers
 from ui.state import View
+
+
+def layer_records() -> dict[str, Indicator]:
+    """The layers the user can pick: the registry's, then this session's uploaded ones (theme "Your data")."""
+    return {**INDICATORS, **userlayers.records()}
+
 
 def layer_tree() -> dict[str, dict[str, dict[str, str]]]:
     """Indicator ids by theme, family and variant, in the registry's order (themes in THEMES order)."""
     tree: dict[str, dict[str, dict[str, str]]] = {t: {} for t in THEMES}
-    for r in INDICATORS.values():
+    for r in layer_records().values():
         tree[r.theme].setdefault(r.family, {})[r.variant] = r.id
     return {t: fams for t, fams in tree.items() if fams}
 
@@ -82,7 +90,7 @@ def layer_controls(on_change: Callable[[], None]) -> tuple[str, str | None]:
     else:
         variant = variants[0]
     layer = tree[theme][family][variant]
-    record = INDICATORS[layer]
+    record = layer_records()[layer]
     scheme_options = ["", *(s.id for s in SCHEME_LIST)]  # "" = the layer's own scheme
     _keep_valid("scheme", scheme_options)
     scheme = st.selectbox(
@@ -101,7 +109,8 @@ def targeting_control(selected: Indicator, on_change: Callable[[], None]) -> str
     _keep_valid("targeting", ids)
     return st.radio("Most disadvantaged wards", ids, key="targeting", on_change=on_change,
                     format_func=lambda t: TARGETINGS[t].short,
-                    help="\n\n".join(f"**{TARGETINGS[t].short}**: {TARGETINGS[t].describe(selected)}" for t in ids))
+                    help="\n\n".join(f"**{TARGETINGS[t].short}**: {escape_markdown(TARGETINGS[t].describe(selected))}"
+                                     for t in ids))
 
 
 def overlay_controls(on_change: Callable[[], None]) -> tuple[bool, list[str], bool]:

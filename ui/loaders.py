@@ -13,6 +13,7 @@ import streamlit as st
 
 from geo import areas, store
 from geo.targeting import Coverage, coverage, rank_targets, select
+from geo.upload import Reference, read_reference, template_for_area
 from layers import INDICATORS
 from layers.mapview import AreaGeometry, LayerPayload, flag_outlines, lad_lines_for, prepare_area
 from layers.mapview import ward_payload as build_payload
@@ -146,3 +147,24 @@ def target_status(key: str, layer: str, ward: str) -> dict[str, str]:
         ranks = target_ranks(key, t, layer)
         status[t] = f"yes (rank {ranks[ward]} of {len(ranks)})" if ward in ranks.index else "no"
     return status
+
+
+# --- open lookups for uploads (issue 5) --------------------------------------------------------
+# Only open data and ids reach these caches. A user's uploaded data is never cached here: it
+# lives in its session's st.session_state (ui/upload.py, ui/userlayers.py).
+
+@st.cache_resource(show_spinner=False)
+def upload_reference() -> Reference:
+    """The open lookups uploads are checked against: ward register, LSOA 2021/2011 (and MSOA) to ward."""
+    return read_reference()
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def template(key: str, level: str) -> bytes:
+    """The CSV template for area ``key``: every ward (``level`` "ward") or best-fit LSOA 2021 ("lsoa")
+    with an empty ``value`` column (see :func:`geo.upload.template_for_area`)."""
+    area = area_of(key)
+    reference = upload_reference()
+    codes = [area.lad or area.icb] if area.icb else sorted(reference.wards["icb_code"].dropna().unique())
+    membership = reference.lookups["lsoa21"].rename(columns={"area_code": "lsoa21_code"}).assign(method="best fit")
+    return template_for_area(reference.wards, codes, level=level, membership=membership)

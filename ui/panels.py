@@ -12,6 +12,7 @@ from streamlit_folium import st_folium
 
 from geo.areas import Area
 from geo.targeting import Coverage
+from geo.upload import escape_markdown
 from layers import INDICATORS
 from layers.export import ONS_OS_ATTRIBUTION, TargetTable, notes, to_csv, to_excel
 from layers.indicator import THEMES, Indicator
@@ -32,7 +33,8 @@ def heading(area: Area, record: Indicator, scheme: str | None, targeting: Target
     classes = "two categories" if record.kind == "flag" else SCHEMES_BY_ID[scheme or record.scheme].short
     st.markdown(f"## {area.name}")
     st.markdown(
-        f"**{record.title}** ({record.variant}) for {n_wards:,} wards, coloured by {classes}. "
+        f"**{escape_markdown(record.title)}** ({escape_markdown(record.variant)}) for {n_wards:,} wards, "
+        f"coloured by {classes}. "
         f"**Outlined:** {targeting.short} — {cov.wards:,} wards, {cov.population:,} residents "
         f"({cov.share:.1%} of the area's population).")
 
@@ -69,14 +71,18 @@ def target_panel(table: TargetTable, cov: Coverage, area: Area, targeting: Targe
                  key_records: Sequence[Indicator], on_select: Callable[[], None]) -> None:
     """Coverage figures, the ranked list (click a row for its profile) and the downloads."""
     st.markdown("#### Target wards")
-    st.caption(targeting.describe(record))
+    st.caption(escape_markdown(targeting.describe(record)))
     c1, c2, c3 = st.columns(3)
     c1.metric("Wards", f"{cov.wards:,}")
     c2.metric("Residents", f"{cov.population:,}")
     c3.metric("Share of area", f"{cov.share:.1%}", help="Share of the area's Census 2021 usual residents "
               "living in the target wards (best-fit wards only, so no one is counted twice).")
-    config = {name: st.column_config.NumberColumn(label, format=table.formats[name], help=help_text, width=88)
+    config = {name: st.column_config.NumberColumn(label, format=table.formats[name], help=escape_markdown(help_text),
+                                                  width=88)
               for name, (label, help_text) in table.labels.items()}
+    for name in table.labelled:  # suppressed counts read "<5" among the numbers: shown as text
+        label, help_text = table.labels[name]
+        config[name] = st.column_config.TextColumn(label, help=escape_markdown(help_text), width=88)
     config["Rank"] = st.column_config.NumberColumn("#", format="%d", width=36)
     config["Ward"] = st.column_config.TextColumn("Ward", width=140)
     config["Local authority"] = st.column_config.TextColumn("Local authority", width=120)
@@ -85,14 +91,15 @@ def target_panel(table: TargetTable, cov: Coverage, area: Area, targeting: Targe
     config["Ward code"] = None  # hidden on screen, kept in the downloads
     config["Values by"] = None
     height = min(MAP_HEIGHT - 250, 38 + 35 * max(len(table.frame), 1))
-    st.dataframe(table.frame, hide_index=True, column_config=config, height=height,
+    st.dataframe(table.screen_frame(), hide_index=True, column_config=config, height=height,
                  on_select=on_select, selection_mode="single-row", key="target_table")
     st.caption("Rank 1 = most disadvantaged by the definition. Click a row for the ward's profile. "
                "Population: Census 2021 usual residents.")
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     lines = notes(area=f"{area.name} ({area.key})", definition=targeting.describe(record),
                   coverage=f"{cov.wards} target wards; {cov.population:,} of {cov.area_population:,} residents "
-                           f"({cov.share:.1%})", records=key_records, layer=record, generated=stamp)
+                           f"({cov.share:.1%})", records=key_records, layer=record, generated=stamp,
+                  extra=table.notes)
     stem = f"wardlens_targets_{area.key.replace('/', '_')}_{targeting.id}"
     d1, d2 = st.columns(2)
     d1.download_button("Download CSV", data=lambda: to_csv(table.frame, lines), file_name=f"{stem}.csv",
@@ -125,7 +132,8 @@ def profile_panel(table: pd.DataFrame, ward: str, profile: pd.DataFrame, status:
                                     "Rank in ICB", help="Rank of the ward among its ICB's wards, 1 = worst")})
     with st.expander("Caveats and data periods for each indicator"):
         for _, r in profile.iterrows():
-            st.markdown(f"- **{r['Indicator']} ({r['Edition']})**, {r['Period']}: {r['Caveat']}")
+            st.markdown(f"- **{escape_markdown(r['Indicator'])} ({escape_markdown(r['Edition'])})**, "
+                        f"{escape_markdown(r['Period'])}: {escape_markdown(r['Caveat'])}")
 
 
 def methods_panel() -> None:
@@ -169,6 +177,18 @@ def methods_panel() -> None:
                 f"{r.source.publisher} ({r.source.licence}). *Caveat:* {r.caveat}"
                 + (f" *Coverage:* {r.coverage_note}" if r.coverage_note else "")
                 for r in records))
+    st.markdown("### Your own data")
+    st.markdown(
+        "Under **Your data** in the sidebar you can map figures of your own (such as people with five or more "
+        "long-term conditions from GP-linked data) by 2025 ward, LSOA 2021 or 2011, or ward name. The codes' "
+        "geography and vintage are detected and every row is checked; **counts** are summed to wards through the "
+        "same best-fit lookup (LSOA 2011 through the ONS lookup, split by population), **rates** are averaged "
+        "weighted by a denominator column or by Census 2021 residents, and a ward gets a value only when all its "
+        "areas are in the file. Counts from 1 to 4 (or a higher threshold you set) are **suppressed** everywhere "
+        "— map, legend, profile, list and downloads — following NHS disclosure control: the map hatches them, "
+        "tables write “<5”, and ICB and England values add up only the wards shown. Files that look like "
+        "patient records (NHS numbers, dates of birth, full postcodes) are refused. The data stay in this browser "
+        "session's memory only: never saved, logged, shared with other sessions or put in the link.")
     st.markdown("### Sources and licences")
     sources = {r.source.dataset: r.source for r in INDICATORS.values()}
     st.markdown("\n".join(f"- **{s.dataset}** — {s.publisher}, {s.licence}."

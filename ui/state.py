@@ -6,6 +6,10 @@ English; :func:`to_query` writes a view back. Query keys::
 
     area=E54000048 | england   place=E06000009   layer=imd_score_2025
     classes=NationalDeciles     target=imd10      ward=E05015188
+
+A layer the user uploaded is named by its id only (``layer=upload-1``): its data never leave
+the browser session that loaded them, so a link to one opened anywhere else says so and
+shows the default layer.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from geo.areas import ENGLAND
+from layers.uploaded import USER_LAYER_PREFIX
 
 
 @dataclass(frozen=True)
@@ -86,6 +91,10 @@ def parse_query(params: Mapping[str, object], wards: pd.DataFrame, layers: Colle
     if layer:
         if layer in layers:
             view = replace(view, layer=layer)
+        elif layer.startswith(USER_LAYER_PREFIX):
+            notes.append(f"The link shows a layer uploaded in another browser session (“{layer}”). Uploaded data "
+                         "stay in the session that loaded them, so it cannot be shown here and the default layer "
+                         "is shown: upload the file again under “Your data” in the sidebar.")
         else:
             notes.append(f"The link's layer “{layer}” is not a layer WardLens has, so the default layer is shown.")
 

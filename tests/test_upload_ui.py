@@ -1,0 +1,446 @@
+"""Your data in the app (issue 5): an uploaded column used like any layer, with small counts suppressed.
+
+Two parts. The glue, on the real L&SC file (``tests/data/uploads/lsc_lsoa21_5plus_ltc.csv``,
+1,063 LSOA 2021 rows): the runtime record, its colours and legend, the map payload, the
+profile row, the target list and its CSV/Excel files. Then the app itself with Streamlit's
+AppTest: a paste and a file upload become a layer on the map, in the legend, in the list
+and in the profile; refused files give one message and leave the page as it was; a link to
+another session's layer falls back to the default; and the user's data reach no cache
+shared between sessions.
+
+The "Aged 0-17" column is the one with small numbers: of its 280 ward totals, 167 are
+between 1 and 4 and are suppressed, 113 are shown (0 or 5 and over).
+"""
+
+from __future__ import annotations
+
+import builtins
+import io
+import json
+import pickle
+import re
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo.paths import ROOT
+from geo.targeting import rank_targets, select
+from geo.upload import UploadError, aggregate_to_wards, inspect_upload, read_pasted, read_reference, read_upload
+from layers import INDICATORS
+from layers.export import notes, target_table, to_csv, to_excel
+from layers.indicator import THEMES
+from layers.mapview import prepare_area, ward_payload
+from layers.style import NO_DATA_COLOUR, SUPPRESSED_FILL
+from layers.targets import TARGETINGS, key_indicators
+from layers.uploaded import (SOURCE, THEME, USER_LAYER_PREFIX, area_summary, profile_row, style_user_layer,
+                             unique_title, user_layer)
+from ui.state import parse_query
+
+from tests.conftest import LSC
+
+CORPUS = Path(__file__).parent / "data" / "uploads"
+LSC_FILE = "lsc_lsoa21_5plus_ltc.csv"
+PEOPLE = "People with 5+ long-term conditions"
+CHILDREN = "Aged 0-17 with 5+ long-term conditions"
+ASHTON = "E05012193"  # Preston: 5 children with 5+ LTCs (shown), 646 people (see tests/test_upload.py)
+TALBOT = "E05015202"  # Blackpool: IMD rank 3 in L&SC, its children's count is suppressed
+#: The pasted layer's title: a marker to look for in the shared caches, with HTML and Markdown in it.
+MARKED = "Secret marker 7f3a <b>kids</b> [x](http://e.vil)"
+#: A text 1-4 standing alone: what must never be shown for a suppressed count.
+SMALL = re.compile(r"^\s*[1-4](\.0+)?\s*$")
+
+
+@pytest.fixture(scope="module")
+def reference():
+    return read_reference()
+
+
+@pytest.fixture(scope="module")
+def lsc_wards(reference):
+    table = read_upload(LSC_FILE, (CORPUS / LSC_FILE).read_bytes())
+    return aggregate_to_wards(inspect_upload(table, reference), reference)
+
+
+@pytest.fixture(scope="module")
+def children(lsc_wards):
+    return user_layer(f"{USER_LAYER_PREFIX}1", lsc_wards, CHILDREN, title="Children with 5+ LTCs", unit="children",
+                      higher_is_worse=True, source_name=LSC_FILE)
+
+
+# --- the runtime record and its values -----------------------------------------------------------
+
+def test_uploaded_column_becomes_a_valid_record_with_suppressed_values_missing(children, lsc_wards) -> None:
+    r = children.record
+    assert (r.id, r.title, r.theme, r.unit, r.higher_is_worse, r.kind) == (
+        "upload-1", "Children with 5+ LTCs", THEME, "children", True, "numeric")
+    assert THEME in THEMES and r.id not in INDICATORS  # listed under its theme, never in the registry
+    assert r.source == SOURCE and r.source.dataset == "Your upload — not published"
+    assert (r.method, r.aggregation, r.weight, r.value_format) == ("summed", "sum", "", ",.0f")
+    assert "167 of the 280 ward values" in r.method_note and "Counts from 1 to 4 are suppressed" in r.method_note
+    assert "browser session only" in r.caveat
+    assert (children.n_suppressed, children.n_values) == (167, 113)
+    raw = lsc_wards.frame[CHILDREN]
+    assert children.values.isna().equals(raw.isna()) and children.values[ASHTON] == 5
+    hidden = children.suppressed[children.suppressed].index
+    assert children.values[hidden].isna().all()
+    assert set(children.texts(hidden)) == {"fewer than 5"}
+    assert children.texts(pd.Index([ASHTON])).item() == "5"
+    assert children.suppression.label == "<5"
+
+
+def test_bad_titles_are_refused_and_repeated_titles_numbered(lsc_wards) -> None:
+    for title, message in [("  ", r"^The layer has no title\."), ("x" * 81, r"^The title is 81 characters long")]:
+        with pytest.raises(UploadError, match=message):
+            user_layer("upload-2", lsc_wards, PEOPLE, title=title, unit="", higher_is_worse=True, source_name="f")
+    with pytest.raises(ValueError, match="must start with 'upload-'"):
+        user_layer("imd_score_2025", lsc_wards, PEOPLE, title="T", unit="", higher_is_worse=True, source_name="f")
+    assert unique_title("A", {"A", "A (2)"}) == "A (3)" and unique_title("B", {"A"}) == "B"
+    people = user_layer("upload-3", lsc_wards, PEOPLE, title="People", unit="", higher_is_worse=True, source_name="f")
+    assert people.record.unit == "count" and people.n_suppressed == 0
+
+
+def test_rates_are_not_suppressed_and_average_by_their_denominator(reference) -> None:
+    ashton = ["E01025231", "E01025232", "E01025233", "E01025266", "E01025267", "E01025288", "E01025311"]
+    text = "lsoa21_code,Rate per 1000,List size\n" + "\n".join(
+        f"{c},{r},{n}" for c, r, n in zip(ashton, [1.0, 2, 3, 4, 5, 6, 7], [1000] * 6 + [4000]))
+    wards = aggregate_to_wards(inspect_upload(read_pasted(text), reference), reference)
+    rate = user_layer("upload-4", wards, "Rate per 1000", title="Rate", unit="per 1,000", higher_is_worse=True,
+                      source_name="pasted text")
+    assert (rate.kind, rate.record.aggregation, rate.record.weight) == ("rate", "weighted mean", "List size")
+    assert rate.suppression is None and rate.n_suppressed == 0 and "Rates are not suppressed" in rate.record.method_note
+    expected = (21 * 1000 + 7 * 4000) / 10_000  # a rate of 4.9 is shown: rates are never suppressed
+    assert rate.values[ASHTON] == pytest.approx(expected) and rate.texts(pd.Index([ASHTON])).item() == "4.90"
+    register = reference.wards.set_index("ward_code")
+    value, n = area_summary(rate, register, pd.Series(True, index=register.index))
+    assert (n, value) == (1, pytest.approx(expected))
+    assert style_user_layer(rate, rate.values.index).legend.suppressed is None
+
+
+# --- map: colours, legend, payload ---------------------------------------------------------------
+
+def test_suppressed_wards_are_hatched_with_their_own_legend_entry(children, ward_table) -> None:
+    codes = ward_table.index[ward_table["icb_code"] == LSC]
+    styled = style_user_layer(children, codes)
+    legend = styled.legend
+    assert legend.suppressed.colour == SUPPRESSED_FILL and legend.suppressed.label == "Suppressed (1–4)"
+    assert (legend.suppressed.count, legend.no_data.count) == (167, 0)
+    assert sum(e.count for e in legend.entries) == 113
+    assert (styled.colour == SUPPRESSED_FILL).sum() == 167 and NO_DATA_COLOUR not in set(styled.colour)
+    assert legend.title == "Children with 5+ LTCs · Your data"
+    # Class bounds are values that occur (0, 5, 6 ...), so no label names a hidden 1-4.
+    numbers = {float(n) for e in legend.entries for n in re.findall(r"\d+(?:\.\d+)?", e.label)}
+    assert numbers and not numbers & {1.0, 2.0, 3.0, 4.0}, [e.label for e in legend.entries]
+    deciles = style_user_layer(children, codes, "NationalDeciles")
+    assert deciles.legend.scheme == "deciles of all wards in your file"
+
+
+def test_payload_says_fewer_than_5_and_escapes_the_users_text(lsc_wards, ward_table, icb_shapes, lad_lines_icb) -> None:
+    layer = user_layer("upload-5", lsc_wards, CHILDREN, title="<b>Kids</b> [x](http://e.vil)", unit="<i>n</i>",
+                       higher_is_worse=True, source_name="f")
+    codes = ward_table.index[ward_table["icb_code"] == LSC]
+    geometry = prepare_area(icb_shapes.loc[codes], lad_lines_icb.iloc[:0], "icb")
+    styled = style_user_layer(layer, codes)
+    payload = ward_payload(geometry, ward_table.loc[codes], layer.record, layer.values.reindex(codes), styled.colour,
+                           styled.legend, pd.Series(False, index=codes), "", value_text=layer.texts(codes))
+    data = json.loads(payload.json.replace("\\u007b", "{"))
+    shown = data["v"]
+    assert shown.count("fewer than 5") == 167 and not [v for v in shown if SMALL.match(v)]
+    assert data["c"].count(SUPPRESSED_FILL) == 167
+    entries = data["legend"]["entries"]
+    assert [e[1] for e in entries[-2:]] == ["Suppressed (1–4)", "No data"] and entries[-2][2] == 167
+    assert entries[-2][3].startswith("repeating-linear-gradient")  # the hatch, drawn in CSS in the legend
+    assert "<b>" not in payload.json and "&lt;b&gt;Kids&lt;/b&gt;" in data["legend"]["title"]
+    assert data["unit"] == "&lt;i&gt;n&lt;/i&gt;"
+
+
+# --- profile, list and downloads -----------------------------------------------------------------
+
+def test_profile_row_sums_only_the_wards_shown_in_the_file(children, ward_table) -> None:
+    shown = children.values.dropna()
+    total = f"{shown.sum():,.0f} in your file"
+    row = profile_row(children, ward_table, ASHTON)
+    assert (row["Ward"], row["ICB"], row["England"], row["Unit"]) == ("5", total, total, "children")
+    assert row["Rank in ICB (1 = worst)"].endswith(" of 113") and row["Theme"] == THEME
+    assert "sum of its 113 wards with a value in your file" in row["Caveat"]
+    hidden = profile_row(children, ward_table, TALBOT)
+    assert (hidden["Ward"], hidden["Rank in ICB (1 = worst)"]) == ("fewer than 5", "–")
+    elsewhere = profile_row(children, ward_table, "E05010465")  # Leicester: not in the file
+    assert (elsewhere["Ward"], elsewhere["ICB"], elsewhere["England"]) == ("no data", "none in your file", total)
+
+
+def test_target_list_and_downloads_write_suppressed_counts_as_lt5(children, ward_table) -> None:
+    lsc = ward_table[ward_table["icb_code"] == LSC]
+    t = TARGETINGS["imd10"]
+    ranks = rank_targets(select(lsc[t.indicator], t.rule, t.parameter, True), [(lsc[t.indicator], True)])
+    records = key_indicators(children.record)
+    rows = ward_table.loc[ranks.index].assign(**{children.id: children.values.reindex(ranks.index)})
+    table = target_table(rows, ranks, records, suppressed={children.id: children.suppression})
+    column = "Children with 5+ LTCs (Your data)"
+    cells = table.frame[column].tolist()
+    n_hidden = int(children.suppressed.reindex(ranks.index).sum())
+    assert cells.count("<5") == n_hidden > 0 and table.frame.set_index("Ward code").at[TALBOT, column] == "<5"
+    assert not [c for c in cells if c != "<5" and (c is None or 1 <= c <= 4)]
+    assert table.labelled == (column,)
+    assert table.notes == (f"Column {column}: {n_hidden} of the 28 listed wards have a count from 1 to 4, "
+                           "suppressed to protect confidentiality and written '<5'.",)
+    screen = table.screen_frame()[column]
+    assert "<5" in set(screen) and not [c for c in screen if c and SMALL.match(c)]
+
+    lines = notes(area="L&SC", definition=t.describe(children.record), coverage="28", records=records,
+                  layer=children.record, generated="now", extra=table.notes)
+    text = to_csv(table.frame, lines).decode("utf-8-sig")
+    assert "Your upload — not published" in text and "Children with 5+ LTCs" in text
+    assert "Counts from 1 to 4 are suppressed" in text and table.notes[0] in text
+    back = pd.read_csv(io.StringIO(text), skiprows=len(lines) + 1, dtype=str)
+    assert (back[column] == "<5").sum() == n_hidden and not back[column].dropna().map(SMALL.match).any()
+    book = openpyxl.load_workbook(io.BytesIO(to_excel(table, lines)))
+    sheet = book["Target wards"]
+    j = [c.value for c in sheet[1]].index(column)
+    values = [row[j].value for row in sheet.iter_rows(min_row=2)]
+    assert values.count("<5") == n_hidden and not [v for v in values if isinstance(v, (int, float)) and 1 <= v <= 4]
+    assert table.notes[0] in [c.value for c in book["Notes"]["A"]]
+
+
+def test_formula_titles_are_neutralised_in_the_downloads(lsc_wards, ward_table) -> None:
+    layer = user_layer("upload-6", lsc_wards, PEOPLE, title='=HYPERLINK("http://e.vil","x")', unit="n",
+                       higher_is_worse=True, source_name="@SUM(1).csv")
+    ranks = pd.Series({ASHTON: 1})
+    rows = ward_table.loc[[ASHTON]].assign(**{layer.id: layer.values.reindex([ASHTON])})
+    table = target_table(rows, ranks, [layer.record], suppressed={layer.id: layer.suppression})
+    sheet = openpyxl.load_workbook(io.BytesIO(to_excel(table, ["note"])))["Target wards"]
+    assert [c.value for c in sheet[1]][5].startswith("'=HYPERLINK")
+    assert to_csv(table.frame, ["n"]).decode("utf-8-sig").splitlines()[2].split(",")[5].startswith("\"'=HYPERLINK")
+
+
+def test_a_link_to_another_sessions_layer_says_so_and_falls_back(ward_table) -> None:
+    view, messages = parse_query({"layer": "upload-3"}, ward_table, INDICATORS, ("Quantiles",), TARGETINGS)
+    assert view.layer == "imd_score_2025"
+    assert len(messages) == 1 and "uploaded in another browser session" in messages[0]
+    assert "upload the file again" in messages[0]
+
+
+# --- the app (AppTest) ---------------------------------------------------------------------------
+
+def _app(query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def _ok(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def _map_json(at: AppTest) -> dict:
+    """The ward layer's payload as the ward map (the first st_folium) sends it to the browser."""
+    component = next(c for c in at.get("component_instance")
+                     if c.proto.component_name == "streamlit_folium.st_folium")
+    group = json.loads(component.proto.json_args)["feature_group"]
+    start = group.index("})(") + 3
+    return json.JSONDecoder().raw_decode(group[start:].replace("\\u007b", "{"))[0]
+
+
+def _plain(markdown: str) -> str:
+    """Markdown escaped by :func:`geo.upload.escape_markdown`, as the page shows it."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def _layer_query(at: AppTest) -> str:
+    value = at.query_params["layer"]
+    return value[0] if isinstance(value, list) else value
+
+
+def _column(at: AppTest, name: str) -> pd.Series:
+    listing = next(df.value for df in at.dataframe if "Rank" in df.value.columns)
+    return listing.set_index("Ward code")[name]
+
+
+def _caches_hold(marker: str) -> tuple[int, bool]:
+    """How many shared cache entries there are, and whether any holds ``marker`` (pickled)."""
+    from streamlit.runtime.caching import cache_data_api, cache_resource_api
+
+    entries, found, needle = 0, False, marker.encode("utf-8")
+    # Both managers keep {session id (None: global, shared by every session) -> {function -> cache}}.
+    for caches in cache_data_api._data_caches._function_caches.values():
+        for cache in caches.values():
+            for blob in list(cache.storage._mem_cache.values()):  # pickled results
+                entries += 1
+                found |= needle in blob
+    for caches in cache_resource_api._resource_caches._function_caches.values():
+        for cache in caches.values():
+            for result in list(cache._mem_cache.values()):
+                entries += 1
+                found |= needle in pickle.dumps(result.value)
+    return entries, found
+
+
+@pytest.fixture(scope="module")
+def pasted() -> AppTest:
+    """The app after pasting the L&SC file and adding its children's column as a layer."""
+    at = _app()
+    at.text_area(key="upload_paste").input((CORPUS / LSC_FILE).read_text(encoding="utf-8")).run()
+    _ok(at)
+    assert not at.error
+    metrics = {m.label: m.value for m in at.metric}
+    assert (metrics["Rows read"], metrics["Areas matched"], metrics["Not matched"]) == ("1,063", "1,063", "0")
+    assert any(m.value.startswith("**Geography:** LSOA 2021") for m in at.markdown)
+    assert [at.radio(key=f"upw1_kind{i}").value for i in range(3)] == ["count", "count", "count"]
+    at.selectbox(key="upw1_column").set_value(1).run()
+    assert at.text_input(key="upw1_title1").value == CHILDREN
+    assert any("**113** wards with a value, **167** suppressed" in m.value for m in at.markdown)
+    at.text_input(key="upw1_title1").input(MARKED).run()
+    at.button(key="upw1_add").click().run()
+    _ok(at)
+    return at
+
+
+def test_a_pasted_file_becomes_the_layer_on_the_map_with_suppression(pasted: AppTest) -> None:
+    at = pasted
+    assert at.sidebar.selectbox(key="theme").value == THEME
+    assert at.sidebar.selectbox(key="family").value == MARKED
+    assert _layer_query(at) == "upload-1"  # the URL names the layer, never its data
+    heading = next(m.value for m in at.markdown if m.value.startswith("**Secret marker"))
+    assert heading.startswith(r"**Secret marker 7f3a \<b\>kids\</b\> \[x\]\(http\://e\.vil\)** (Your data) for 280")
+    data = _map_json(at)
+    legend = data["legend"]
+    assert legend["title"] == "Secret marker 7f3a &lt;b&gt;kids&lt;/b&gt; [x](http://e.vil) · Your data"
+    assert "<b>kids" not in json.dumps(data)
+    assert [(e[1], e[2]) for e in legend["entries"][-2:]] == [("Suppressed (1–4)", 167), ("No data", 0)]
+    assert data["v"].count("fewer than 5") == 167 and not [v for v in data["v"] if SMALL.match(v)]
+    captions = " ".join(c.value for c in at.caption)
+    assert "Your upload — not published" in captions
+
+
+def test_the_list_and_profile_show_the_uploaded_layer_suppressed(pasted: AppTest, children) -> None:
+    at = pasted
+    column = _column(at, f"{MARKED} (Your data)")
+    assert column[TALBOT] == "<5" and not [v for v in column if v and SMALL.match(v)]
+    at.selectbox(key="ward").set_value(TALBOT).run()
+    _ok(at)
+    profile = next(df.value for df in at.dataframe if "England" in df.value.columns)
+    first = profile.iloc[0]
+    assert (first["Theme"], first["Indicator"], first["Ward"], first["Rank in ICB (1 = worst)"]) == (
+        THEME, MARKED, "fewer than 5", "–")
+    assert first["ICB"].endswith(" in your file") and first["ICB"] == first["England"]
+    assert profile.iloc[1]["Indicator"] == INDICATORS["imd_score_2025"].title  # the published layers follow
+    at.sidebar.radio(key="targeting").set_value("layer10").run()  # worst 10% on the uploaded layer
+    _ok(at)
+    # ceil(10% of the 113 wards shown) = 12, plus the wards tied with the 12th; suppressed wards never count.
+    shown = children.values.dropna().sort_values(ascending=False)
+    assert next(m.value for m in at.metric if m.label == "Wards") == str(int((shown >= shown.iloc[11]).sum())) == "22"
+    status = next(m.value for m in at.main.markdown if m.value.startswith("**Target ward?**"))
+    assert "Worst 10% on the layer shown: **no**" in status
+
+
+def test_uploaded_data_reach_no_cache_shared_between_sessions(pasted: AppTest) -> None:
+    entries, found = _caches_hold("Secret marker 7f3a")
+    assert entries >= 10  # the published layers' entries are there to search
+    assert not found
+
+
+def test_a_bad_paste_gives_one_message_and_the_page_keeps_its_state(pasted: AppTest) -> None:
+    at = pasted
+    assert at.sidebar.selectbox(key="theme").value == THEME
+    at.text_area(key="upload_paste").input("LSOA,Patients\nE01012571,twelve\nE01012572,3\nE01012573,7\n"
+                                           "E01012574,9\n").run()
+    _ok(at)
+    assert len(at.error) == 1  # one message, escaped for Markdown
+    assert _plain(at.error[0].value).startswith("Column 'Patients' has 1 value(s) that are not numbers: row 2 'twelve'")
+    assert at.error[0].value != _plain(at.error[0].value)  # escaped: the file's text cannot inject Markdown
+    assert at.sidebar.selectbox(key="theme").value == THEME
+    assert _layer_query(at) == "upload-1" and _map_json(at)["legend"]["title"].startswith("Secret marker 7f3a")
+    at.text_area(key="upload_paste").input("").run()  # cleared: the message goes, the layer stays
+    _ok(at)
+    assert not at.error and _layer_query(at) == "upload-1"
+
+
+def test_uploaded_files_are_read_checked_and_refused_through_the_uploader(monkeypatch) -> None:
+    real_open = builtins.open
+
+    def read_only_open(file, mode="r", *args, **kwargs):
+        if any(flag in mode for flag in "wax+"):
+            raise AssertionError(f"the app opened {file!r} for writing")
+        return real_open(file, mode, *args, **kwargs)
+
+    at = _app({"area": "E54000015"})  # LLR: the file is for L&SC
+    monkeypatch.setattr(builtins, "open", read_only_open)
+    at.file_uploader(key="upload_file").set_value((LSC_FILE, (CORPUS / LSC_FILE).read_bytes(), "text/csv")).run()
+    _ok(at)
+    at.button(key="upw1_add").click().run()
+    _ok(at)
+    assert _layer_query(at) == "upload-1"
+    notes_shown = " ".join(i.value for i in at.info)
+    assert "has no values in Leicester, Leicestershire and Rutland ICB" in notes_shown
+    assert "Lancashire and South Cumbria" in notes_shown
+    at.sidebar.selectbox(key="icb").set_value(LSC).run()
+    _ok(at)
+    assert not at.info and _map_json(at)["legend"]["entries"][-2][1] == "Suppressed (1–4)"
+
+    for name, message in [("nhs_numbers.csv", "This looks like person-level data, which WardLens refuses: column "
+                                              "'NHS number' holds 40 value(s) that are valid NHS numbers"),
+                          ("html_and_formula_names.csv", None)]:
+        at.file_uploader(key="upload_file").set_value((name, (CORPUS / name).read_bytes(), "text/csv")).run()
+        _ok(at)
+        if message:
+            assert len(at.error) == 1 and _plain(at.error[0].value).startswith(message), at.error[0].value
+            assert _layer_query(at) == "upload-1" and len(_map_json(at)["v"]) == 280  # the map is still there
+    # HTML in a column name is shown as typed: escaped for Markdown in the card (the file reaches no
+    # complete ward, so it cannot be added: tests below).
+    assert any(r"\<script\>alert\(1\)\</script\> patients" in m.value for m in at.markdown)
+    assert at.button(key="upw2_add").disabled  # the refused file made no card: this is the second
+
+
+def test_the_template_lists_the_areas_wards_or_lsoas() -> None:
+    from ui import loaders
+
+    wards = pd.read_csv(io.BytesIO(loaders.template(LSC, "ward")))
+    assert len(wards) == 280 and wards.columns.tolist() == ["ward_code", "ward_name", "lad_name", "value"]
+    lsoas = pd.read_csv(io.BytesIO(loaders.template(f"{LSC}/E06000009", "lsoa")))
+    file = pd.read_csv(CORPUS / LSC_FILE)
+    assert set(lsoas["lsoa21_code"]) <= set(file["LSOA21CD"]) and set(lsoas["lad_name"]) == {"Blackpool"}
+    assert len(pd.read_csv(io.BytesIO(loaders.template(LSC, "lsoa")))) == len(file) == 1063
+    assert np.all(pd.read_csv(io.BytesIO(loaders.template("england", "ward")))["value"].isna())
+
+
+def test_a_link_naming_an_uploaded_layer_in_a_new_session_falls_back() -> None:
+    at = _app({"layer": "upload-1"})
+    _ok(at)
+    assert "uploaded in another browser session" in " ".join(w.value for w in at.warning)
+    assert _layer_query(at) == "imd_score_2025" and at.sidebar.selectbox(key="theme").value == "Deprivation"
+
+
+def test_ward_names_are_matched_once_their_local_authority_is_chosen() -> None:
+    at = _app()
+    name = "ward_names_preston.csv"
+    at.file_uploader(key="upload_file").set_value((name, (CORPUS / name).read_bytes(), "text/csv")).run()
+    _ok(at)
+    assert len(at.error) == 1 and "choose its local authority" in _plain(at.error[0].value)
+    at.sidebar.selectbox(key="upload_lad").set_value("E07000123").run()  # Preston
+    _ok(at)
+    assert not at.error
+    metrics = {m.label: m.value for m in at.metric}
+    assert (metrics["Rows read"], metrics["Areas matched"], metrics["Not matched"]) == ("17", "16", "1")
+    assert any(m.value.startswith("**Geography:** ward \\(May 2025\\)") for m in at.markdown)
+    unmatched = next(df.value for df in at.dataframe if "Not matched" in df.value.columns)
+    assert unmatched["Not matched"].tolist() == ["Preston Docks"]
+    at.button(key="upw1_add").click().run()
+    _ok(at)
+    assert _layer_query(at) == "upload-1"
+    legend = _map_json(at)["legend"]
+    assert legend["entries"][-2][1] == "Suppressed (1–4)" and legend["entries"][-1][2] == 280 - 16
+
+
+def test_a_file_that_completes_no_ward_cannot_be_added() -> None:
+    at = _app()
+    name = "html_and_formula_names.csv"  # ten LSOAs: no ward has all of its LSOAs in the file
+    at.file_uploader(key="upload_file").set_value((name, (CORPUS / name).read_bytes(), "text/csv")).run()
+    _ok(at)
+    assert any("**0** wards with a value, **0** suppressed" in m.value and "**3** without a value" in m.value
+               for m in at.markdown)
+    assert at.button(key="upw1_add").disabled
+    assert _layer_query(at) == "imd_score_2025"

@@ -1,0 +1,119 @@
+"""The "Life expectancy by MSOA" tab: MSOA 2011 life expectancy with its 95% CIs for the selected area.
+
+Cached loaders first (the file and polygons read once per server process, each area's MSOAs
+encoded once, keyed on the area key and the sex), then :func:`msoa_panel`, which draws the
+caveat, the sex choice, the map and the table. What to draw comes from :mod:`layers.msoa_view`.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import msoa, store
+from geo.areas import Area
+from layers.mapview import AreaGeometry, LayerPayload, base_map, lad_lines_for, prepare_area, ward_group
+from layers.msoa_view import (CAVEAT, COMPARISON_NOTE, HIGHER, LOWER, MSOA_LE, MSOA_LE_COLUMNS, NO_FIGURE,
+                              msoa_payload, msoa_table, msoas_in_area)
+from ui import loaders
+from ui.panels import MAP_HEIGHT, attribution
+
+
+def _years(label: str, help_text: str) -> st.column_config.NumberColumn:
+    return st.column_config.NumberColumn(label, format="%.1f", width=96, help=help_text)
+
+
+#: Height of the table in pixels (it scrolls beyond about 14 rows).
+TABLE_HEIGHT = 528
+
+#: How the table's columns are shown.
+TABLE_COLUMNS = {
+    "MSOA": st.column_config.TextColumn("MSOA", width=172, help="Middle layer super output area (2011)"),
+    "Life expectancy": _years("Life exp.", "Life expectancy at birth, 2016–20, years (this file's level: compare "
+                                    "MSOAs with each other only)"),
+    "95% CI lower": _years("95% CI lower", "Lower limit of the 95% confidence interval, years"),
+    "95% CI upper": _years("95% CI upper", "Upper limit of the 95% confidence interval, years"),
+    "CI width": _years("CI width", "Width of the 95% confidence interval (upper minus lower), years"),
+    "Deaths 2016–20": st.column_config.NumberColumn("Deaths", format="localized", width=70,
+                                                    help="Deaths in 2016–20 behind the estimate"),
+    "Against the area median": st.column_config.TextColumn(
+        "vs area median", width=160, help="Whether the 95% CI lies wholly below (Lower) or above (Higher) "
+                                          "the median of the area's MSOAs; see the note under the table"),
+    "Local authority": st.column_config.TextColumn("Local authority", width=170,
+                                                   help="Where most of the MSOA's residents live (2024)"),
+    "MSOA code": st.column_config.TextColumn("MSOA code", width=90),
+}
+
+
+@st.cache_resource(show_spinner="Loading MSOA life expectancy…")
+def msoa_frame() -> pd.DataFrame:
+    """The life expectancy file by msoa11_code, with ``lad_code``: the 2025 local authority most of
+    the MSOA's residents live in (the file's own LAD codes are 2024's). Read-only."""
+    frame = store.read_msoa_life_expectancy(MSOA_LE_COLUMNS)
+    lads = msoa.msoa_lad25(store.read_msoa_ward_lookup(), loaders.ward_table()["lad_code"])
+    return frame.assign(lad_code=lads.reindex(frame.index))
+
+
+@st.cache_resource(show_spinner=False)
+def _msoa_shapes() -> gpd.GeoDataFrame:
+    return store.read_msoa_shapes()
+
+
+@st.cache_resource(show_spinner=False)
+def _lad_lines(level: str) -> gpd.GeoDataFrame:
+    return store.read_lad_lines(level)
+
+
+@st.cache_resource(show_spinner=False)
+def area_msoas(key: str) -> pd.DataFrame:
+    """The area's MSOAs (rows of :func:`msoa_frame`): by ICB code, or by LAD 2025 for a place."""
+    return msoas_in_area(msoa_frame(), loaders.area_of(key))
+
+
+@st.cache_resource(show_spinner="Preparing the MSOA map…")
+def msoa_geometry(key: str) -> AreaGeometry:
+    """The area's MSOA polygons and its LAD boundaries, encoded for the browser (once per area)."""
+    area, rows = loaders.area_of(key), area_msoas(key)
+    lines = lad_lines_for(_lad_lines(area.level), list(rows["lad_code"].dropna().unique()))
+    return prepare_area(_msoa_shapes().loc[rows.index], lines, area.level)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def msoa_layer(key: str, sex: str) -> LayerPayload:
+    return msoa_payload(msoa_geometry(key), area_msoas(key), MSOA_LE[sex])
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def msoa_listing(key: str, sex: str) -> pd.DataFrame:
+    return msoa_table(area_msoas(key), MSOA_LE[sex])
+
+
+def msoa_panel(area: Area, asset_base: str) -> None:
+    """Caveat, sex choice, the MSOA map (no reruns on pan, zoom or click) and the table, lowest first."""
+    st.markdown(f"### Life expectancy by MSOA: {area.name}")
+    st.info(CAVEAT, icon=":material/info:")
+    sex = st.radio("Sex", list(MSOA_LE), horizontal=True, key="msoa_sex")
+    measure = MSOA_LE[sex]
+    table = msoa_listing(area.key, sex)
+    if table.empty:
+        st.warning(f"{area.name} has no MSOA (2011) whose residents mostly live in it.")
+        return
+    counts = table["Against the area median"].value_counts()
+    with_figure = len(table) - int(counts.get(NO_FIGURE, 0))
+    median = table["Life expectancy"].median()
+    st.markdown(
+        f"**{measure.record.title}**, 2016–20, for the {len(table):,} MSOAs (2011) of the area "
+        f"({with_figure:,} with a figure). Their median is **{median:.1f} years** in this file: a reference "
+        f"point for comparing the MSOAs, not the area's life expectancy. **{int(counts.get(LOWER, 0)):,}** "
+        f"MSOAs are clearly lower than it and **{int(counts.get(HIGHER, 0)):,}** clearly higher (their whole "
+        f"95% CI is below or above it).")
+    base = base_map(msoa_geometry(area.key), asset_base=asset_base)
+    st_folium(base, feature_group_to_add=ward_group(msoa_layer(area.key, sex)), returned_objects=[],
+              key="msoa_map", height=MAP_HEIGHT, use_container_width=True)
+    attribution([measure.record])
+    st.markdown("#### MSOAs, lowest life expectancy first")
+    st.dataframe(table, hide_index=True, height=min(TABLE_HEIGHT, 38 + 35 * len(table)), key="msoa_table",
+                 column_config=TABLE_COLUMNS)
+    st.caption(COMPARISON_NOTE + " *No figure:* the ONS file leaves the MSOA blank (grey on the map).")
