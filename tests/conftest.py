@@ -26,6 +26,7 @@ from urllib.parse import urlparse
 import geopandas as gpd
 import pandas as pd
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from geo import paths, store
 from geo.paths import ROOT
@@ -39,6 +40,18 @@ LLR = "E54000015"
 BLOOMFIELD = "E05015188"
 
 BOUNDARIES = paths.BOUNDARIES
+
+
+def run_app(query: dict[str, str] | None = None) -> AppTest:
+    """Run app.py under Streamlit's AppTest, with ``query`` as the URL query string."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def assert_no_exception(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
 
 
 def _require(path: Path) -> None:

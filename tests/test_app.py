@@ -7,25 +7,17 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.paths import ROOT
 from layers import INDICATORS
 
 from tests.conftest import BLOOMFIELD, LLR, LSC
+from tests.conftest import assert_no_exception as _ok
+from tests.conftest import run_app as _app
 
 BLACKPOOL = "E06000009"
 LEICESTER = "E06000016"
 EYRES_MONSELL = "E05010465"  # Leicester: LLR's most deprived ward by IMD 2025
 
 
-def _app(query: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    return at.run()
-
-
-def _ok(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
 
 
 def _heading(at: AppTest) -> str:

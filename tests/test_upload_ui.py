@@ -27,7 +27,6 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.paths import ROOT
 from geo.targeting import rank_targets, select
 from geo.upload import UploadError, aggregate_to_wards, inspect_upload, read_pasted, read_reference, read_upload
 from layers import INDICATORS
@@ -38,6 +37,8 @@ from layers.style import NO_DATA_COLOUR, SUPPRESSED_FILL
 from layers.targets import TARGETINGS, key_indicators
 from layers.uploaded import (SOURCE, THEME, USER_LAYER_PREFIX, area_summary, profile_row, style_user_layer,
                              unique_title, user_layer)
+from tests.conftest import assert_no_exception as _ok
+from tests.conftest import run_app as _app
 from ui.state import parse_query
 
 from tests.conftest import LSC
@@ -225,15 +226,6 @@ def test_a_link_to_another_sessions_layer_says_so_and_falls_back(ward_table) -> 
 
 # --- the app (AppTest) ---------------------------------------------------------------------------
 
-def _app(query: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    return at.run()
-
-
-def _ok(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
 
 
 def _map_json(at: AppTest) -> dict:

@@ -7,6 +7,8 @@ are keyed on ids (area key, indicator id, scheme id), never on frames.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
@@ -140,11 +142,15 @@ def profile(ward: str) -> pd.DataFrame:
     return ward_profile(ward_table(), INDICATORS.values(), ward, icb_values(), england_values(), icb_ranks())
 
 
-def target_status(key: str, layer: str, ward: str) -> dict[str, str]:
-    """For each targeting definition: "yes (rank r of n)" or "no", for ``ward`` in the area."""
+def target_status(key: str, layer: str, ward: str,
+                  ranks_of: Callable[[str, str, str], pd.Series] | None = None) -> dict[str, str]:
+    """For each targeting definition: "yes (rank r of n)" or "no", for ``ward`` in the area.
+
+    ``ranks_of(key, targeting, layer)`` gives the target ranks (default :func:`target_ranks`).
+    """
     status = {}
     for t in TARGETINGS:
-        ranks = target_ranks(key, t, layer)
+        ranks = (ranks_of or target_ranks)(key, t, layer)
         status[t] = f"yes (rank {ranks[ward]} of {len(ranks)})" if ward in ranks.index else "no"
     return status
 

@@ -92,11 +92,7 @@ def target_coverage(key: str, targeting: str, layer: str) -> Coverage:
 
 def target_status(key: str, layer: str, ward: str) -> dict[str, str]:
     """For each targeting definition: "yes (rank r of n)" or "no", for ``ward`` in the area."""
-    status = {}
-    for t in TARGETINGS:
-        ranks = target_ranks(key, t, layer)
-        status[t] = f"yes (rank {ranks[ward]} of {len(ranks)})" if ward in ranks.index else "no"
-    return status
+    return loaders.target_status(key, layer, ward, ranks_of=target_ranks)
 
 
 def ward_payload(key: str, layer: str, scheme: str | None, targeting: str, flags: tuple[str, ...],
