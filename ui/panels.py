@@ -177,6 +177,13 @@ def methods_panel() -> None:
                 f"{r.source.publisher} ({r.source.licence}). *Caveat:* {r.caveat}"
                 + (f" *Coverage:* {r.coverage_note}" if r.coverage_note else "")
                 for r in records))
+    st.markdown("### Life expectancy by MSOA")
+    st.markdown(
+        "The **Life expectancy by MSOA** tab shows the ONS ad hoc life expectancies (REQ3292, 2016–20) at the "
+        "geography they were published for, MSOA 2011, with their 95% confidence intervals. The file's levels "
+        "run about 1.5–2.5 years above official figures, so the tab compares MSOAs with each other only and "
+        "shows no official local authority, ICB or England figure. The ward layers of life expectancy are "
+        "population-weighted estimates from these MSOAs.")
     st.markdown("### Your own data")
     st.markdown(
         "Under **Your data** in the sidebar you can map figures of your own (such as people with five or more "
