@@ -130,7 +130,7 @@ def bench_msoa_payloads(table: pd.DataFrame) -> None:
 def bench_rerun() -> None:
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at = AppTest.from_file(str(ROOT / "explorer.py"), default_timeout=120)
     _, first = _timed(at.run)
     layers = ["income_score_2025", "imd_score_2025", "employment_score_2025", "imd_extent_2025"]
     family = {i: INDICATORS[i].family for i in layers}

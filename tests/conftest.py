@@ -43,8 +43,8 @@ BOUNDARIES = paths.BOUNDARIES
 
 
 def run_app(query: dict[str, str] | None = None) -> AppTest:
-    """Run app.py under Streamlit's AppTest, with ``query`` as the URL query string."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    """Run the explorer page (explorer.py) under Streamlit's AppTest, with ``query`` as the URL query string."""
+    at = AppTest.from_file(str(ROOT / "explorer.py"), default_timeout=60)
     for key, value in (query or {}).items():
         at.query_params[key] = value
     return at.run()

@@ -198,7 +198,7 @@ def test_caveat_says_compare_msoas_only_and_gives_no_official_figure() -> None:
 # --- The tab in the app (AppTest renders a tab's content only when it is the open one) ---
 
 def _msoa_tab(query: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "explorer.py"), default_timeout=60)
     for key, value in (query or {}).items():
         at.query_params[key] = value
     at.run()

@@ -1,1 +1,1 @@
-"""Streamlit UI helpers for app.py: cached loaders, controls, panels, URL state and static assets."""
+"""Streamlit UI helpers for the explorer page: cached loaders, controls, panels, URL state and static assets."""
