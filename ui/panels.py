@@ -72,7 +72,7 @@ def target_panel(table: TargetTable, cov: Coverage, area: Area, targeting: Targe
     """Coverage figures, the ranked list (click a row for its profile) and the downloads."""
     st.markdown("#### Target wards")
     st.caption(escape_markdown(targeting.describe(record)))
-    c1, c2, c3 = st.columns(3)
+    c1, c2, c3 = st.columns([0.7, 1.4, 0.9])  # residents is the widest figure (up to 56,489,608)
     c1.metric("Wards", f"{cov.wards:,}")
     c2.metric("Residents", f"{cov.population:,}")
     c3.metric("Share of area", f"{cov.share:.1%}", help="Share of the area's Census 2021 usual residents "
