@@ -61,14 +61,14 @@ _SCORE_2025 = Indicator(
 _SCORE_2019 = replace(
     _SCORE_2025,
     id="imd_score_2019", variant="IoD2019 recast",
-       definition="Population-weighted average of the IMD 2019 scores of the LSOAs (2011) that make up "
-                     "the ward; higher means more deprived.",
-       file="ward_deprivation_2019.csv", period="IoD2019 (indicators mostly 2015–17)",
-       source_geography="LSOA 2011",
-       method_note="LSOA 2011 values carried to LSOA 2021 through the ONS lookup, then best-fitted to "
-                      "wards; weighted by the IoD2019 mid-2015 population denominators. The IMD 2019 score "
-                      "is rebuilt from the File 9 transformed domain scores with the official weights.",
-       source=IOD2019, caveat=_RECAST,
+    definition="Population-weighted average of the IMD 2019 scores of the LSOAs (2011) that make up "
+               "the ward; higher means more deprived.",
+    file="ward_deprivation_2019.csv", period="IoD2019 (indicators mostly 2015–17)",
+    source_geography="LSOA 2011",
+    method_note="LSOA 2011 values carried to LSOA 2021 through the ONS lookup, then best-fitted to "
+                "wards; weighted by the IoD2019 mid-2015 population denominators. The IMD 2019 score "
+                "is rebuilt from the File 9 transformed domain scores with the official weights.",
+    source=IOD2019, caveat=_RECAST,
 )
 
 _CORE20_2025 = Indicator(
@@ -101,36 +101,23 @@ _CORE20_2025 = Indicator(
 _CORE20_2019 = replace(
     _CORE20_2025,
     id="core20_share_2019", variant="IoD2019 recast", file="ward_deprivation_2019.csv",
-       period="IoD2019", source_geography="LSOA 2011",
-       method_note="Mid-2015 residents of the ward's LSOAs (2011, via the ONS lookup) in IMD 2019 "
-                      "deciles 1–2, over all its residents.",
-       source=IOD2019, caveat=_RECAST,
+    period="IoD2019", source_geography="LSOA 2011",
+    method_note="Mid-2015 residents of the ward's LSOAs (2011, via the ONS lookup) in IMD 2019 "
+                "deciles 1–2, over all its residents.",
+    source=IOD2019, caveat=_RECAST,
 )
 
-_EXTENT_2025 = Indicator(
+_EXTENT_2025 = replace(
+    _CORE20_2025,
     id="imd_extent_2025",
     title="Extent of deprivation",
-    theme="Deprivation",
     family="IMD extent",
-    variant="IoD2025",
     definition="MHCLG's extent measure: the share of residents in the most deprived 30% of LSOAs in "
                "England, counting the most deprived 10% in full and the next 20% on a sliding scale.",
-    file="ward_deprivation_2025.csv",
     column="imd_extent",
     unit="share of residents (weighted)",
-    value_format=".0%",
-    period="IoD2025",
-    source_geography="LSOA 2021",
-    method="population-weighted",
     method_note="MHCLG's summary-measure method applied to the ward's best-fit LSOAs, Census 2021 weights.",
-    higher_is_worse=True,
-    kind="numeric",
-    scheme="EqualInterval",
     palette="OrRd",
-    aggregation="weighted mean",
-    weight="population",
-    valid_range=(0.0, 1.0),
-    source=IOD2025,
     caveat="A ward has only a few LSOAs (often 3–8), so extent moves in large steps.",
 )
 
@@ -165,13 +152,13 @@ _INCOME_2025 = Indicator(
 _EMPLOYMENT_2025 = replace(
     _INCOME_2025,
     id="employment_score_2025", title="Employment deprivation", family="Employment deprivation",
-       definition="Population-weighted average of the IoD2025 Employment domain score: the share of "
-                     "working-age residents involuntarily out of work (unemployment, sickness, disability "
-                     "or caring).",
-       column="employment_score", unit="% of working-age residents",
-       method_note="LSOA Employment domain rates best-fitted to wards, weighted by Census 2021 residents.",
-       caveat="Weighted by all residents, not by the working-age denominator MHCLG uses (not published "
-                 "with this data), so ward values differ slightly from a working-age weighting.",
+    definition="Population-weighted average of the IoD2025 Employment domain score: the share of "
+               "working-age residents involuntarily out of work (unemployment, sickness, disability "
+               "or caring).",
+    column="employment_score", unit="% of working-age residents",
+    method_note="LSOA Employment domain rates best-fitted to wards, weighted by Census 2021 residents.",
+    caveat="Weighted by all residents, not by the working-age denominator MHCLG uses (not published "
+           "with this data), so ward values differ slightly from a working-age weighting.",
 )
 
 _HEALTH_DOMAIN_2025 = Indicator(
