@@ -78,14 +78,14 @@ def target_panel(table: TargetTable, cov: Coverage, area: Area, targeting: Targe
     c3.metric("Share of area", f"{cov.share:.1%}", help="Share of the area's Census 2021 usual residents "
               "living in the target wards (best-fit wards only, so no one is counted twice).")
     config = {name: st.column_config.NumberColumn(label, format=table.formats[name], help=escape_markdown(help_text),
-                                                  width=88)
+                                                  width=72)
               for name, (label, help_text) in table.labels.items()}
     for name in table.labelled:  # suppressed counts read "<5" among the numbers: shown as text
         label, help_text = table.labels[name]
-        config[name] = st.column_config.TextColumn(label, help=escape_markdown(help_text), width=88)
+        config[name] = st.column_config.TextColumn(label, help=escape_markdown(help_text), width=72)
     config["Rank"] = st.column_config.NumberColumn("#", format="%d", width=36)
-    config["Ward"] = st.column_config.TextColumn("Ward", width=140)
-    config["Local authority"] = st.column_config.TextColumn("Local authority", width=120)
+    config["Ward"] = st.column_config.TextColumn("Ward", width=124)
+    config["Local authority"] = st.column_config.TextColumn("Local authority", width=104)
     config["Population (Census 2021)"] = st.column_config.NumberColumn(
         "Residents", format="localized", help="Census 2021 usual residents", width=76)
     config["Ward code"] = None  # hidden on screen, kept in the downloads
