@@ -126,8 +126,11 @@ def unique_title(title: str, taken: set[str]) -> str:
 
 
 def user_layer(layer_id: str, wards: WardUpload, column: str, *, title: str, unit: str, higher_is_worse: bool,
-               source_name: str) -> UserLayer:
+               source_name: str, theme: str = THEME) -> UserLayer:
     """The layer for ``column`` of an aggregated upload, titled and described by the user.
+
+    ``theme`` lists it beside the public layers it belongs with (default "Your data"); a
+    locally held count of people with 5+ long-term conditions sits under "Long-term conditions".
 
     ``layer_id`` must start with :data:`USER_LAYER_PREFIX`; ``source_name`` is the file name
     (or "pasted text"), quoted in the definition. Raises :class:`~geo.upload.UploadError` for a
@@ -166,7 +169,7 @@ def user_layer(layer_id: str, wards: WardUpload, column: str, *, title: str, uni
     record = Indicator(
         id=layer_id,
         title=title,
-        theme=THEME,
+        theme=theme,
         family=title,
         variant=VARIANT,
         definition=f"Your own figures: column “{_one_line(column)}” of {_one_line(source_name)} "

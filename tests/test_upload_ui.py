@@ -436,3 +436,17 @@ def test_a_file_that_completes_no_ward_cannot_be_added() -> None:
                for m in at.markdown)
     assert at.button(key="upw1_add").disabled
     assert _layer_query(at) == "imd_score_2025"
+
+
+def test_an_uploaded_count_can_sit_beside_the_public_long_term_conditions_layers() -> None:
+    at = _app()
+    at.text_area(key="upload_paste").input((CORPUS / LSC_FILE).read_text(encoding="utf-8")).run()
+    at.selectbox(key="upw1_column").set_value(0).run()
+    at.selectbox(key="upw1_theme0").set_value("Long-term conditions").run()
+    at.button(key="upw1_add").click().run()
+    _ok(at)
+    assert at.sidebar.selectbox(key="theme").value == "Long-term conditions"
+    family = at.sidebar.selectbox(key="family")
+    assert family.value == at.text_input(key="upw1_title0").value
+    public = {r.family for r in INDICATORS.values() if r.theme == "Long-term conditions"}
+    assert public < set(family.options)

@@ -25,6 +25,7 @@ import streamlit as st
 from geo.areas import make_area
 from geo.upload import (SMALL_COUNT_THRESHOLD, Preview, Table, UploadError, WardUpload, aggregate_to_wards,
                         escape_markdown, inspect_upload, read_pasted, read_upload)
+from layers.indicator import THEMES
 from layers.uploaded import MAX_TITLE, THEME, USER_LAYER_PREFIX, VARIANT, unique_title, user_layer
 from ui import loaders, userlayers
 
@@ -125,7 +126,7 @@ def _discard() -> None:
     st.session_state.update({PENDING: None, ERROR: None, RESULT: None})
 
 
-def _add(wards: WardUpload, column: str, title: str, unit: str, higher_is_worse: bool) -> None:
+def _add(wards: WardUpload, column: str, title: str, unit: str, higher_is_worse: bool, theme: str) -> None:
     """Make the chosen column a layer of this session and show it on the map."""
     pending: Pending = st.session_state[PENDING]
     layers = userlayers.user_layers()
@@ -135,10 +136,10 @@ def _add(wards: WardUpload, column: str, title: str, unit: str, higher_is_worse:
         st.session_state[ERROR] = None
         name = unique_title(" ".join(title.split()), {u.record.title for u in layers.values()})
         layer = user_layer(f"{USER_LAYER_PREFIX}{n}", wards, column, title=name, unit=unit,
-                           higher_is_worse=higher_is_worse, source_name=pending.name)
+                           higher_is_worse=higher_is_worse, source_name=pending.name, theme=theme)
         layers[layer.id] = layer
         st.session_state.update({LAYER_SEQ: n, PENDING: replace(pending, added=(*pending.added, layer.id)),
-                                 ADDED: layer.record.title, "theme": THEME, "family": layer.record.family,
+                                 ADDED: layer.record.title, "theme": layer.record.theme, "family": layer.record.family,
                                  "variant": VARIANT, "notices": []})
 
     _guarded(step)
@@ -288,6 +289,9 @@ def _card(pending: Pending) -> None:
                               key=f"{k}title{index}", help="Heads the legend, the table column and the profile row.")
         unit = st.text_input("Unit", value=info.unit or ("people" if kinds[column] == "count" else "rate"),
                              key=f"{k}unit{index}", help="For example people, % of registered patients, per 1,000.")
+        theme = st.selectbox("List it under the theme", THEMES, index=THEMES.index(THEME), key=f"{k}theme{index}",
+                             help="Put your layer beside the public ones it belongs with, e.g. a count of people "
+                                  "with 5+ long-term conditions under Long-term conditions.")
         worse = st.toggle("Higher is worse", value=True, key=f"{k}worse{index}",
                           help="Sets the colours (darkest = worst) and which wards the 'worst 10%' targeting picks.")
         threshold = st.number_input("Suppress counts below", min_value=SMALL_COUNT_THRESHOLD,
@@ -303,7 +307,7 @@ def _card(pending: Pending) -> None:
             usable = _result(wards, column)
         a, b = st.columns(2)
         a.button("Add layer", type="primary", icon=":material/add:", key=f"{k}add", width="stretch",
-                 disabled=not usable, on_click=_add, args=(wards if usable else None, column, title, unit, worse),
+                 disabled=not usable, on_click=_add, args=(wards if usable else None, column, title, unit, worse, theme),
                  help=None if usable else "Nothing to map: no ward gets a value from this column.")
         b.button("Discard file", key=f"{k}discard", width="stretch", on_click=_discard)
 
