@@ -218,3 +218,19 @@ def test_cli_reports_bad_input_without_traceback(tmp_path: Path, capsys) -> None
     err = capsys.readouterr().err
     assert err.startswith("Build stopped: imd2025/") and "Traceback" not in err
     shutil.rmtree(tmp_path / "out", ignore_errors=True)
+
+
+@needs_raw
+@pytest.mark.parametrize("ward", ["E05015188", "E05010465", "E05014284"])  # Bloomfield, Eyres Monsell, Hunmanby & Sherburn
+def test_ward_score_is_the_population_weighted_mean_over_ons_best_fit_lsoas(imd2025: pd.DataFrame, ward: str) -> None:
+    """Recompute a ward from the raw files and ONS's own best-fit lookup, independently of our best fit."""
+    ons = rawdata.read_table("wd24_bestfit", RAW)
+    lsoas = ons.loc[ons["WD24CD"] == ward, "lsoa21_code"]
+    scores = rawdata.read_table("imd2025", RAW).set_index("lsoa21_code").loc[lsoas, "IMD_score"]
+    people = rawdata.read_table("population21", RAW).set_index("lsoa21_code").loc[lsoas, "population"]
+    ours = imd2025.set_index("ward_code").loc[ward]
+    assert len(lsoas) >= 3
+    assert ours["imd_score"] == pytest.approx((scores * people).sum() / people.sum(), abs=1e-6)
+    assert ours["population"] == people.sum()
+    assert ours["core20_share"] == pytest.approx(people[scores.index.isin(
+        rawdata.read_table("imd2025", RAW).query("IMD_decile <= 2")["lsoa21_code"])].sum() / people.sum())
