@@ -29,18 +29,24 @@ def dismiss_notices() -> None:
     st.session_state["notices"] = []
 
 
+def list_key() -> str:
+    """The target list widget's key; a new key is a fresh list with no row picked."""
+    return f"target_table_{st.session_state.get('list_generation', 0)}"
+
+
 def select_clicked_ward(area_key: str) -> None:
-    """Map click -> the ward under it becomes the selected ward."""
+    """Map click -> the ward under it becomes the selected ward (and the list forgets its row)."""
     clicked = (st.session_state.get("map") or {}).get("last_object_clicked")
     if clicked:
         ward = ward_at(loaders.area_shapes(area_key), clicked["lat"], clicked["lng"])
         if ward:
-            st.session_state.update(ward=ward, announce=ward)
+            generation = st.session_state.get("list_generation", 0) + 1
+            st.session_state.update(ward=ward, announce=ward, list_generation=generation)
 
 
 def select_listed_ward(codes: list[str]) -> None:
     """Row picked in the target list -> that ward becomes the selected ward."""
-    rows = st.session_state["target_table"].selection.rows
+    rows = st.session_state[list_key()].selection.rows
     if rows:
         st.session_state.update(ward=codes[rows[0]], announce=codes[rows[0]])
 
@@ -101,7 +107,7 @@ with explore:
         panels.attribution([record, *key_records, *(INDICATORS[f] for f in flags)])
     with right:
         listing = userlayers.target_table(table, ranks, key_records)
-        panels.target_panel(listing, cov, area, targeting, record, key_records,
+        panels.target_panel(listing, cov, area, targeting, record, key_records, key=list_key(),
                             on_select=lambda: select_listed_ward(list(listing.frame["Ward code"])))
     st.divider()
     st.markdown("### Ward profile")

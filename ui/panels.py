@@ -68,8 +68,8 @@ def attribution_texts(records: Sequence[Indicator]) -> list[str]:
 
 
 def target_panel(table: TargetTable, cov: Coverage, area: Area, targeting: Targeting, record: Indicator,
-                 key_records: Sequence[Indicator], on_select: Callable[[], None]) -> None:
-    """Coverage figures, the ranked list (click a row for its profile) and the downloads."""
+                 key_records: Sequence[Indicator], on_select: Callable[[], None], key: str) -> None:
+    """Coverage figures, the ranked list (click a row for its profile, ``key`` names its widget) and the downloads."""
     st.markdown("#### Target wards")
     st.caption(escape_markdown(targeting.describe(record)))
     c1, c2, c3 = st.columns([0.7, 1.4, 0.9])  # residents is the widest figure (up to 56,489,608)
@@ -92,7 +92,7 @@ def target_panel(table: TargetTable, cov: Coverage, area: Area, targeting: Targe
     config["Values by"] = None
     height = min(MAP_HEIGHT - 250, 38 + 35 * max(len(table.frame), 1))
     st.dataframe(table.screen_frame(), hide_index=True, column_config=config, height=height,
-                 on_select=on_select, selection_mode="single-row", key="target_table")
+                 on_select=on_select, selection_mode="single-row", key=key)
     st.caption("Rank 1 = most disadvantaged by the definition. Click a row for the ward's profile. "
                "Population: Census 2021 usual residents.")
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
