@@ -106,3 +106,26 @@ def test_msoa_life_expectancy_tab_in_chromium(browser, app_url: str) -> None:
         assert frame.locator(WARD_PATHS).count() == 217
         _no_exception(page)
         _only_local(requests, app_url)
+
+
+def test_a_row_picked_in_the_list_is_cleared_by_a_map_click(browser, app_url: str) -> None:
+    """Pick Claremont (row 2) in the target list, then click a ward on the map: the profile follows
+    the map and the list comes back with no row picked (a fresh widget, so no stale highlight)."""
+    with _page(browser, "browser-list-then-map") as (page, requests, sent):
+        page.goto(app_url)
+        frame = _map(page)
+        grid = page.locator(".st-key-target_table_0")
+        grid.wait_for(timeout=30_000)
+        box = grid.bounding_box()
+        page.mouse.click(box["x"] + 16, box["y"] + 35 * 2 + 17)  # row 2's checkbox, under the header row
+        page.get_by_role("heading", name="Claremont", exact=True).wait_for(timeout=30_000)
+        x, y = _ward_points(page, frame)[len(_ward_points(page, frame)) // 3]
+        page.mouse.move(x, y)
+        frame.wait_for_selector(".wl-tip b", timeout=10_000)
+        name = frame.inner_text(".wl-tip b")
+        page.mouse.click(x, y)
+        page.get_by_role("heading", name=name, exact=True).wait_for(timeout=30_000)
+        page.locator(".st-key-target_table_1").wait_for(timeout=10_000)
+        assert page.locator(".st-key-target_table_0").count() == 0
+        _no_exception(page)
+        _only_local(requests, app_url)
