@@ -122,7 +122,7 @@ AGGREGATIONS: dict[str, Callable[[pd.Series, pd.Series, pd.Series], pd.Series]] 
 }
 
 #: Aggregations that add people up, and so must not count an overlay ward's residents twice.
-_PEOPLE_BASED = frozenset({"weighted mean", "sum"})
+PEOPLE_BASED = frozenset({"weighted mean", "sum"})
 
 
 def group_values(values: pd.Series, weights: pd.Series, groups: pd.Series, best_fit: pd.Series,
@@ -138,7 +138,7 @@ def group_values(values: pd.Series, weights: pd.Series, groups: pd.Series, best_
     if aggregation not in AGGREGATIONS:
         raise ValueError(f"aggregation {aggregation!r} is not one of {sorted(AGGREGATIONS)}")
     keep = groups.reindex(values.index).notna()
-    if aggregation in _PEOPLE_BASED and not direct:
+    if aggregation in PEOPLE_BASED and not direct:
         keep &= best_fit.reindex(values.index, fill_value=False).astype(bool)
     return AGGREGATIONS[aggregation](values[keep], weights.reindex(values.index)[keep],
                                      groups.reindex(values.index)[keep])

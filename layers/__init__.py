@@ -1,7 +1,9 @@
-"""What the app can draw: the indicator registry, one explicit list of frozen records.
+"""What the app can draw: the indicator registries, explicit lists of frozen records.
 
-Add an indicator by writing its record in the theme module and listing it here; the tests
-over the registry then check its metadata and data with no new test code.
+:data:`INDICATORS` holds the ward layers; :data:`MSOA_INDICATORS` the life expectancy
+layers shown at MSOA 2011, the geography ONS published them for. Add an indicator by writing
+its record in the theme module and listing it here; the tests over the registries then check
+its metadata and data with no new test code.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from layers.conditions import CONDITIONS
 from layers.deprivation import DEPRIVATION
 from layers.health import HEALTH
 from layers.indicator import Indicator
+from layers.msoa import MSOA_LIFE_EXPECTANCY
 from layers.place import PLACE
 
 
@@ -24,3 +27,4 @@ def _registry(*groups: tuple[Indicator, ...]) -> dict[str, Indicator]:
 
 
 INDICATORS: dict[str, Indicator] = _registry(DEPRIVATION, HEALTH, CONDITIONS, CHILDREN, PLACE)
+MSOA_INDICATORS: dict[str, Indicator] = _registry(tuple(m.record for m in MSOA_LIFE_EXPECTANCY.values()))

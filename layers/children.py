@@ -2,19 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
-from layers.deprivation import IOD2025
-from layers.indicator import Indicator, Source
-
-DWP_CILIF = Source(
-    publisher="Department for Work and Pensions (DWP) and HM Revenue & Customs",
-    dataset="Children in low income families: local area statistics, FYE 2025 (Table 4, ward)",
-    licence="Open Government Licence v3.0",
-    attribution="Source: Department for Work and Pensions, Children in low income families: local area "
-                "statistics, licensed under the Open Government Licence v3.0.",
-    url="https://www.gov.uk/government/collections/children-in-low-income-families-local-area-statistics",
-)
+from layers.indicator import Indicator
+from layers.sources import DWP_CILIF, IOD2025
 
 _DWP_COVERAGE = ("DWP publishes on the May 2024 wards. The 335 wards created by 2025 boundary reviews "
                  "(Shropshire, Northumberland, County Durham, Buckinghamshire, the Northamptonshires, "
@@ -22,6 +11,9 @@ _DWP_COVERAGE = ("DWP publishes on the May 2024 wards. The 335 wards created by 
                  "London, Isles of Scilly) are not in its table, and DWP withholds the figure ([x]) for 14 "
                  "more; ward_children.csv says why in child_poverty_note, and "
                  "dwp_wards_not_in_wd25.csv lists the 326 DWP wards that no longer exist.")
+
+_DWP_METHOD = ("DWP's published ward figure, joined on the ward code: 2025 wards whose code DWP also "
+               "uses get its value unchanged; the rest are shown as no data with the reason.")
 
 _CHILD_POVERTY_PCT = Indicator(
     id="child_low_income_pct_fye2025",
@@ -34,17 +26,10 @@ _CHILD_POVERTY_PCT = Indicator(
     file="ward_children.csv",
     column="pct_children_low_income_ahc_fye2025",
     unit="% of children aged 0-15",
-    value_format=".1f",
     period="FYE 2025 (April 2024 - March 2025)",
     source_geography="Electoral ward (May 2024)",
     method="direct",
-    method_note="DWP's published ward figure, joined on the ward code: 2025 wards whose code DWP also "
-                "uses get its value unchanged; the rest are shown as no data with the reason.",
-    higher_is_worse=True,
-    kind="numeric",
-    scheme="Quantiles",
-    palette="YlOrRd",
-    aggregation="weighted mean",
+    method_note=_DWP_METHOD,
     weight="children_0_15_census2021",
     valid_range=(0.0, 100.0),
     source=DWP_CILIF,
@@ -55,19 +40,28 @@ _CHILD_POVERTY_PCT = Indicator(
     coverage_note=_DWP_COVERAGE,
 )
 
-_CHILD_POVERTY_COUNT = replace(
-    _CHILD_POVERTY_PCT,
+_CHILD_POVERTY_COUNT = Indicator(
     id="child_low_income_count_fye2025",
     title="Children in relative low income families, after housing costs (number)",
+    theme="Children",
     family="Children in relative low income (number)",
+    variant="FYE 2025",
     definition="Number of children aged 0-15 living in families with income below 60% of the UK median "
                "after housing costs, as estimated by DWP for the financial year ending March 2025.",
+    file="ward_children.csv",
     column="children_low_income_ahc_fye2025",
     unit="children aged 0-15",
     value_format=",.0f",
+    period="FYE 2025 (April 2024 - March 2025)",
+    source_geography="Electoral ward (May 2024)",
+    method="direct",
+    method_note=_DWP_METHOD,
     aggregation="sum",
     weight="",
     valid_range=(0.0, 20_000.0),
+    source=DWP_CILIF,
+    min_coverage=0.94,
+    coverage_note=_DWP_COVERAGE,
     caveat="A count grows with the ward's size; use the percentage to compare wards. DWP rounds "
            "counts and the 2025 wards without a DWP code are missing, so a LAD's ward sum can fall "
            "short of DWP's LAD figure.",
@@ -86,15 +80,10 @@ _IDACI_2025 = Indicator(
     unit="% of children aged 0-15",
     value_format=".0%",
     period="IoD2025 (benefit data of about 2022)",
-    source_geography="LSOA 2021",
-    method="population-weighted",
     method_note="Census 2021 children aged 0-15 of the ward's best-fit LSOAs in IDACI decile 1, over "
                 "all its children (same value as idaci_decile1_share in ward_deprivation_2025.csv).",
-    higher_is_worse=True,
-    kind="numeric",
     scheme="EqualInterval",
     palette="PuRd",
-    aggregation="weighted mean",
     weight="children_0_15_census2021",
     valid_range=(0.0, 1.0),
     source=IOD2025,
@@ -117,14 +106,8 @@ _CYP_2025 = Indicator(
     unit="sub-domain score (0 = England average)",
     value_format=".2f",
     period="IoD2025 (school years of about 2021-23)",
-    source_geography="LSOA 2021",
-    method="population-weighted",
     method_note="LSOA sub-domain scores best-fitted to wards and weighted by Census 2021 children aged 0-15.",
-    higher_is_worse=True,
-    kind="numeric",
-    scheme="Quantiles",
     palette="BuPu",
-    aggregation="weighted mean",
     weight="children_0_15_census2021",
     valid_range=(-4.0, 5.0),
     source=IOD2025,

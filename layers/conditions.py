@@ -2,40 +2,21 @@
 
 These are public proxies for multimorbidity; no public data counts people with several
 conditions. A locally held count (for example people with 5+ long-term conditions from a GP or
-ICB extract) joins this theme as one more record of the same type: ``method`` "summed",
-``aggregation`` "sum", ``file`` / ``column`` naming the uploaded ward table and its count column,
-and a ``Source`` naming who supplied it (see :mod:`geo.health` for how the counts are built).
+ICB extract) joins this theme at run time as an uploaded layer listed under it
+(:mod:`layers.uploaded`).
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
-
-from layers.deprivation import IOD2025
-from layers.indicator import Indicator, Source
-
-CENSUS_TS038 = Source(
-    publisher="Office for National Statistics (ONS)",
-    dataset="Census 2021, TS038 Disability, by LSOA 2021",
-    licence="Open Government Licence v3.0",
-    attribution="Source: Office for National Statistics licensed under the Open Government Licence v.3.0 "
-                "(Census 2021).",
-    url="https://www.nomisweb.co.uk/datasets/c2021ts038",
-)
-
-HOCL_QOF = Source(
-    publisher="House of Commons Library (from NHS England, formerly NHS Digital, QOF data)",
-    dataset="Constituency data: how healthy is your area - modelled MSOA prevalence estimates",
-    licence="Open Parliament Licence v3.0",
-    attribution="Contains Parliamentary information licensed under the Open Parliament Licence v3.0. "
-                "Underlying data: Quality and Outcomes Framework, NHS England (formerly NHS Digital).",
-    url="https://commonslibrary.parliament.uk/constituency-data-how-healthy-is-your-area/",
-)
+from layers.indicator import Indicator
+from layers.sources import CENSUS_TS038, HOCL_QOF, IOD2025
 
 _DISABLED_NOTE = ("Census 2021 residents of the ward's best-fit LSOAs who are disabled under the Equality "
                   "Act, added up. The 33 wards that no LSOA best-fits to have no count, because those "
                   "residents are counted in the ward their LSOA best-fits to; their percentage is an "
                   "areal-overlay estimate (disabled_note says so).")
+_DISABLED_DEFINITION = ("usual residents whose day-to-day activities are limited a little or a lot by a "
+                        "long-term physical or mental health condition or illness (Census 2021).")
 
 _DISABLED_PCT = Indicator(
     id="disabled_pct_2021",
@@ -43,22 +24,14 @@ _DISABLED_PCT = Indicator(
     theme="Long-term conditions",
     family="Disabled residents (%)",
     variant="Census 2021",
-    definition="Share of usual residents whose day-to-day activities are limited a little or a lot by a "
-               "long-term physical or mental health condition or illness (Census 2021).",
+    definition=f"Share of {_DISABLED_DEFINITION}",
     file="ward_conditions.csv",
     column="pct_disabled_census2021",
     unit="% of residents",
-    value_format=".1f",
     period="Census 2021 (21 March 2021)",
-    source_geography="LSOA 2021",
     method="summed",
     method_note=_DISABLED_NOTE,
-    higher_is_worse=True,
-    kind="numeric",
-    scheme="Quantiles",
     palette="PuRd",
-    aggregation="weighted mean",
-    weight="population",
     valid_range=(0.0, 100.0),
     source=CENSUS_TS038,
     caveat="Self-reported and not age-standardised: wards with older residents have higher shares. "
@@ -66,19 +39,25 @@ _DISABLED_PCT = Indicator(
            "other census tables.",
 )
 
-_DISABLED_COUNT = replace(
-    _DISABLED_PCT,
+_DISABLED_COUNT = Indicator(
     id="disabled_count_2021",
     title="Disabled under the Equality Act (number of residents)",
+    theme="Long-term conditions",
     family="Disabled residents (number)",
-    definition="Number of usual residents whose day-to-day activities are limited a little or a lot by a "
-               "long-term physical or mental health condition or illness (Census 2021).",
+    variant="Census 2021",
+    definition=f"Number of {_DISABLED_DEFINITION}",
+    file="ward_conditions.csv",
     column="disabled_census2021",
     unit="residents",
     value_format=",.0f",
+    period="Census 2021 (21 March 2021)",
+    method="summed",
+    method_note=_DISABLED_NOTE,
+    palette="PuRd",
     aggregation="sum",
     weight="",
     valid_range=(0.0, 20_000.0),
+    source=CENSUS_TS038,
     caveat="A count grows with the ward's size; use the percentage to compare wards. Wards of a LAD "
            "add up to the LAD's census total exactly (areal-overlay wards have no count). Not "
            "age-standardised.",
@@ -98,17 +77,10 @@ _CIDR_2025 = Indicator(
     unit="age/sex-standardised ratio (about 100 = England)",
     value_format=".0f",
     period="IoD2025 (benefit data of about 2021-23)",
-    source_geography="LSOA 2021",
-    method="population-weighted",
     method_note="LSOA ratios (IoD2025 File 8) best-fitted to wards and weighted by Census 2021 usual "
                 "residents (MHCLG's own denominator was not published with this data); areal overlay "
                 "for the few wards no LSOA best-fits to.",
-    higher_is_worse=True,
-    kind="numeric",
-    scheme="Quantiles",
     palette="RdPu",
-    aggregation="weighted mean",
-    weight="population",
     valid_range=(0.0, 500.0),
     source=IOD2025,
     caveat="A proxy for long-term conditions and multimorbidity drawn from benefit claims: it misses "
@@ -122,54 +94,44 @@ _QOF_CAVEAT = ("Modelled estimate, not a count: GP practice registers (QOF) are 
                "year not confirmed: the House of Commons Library file was downloaded in May 2020, and its "
                "England averages are closest to QOF 2017/18 (2018/19 is possible).")
 
-_QOF_BASE = Indicator(
-    id="qof_asthma",
-    title="Asthma, GP-recorded prevalence (modelled)",
-    theme="Long-term conditions",
-    family="GP-recorded prevalence (modelled, QOF)",
-    variant="Asthma",
-    definition="Estimated share of registered patients on their GP's asthma register (people with asthma "
-               "who have had asthma treatment in the last year).",
-    file="ward_conditions.csv",
-    column="pct_asthma_qof_dl2020_est",
-    unit="% of registered patients",
-    value_format=".1f",
-    period="QOF 2017/18 or 2018/19 (House of Commons Library file of May 2020)",
-    source_geography="MSOA 2011",
-    method="estimate",
-    method_note="MSOA (2011) estimates carried to wards by the ward's LSOAs (2021 -> 2011 -> MSOA, as "
-                "for life expectancy) and averaged with Census 2021 residents as weights.",
-    higher_is_worse=True,
-    kind="numeric",
-    scheme="Quantiles",
-    palette="YlOrRd",
-    aggregation="weighted mean",
-    weight="population",
-    valid_range=(0.0, 50.0),
-    source=HOCL_QOF,
-    caveat=_QOF_CAVEAT,
-)
 
-#: (id stem, condition, column stem, register definition) for the seven conditions in the file.
-_QOF = (
-    ("copd", "COPD", "copd", "Estimated share of registered patients on their GP's chronic obstructive "
-     "pulmonary disease register."),
-    ("chronic_kidney_disease", "Chronic kidney disease", "chronic_kidney_disease",
-     "Estimated share of registered patients aged 18+ on their GP's chronic kidney disease (stage 3-5) register."),
-    ("coronary_heart_disease", "Coronary heart disease", "coronary_heart_disease",
-     "Estimated share of registered patients on their GP's coronary heart disease register."),
-    ("diabetes", "Diabetes", "diabetes",
-     "Estimated share of registered patients aged 17+ on their GP's diabetes register."),
-    ("high_blood_pressure", "High blood pressure", "high_blood_pressure",
-     "Estimated share of registered patients on their GP's hypertension register."),
-    ("obesity", "Obesity", "obesity",
-     "Estimated share of registered patients aged 18+ recorded with a BMI of 30 or more in the last year."),
-)
+def _qof(stem: str, name: str, definition: str) -> Indicator:
+    """The modelled GP-recorded prevalence of one QOF condition (``stem`` names its column)."""
+    return Indicator(
+        id=f"qof_{stem}",
+        title=f"{name}, GP-recorded prevalence (modelled)",
+        theme="Long-term conditions",
+        family="GP-recorded prevalence (modelled, QOF)",
+        variant=name,
+        definition=definition,
+        file="ward_conditions.csv",
+        column=f"pct_{stem}_qof_dl2020_est",
+        unit="% of registered patients",
+        period="QOF 2017/18 or 2018/19 (House of Commons Library file of May 2020)",
+        source_geography="MSOA 2011",
+        method="estimate",
+        method_note="MSOA (2011) estimates carried to wards by the ward's LSOAs (2021 -> 2011 -> MSOA, as "
+                    "for life expectancy) and averaged with Census 2021 residents as weights.",
+        valid_range=(0.0, 50.0),
+        source=HOCL_QOF,
+        caveat=_QOF_CAVEAT,
+    )
 
-QOF: tuple[Indicator, ...] = (_QOF_BASE, *(
-    replace(_QOF_BASE, id=f"qof_{stem}", title=f"{name}, GP-recorded prevalence (modelled)", variant=name,
-            definition=definition, column=f"pct_{column}_qof_dl2020_est")
-    for stem, name, column, definition in _QOF
-))
+
+QOF: tuple[Indicator, ...] = (
+    _qof("asthma", "Asthma", "Estimated share of registered patients on their GP's asthma register (people with "
+         "asthma who have had asthma treatment in the last year)."),
+    _qof("copd", "COPD", "Estimated share of registered patients on their GP's chronic obstructive pulmonary "
+         "disease register."),
+    _qof("chronic_kidney_disease", "Chronic kidney disease", "Estimated share of registered patients aged 18+ on "
+         "their GP's chronic kidney disease (stage 3-5) register."),
+    _qof("coronary_heart_disease", "Coronary heart disease", "Estimated share of registered patients on their GP's "
+         "coronary heart disease register."),
+    _qof("diabetes", "Diabetes", "Estimated share of registered patients aged 17+ on their GP's diabetes register."),
+    _qof("high_blood_pressure", "High blood pressure", "Estimated share of registered patients on their GP's "
+         "hypertension register."),
+    _qof("obesity", "Obesity", "Estimated share of registered patients aged 18+ recorded with a BMI of 30 or more "
+         "in the last year."),
+)
 
 CONDITIONS: tuple[Indicator, ...] = (_DISABLED_PCT, _DISABLED_COUNT, _CIDR_2025, *QOF)

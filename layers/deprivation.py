@@ -2,31 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
-from layers.indicator import Indicator, Source
-
-IOD2025 = Source(
-    publisher="Ministry of Housing, Communities and Local Government (MHCLG)",
-    dataset="English indices of deprivation 2025",
-    licence="Open Government Licence v3.0",
-    attribution="Contains public sector information licensed under the Open Government Licence v3.0 "
-                "(MHCLG, English Indices of Deprivation 2025).",
-    url="https://www.gov.uk/government/statistics/english-indices-of-deprivation-2025",
-)
-
-IOD2019 = Source(
-    publisher="Ministry of Housing, Communities and Local Government (MHCLG)",
-    dataset="English indices of deprivation 2019",
-    licence="Open Government Licence v3.0",
-    attribution="Contains public sector information licensed under the Open Government Licence v3.0 "
-                "(MHCLG, English Indices of Deprivation 2019).",
-    url="https://www.gov.uk/government/statistics/english-indices-of-deprivation-2019",
-)
+from layers.indicator import Indicator
+from layers.sources import IOD2019, IOD2025
 
 _RECAST = ("IoD2019 recast to 2025 wards — not directly comparable with IoD2025: different LSOA "
            "boundaries (2011), indicators, data years and population base (mid-2015). Use it for the "
            "broad picture, not to measure change.")
+_RECAST_NOTE = "LSOA 2011 values carried to LSOA 2021 through the ONS lookup, then best-fitted to wards"
 
 _SCORE_2025 = Indicator(
     id="imd_score_2025",
@@ -39,18 +21,9 @@ _SCORE_2025 = Indicator(
     file="ward_deprivation_2025.csv",
     column="imd_score",
     unit="IMD score",
-    value_format=".1f",
     period="IoD2025 (indicators mostly 2021–23)",
-    source_geography="LSOA 2021",
-    method="population-weighted",
     method_note="LSOAs best-fitted to wards by population-weighted centroid, weighted by Census 2021 "
                 "usual residents (MHCLG's average-score summary measure).",
-    higher_is_worse=True,
-    kind="numeric",
-    scheme="Quantiles",
-    palette="YlOrRd",
-    aggregation="weighted mean",
-    weight="population",
     valid_range=(0.0, 100.0),
     source=IOD2025,
     caveat="A ward average can hide pockets of deprivation; the extent and Core20 share layers show how "
@@ -58,18 +31,28 @@ _SCORE_2025 = Indicator(
            "available, so Census 2021 residents weight the LSOAs.",
 )
 
-_SCORE_2019 = replace(
-    _SCORE_2025,
-    id="imd_score_2019", variant="IoD2019 recast",
+_SCORE_2019 = Indicator(
+    id="imd_score_2019",
+    title="Index of Multiple Deprivation, average score",
+    theme="Deprivation",
+    family="IMD average score",
+    variant="IoD2019 recast",
     definition="Population-weighted average of the IMD 2019 scores of the LSOAs (2011) that make up "
                "the ward; higher means more deprived.",
-    file="ward_deprivation_2019.csv", period="IoD2019 (indicators mostly 2015–17)",
+    file="ward_deprivation_2019.csv",
+    column="imd_score",
+    unit="IMD score",
+    period="IoD2019 (indicators mostly 2015–17)",
     source_geography="LSOA 2011",
-    method_note="LSOA 2011 values carried to LSOA 2021 through the ONS lookup, then best-fitted to "
-                "wards; weighted by the IoD2019 mid-2015 population denominators. The IMD 2019 score "
-                "is rebuilt from the File 9 transformed domain scores with the official weights.",
-    source=IOD2019, caveat=_RECAST,
+    method_note=f"{_RECAST_NOTE}; weighted by the IoD2019 mid-2015 population denominators. The IMD 2019 "
+                "score is rebuilt from the File 9 transformed domain scores with the official weights.",
+    valid_range=(0.0, 100.0),
+    source=IOD2019,
+    caveat=_RECAST,
 )
+
+_CORE20_DEFINITION = ("Share of the ward's residents living in LSOAs in the most deprived 20% in England (IMD "
+                      "deciles 1–2), NHS England's Core20 population.")
 
 _CORE20_2025 = Indicator(
     id="core20_share_2025",
@@ -77,47 +60,60 @@ _CORE20_2025 = Indicator(
     theme="Deprivation",
     family="Core20 share",
     variant="IoD2025",
-    definition="Share of the ward's residents living in LSOAs in the most deprived 20% in England (IMD "
-               "deciles 1–2), NHS England's Core20 population.",
+    definition=_CORE20_DEFINITION,
     file="ward_deprivation_2025.csv",
     column="core20_share",
     unit="% of residents",
     value_format=".0%",
     period="IoD2025",
-    source_geography="LSOA 2021",
-    method="population-weighted",
     method_note="Census 2021 residents of the ward's best-fit LSOAs in IMD deciles 1–2, over all its residents.",
-    higher_is_worse=True,
-    kind="numeric",
     scheme="EqualInterval",
     palette="PuRd",
-    aggregation="weighted mean",
-    weight="population",
     valid_range=(0.0, 1.0),
     source=IOD2025,
     caveat="Most wards are either wholly in or wholly out of Core20, so many values are 0% or 100%.",
 )
 
-_CORE20_2019 = replace(
-    _CORE20_2025,
-    id="core20_share_2019", variant="IoD2019 recast", file="ward_deprivation_2019.csv",
-    period="IoD2019", source_geography="LSOA 2011",
+_CORE20_2019 = Indicator(
+    id="core20_share_2019",
+    title="Residents in the national most deprived 20% of LSOAs (Core20)",
+    theme="Deprivation",
+    family="Core20 share",
+    variant="IoD2019 recast",
+    definition=_CORE20_DEFINITION,
+    file="ward_deprivation_2019.csv",
+    column="core20_share",
+    unit="% of residents",
+    value_format=".0%",
+    period="IoD2019",
+    source_geography="LSOA 2011",
     method_note="Mid-2015 residents of the ward's LSOAs (2011, via the ONS lookup) in IMD 2019 "
                 "deciles 1–2, over all its residents.",
-    source=IOD2019, caveat=_RECAST,
+    scheme="EqualInterval",
+    palette="PuRd",
+    valid_range=(0.0, 1.0),
+    source=IOD2019,
+    caveat=_RECAST,
 )
 
-_EXTENT_2025 = replace(
-    _CORE20_2025,
+_EXTENT_2025 = Indicator(
     id="imd_extent_2025",
     title="Extent of deprivation",
+    theme="Deprivation",
     family="IMD extent",
+    variant="IoD2025",
     definition="MHCLG's extent measure: the share of residents in the most deprived 30% of LSOAs in "
                "England, counting the most deprived 10% in full and the next 20% on a sliding scale.",
+    file="ward_deprivation_2025.csv",
     column="imd_extent",
     unit="share of residents (weighted)",
+    value_format=".0%",
+    period="IoD2025",
     method_note="MHCLG's summary-measure method applied to the ward's best-fit LSOAs, Census 2021 weights.",
+    scheme="EqualInterval",
     palette="OrRd",
+    valid_range=(0.0, 1.0),
+    source=IOD2025,
     caveat="A ward has only a few LSOAs (often 3–8), so extent moves in large steps.",
 )
 
@@ -134,29 +130,30 @@ _INCOME_2025 = Indicator(
     unit="% of residents",
     value_format=".0%",
     period="IoD2025 (benefit data 2022)",
-    source_geography="LSOA 2021",
-    method="population-weighted",
     method_note="LSOA Income domain rates best-fitted to wards, weighted by Census 2021 residents.",
-    higher_is_worse=True,
-    kind="numeric",
-    scheme="Quantiles",
-    palette="YlOrRd",
-    aggregation="weighted mean",
-    weight="population",
     valid_range=(0.0, 1.0),
     source=IOD2025,
     caveat="Counts people in receipt of means-tested benefits or tax credits, so it misses eligible "
            "people who do not claim.",
 )
 
-_EMPLOYMENT_2025 = replace(
-    _INCOME_2025,
-    id="employment_score_2025", title="Employment deprivation", family="Employment deprivation",
+_EMPLOYMENT_2025 = Indicator(
+    id="employment_score_2025",
+    title="Employment deprivation",
+    theme="Deprivation",
+    family="Employment deprivation",
+    variant="IoD2025",
     definition="Population-weighted average of the IoD2025 Employment domain score: the share of "
                "working-age residents involuntarily out of work (unemployment, sickness, disability "
                "or caring).",
-    column="employment_score", unit="% of working-age residents",
+    file="ward_deprivation_2025.csv",
+    column="employment_score",
+    unit="% of working-age residents",
+    value_format=".0%",
+    period="IoD2025 (benefit data 2022)",
     method_note="LSOA Employment domain rates best-fitted to wards, weighted by Census 2021 residents.",
+    valid_range=(0.0, 1.0),
+    source=IOD2025,
     caveat="Weighted by all residents, not by the working-age denominator MHCLG uses (not published "
            "with this data), so ward values differ slightly from a working-age weighting.",
 )
@@ -174,15 +171,8 @@ _HEALTH_DOMAIN_2025 = Indicator(
     unit="domain score (0 = England average)",
     value_format=".2f",
     period="IoD2025 (indicators mostly 2019–23)",
-    source_geography="LSOA 2021",
-    method="population-weighted",
     method_note="LSOA domain scores best-fitted to wards, weighted by Census 2021 residents.",
-    higher_is_worse=True,
-    kind="numeric",
-    scheme="Quantiles",
     palette="RdPu",
-    aggregation="weighted mean",
-    weight="population",
     valid_range=(-4.0, 5.0),
     source=IOD2025,
     caveat="A standardised score, not a rate: compare wards with each other, not with a target value.",

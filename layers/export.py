@@ -5,9 +5,10 @@ source of every column, the attribution the licences ask for, and when they were
 puts these notes in a block of one-cell rows above the table (UTF-8 with a byte-order mark,
 so Excel shows "©" and "–" correctly; the table's header row follows the first empty row);
 Excel puts them on a "Notes" sheet. Text cells that a spreadsheet would run as a formula
-(starting ``=``, ``+``, ``-``, ``@``, tab or carriage return) are prefixed with ``'``.
+(starting ``=``, ``+``, ``-``, ``@``, tab or carriage return, unless they are just a number) are
+prefixed with ``'`` (:func:`geo.upload.safety.neutralise`, the one rule for every export).
 
-An uploaded count's suppressed small values (:class:`Suppression`) are written as ``"<5"``
+An uploaded count's suppressed small values (:class:`layers.source.Suppression`) are written as ``"<5"``
 (the threshold) on screen and in both files, never as the hidden number, and the table's
 notes say how many of its cells that is.
 """
@@ -16,35 +17,15 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 
+from geo.upload.safety import neutralise, neutralise_formulas
 from layers.indicator import Indicator
-
-#: Attribution the ONS and OS licences require wherever the boundaries or ONS data are shown.
-ONS_OS_ATTRIBUTION = ("Source: Office for National Statistics licensed under the Open Government Licence v.3.0. "
-                      "Contains OS data © Crown copyright and database right 2025.")
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(text: object) -> object:
-    """``text`` with a leading ``'`` if a spreadsheet would read it as a formula; non-text unchanged."""
-    if isinstance(text, str) and text.startswith(_FORMULA_START):
-        return "'" + text
-    return text
-
-
-def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``frame`` with every text cell (and column name) passed through :func:`neutralise`."""
-    out = frame.copy()
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(neutralise)
-    out.columns = [neutralise(c) for c in out.columns]
-    return out
+from layers.source import LayerSource
+from layers.sources import ONS_OS_ATTRIBUTION
 
 
 def is_share(record: Indicator) -> bool:
@@ -55,19 +36,6 @@ def is_share(record: Indicator) -> bool:
 def column_name(record: Indicator) -> str:
     """The table heading for a record: family and edition, with ``(%)`` for shares."""
     return f"{record.family} ({record.variant})" + (" (%)" if is_share(record) else "")
-
-
-@dataclass(frozen=True)
-class Suppression:
-    """Which wards of an indicator column hold a suppressed small count (bool by ward_code), and
-    the threshold: counts from 1 to ``threshold`` - 1 are hidden and read ``"<threshold"``."""
-
-    wards: pd.Series
-    threshold: int
-
-    @property
-    def label(self) -> str:
-        return f"<{self.threshold}"
 
 
 @dataclass(frozen=True)
@@ -100,15 +68,14 @@ def _printf(fmt: str, value: float) -> str:
     return f"{value:,.0f}" if fmt == "localized" else fmt % value
 
 
-def target_table(table: pd.DataFrame, ranks: pd.Series, records: Sequence[Indicator],
-                 suppressed: Mapping[str, Suppression] | None = None) -> TargetTable:
-    """Rows for the ranked target wards (``ranks``: rank by ward_code) with the given indicator columns.
+def target_table(register: pd.DataFrame, ranks: pd.Series, sources: Sequence[LayerSource]) -> TargetTable:
+    """Rows for the ranked target wards (``ranks``: rank by ward_code) with a column per layer.
 
-    ``table``: ward register plus one column per indicator id. Shares are shown as percentages
-    (x 100); other values as they are. ``suppressed``: by indicator id, the wards whose small
-    count is hidden; their cells read ``"<5"`` (the threshold) and the table's notes count them.
+    ``register``: the ward register indexed by ward_code. Shares are shown as percentages
+    (x 100); other values as they are. A layer's suppressed small counts read ``"<5"`` (the
+    threshold) and the table's notes count them.
     """
-    rows = table.loc[ranks.sort_values().index]
+    rows = register.loc[ranks.sort_values().index]
     frame = pd.DataFrame({
         "Rank": ranks.sort_values().to_numpy(),
         "Ward code": rows.index.astype(str),
@@ -119,17 +86,18 @@ def target_table(table: pd.DataFrame, ranks: pd.Series, records: Sequence[Indica
     formats = {"Rank": "%d", "Population (Census 2021)": "localized"}
     labels = {}
     labelled, table_notes = [], []
-    families = [r.family for r in records]
-    for r in records:
+    families = [s.record.family for s in sources]
+    for source in sources:
+        r = source.record
         name = column_name(r)
-        values = rows[r.id].astype(float).to_numpy()
+        values = source.values(rows.index).to_numpy(dtype=float)
         frame[name] = values * 100 if is_share(r) else values
         formats[name] = "%.1f%%" if is_share(r) else "%.1f"
         short = r.family if families.count(r.family) == 1 else f"{r.family} ({r.variant})"
         labels[name] = (short, f"{r.title} ({r.variant}), {r.unit}")
-        hidden = (suppressed or {}).get(r.id)
+        hidden = source.suppression
         if hidden is not None:
-            mask = hidden.wards.reindex(rows.index, fill_value=False).fillna(False).astype(bool).to_numpy()
+            mask = hidden.hidden(rows.index).to_numpy()
             formats[name] = "localized"  # suppression applies to counts, shown as whole numbers
             frame[name] = pd.Series([hidden.label if m else (None if v != v else int(round(v)))
                                      for v, m in zip(values, mask)], dtype=object)
@@ -176,7 +144,7 @@ def to_csv(frame: pd.DataFrame, note_lines: Sequence[str]) -> bytes:
     for line in note_lines:
         writer.writerow([neutralise(line)])
     writer.writerow([])
-    neutralise_frame(frame).to_csv(buffer, index=False, lineterminator="\r\n")
+    neutralise_formulas(frame).to_csv(buffer, index=False, lineterminator="\r\n")
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -189,7 +157,7 @@ def to_excel(table: TargetTable, note_lines: Sequence[str], sheet: str = "Target
     from openpyxl.styles import Alignment, Font
 
     buffer = io.BytesIO()
-    frame = neutralise_frame(table.frame)
+    frame = neutralise_formulas(table.frame)
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         frame.to_excel(writer, sheet_name=sheet, index=False)
         pd.DataFrame({"Notes": [neutralise(line) for line in note_lines]}).to_excel(

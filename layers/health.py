@@ -6,17 +6,8 @@ The Health Deprivation and Disability domain score sits with the deprivation rec
 
 from __future__ import annotations
 
-from dataclasses import replace
-
-from layers.deprivation import IOD2025
-from layers.indicator import Indicator, Source
-
-ONS_LE_MSOA = Source(
-    publisher="Office for National Statistics (ONS)",
-    dataset="Life Expectancy data for 2011 MSOAs in England, 2016 to 2020 (ad hoc release REQ3292)",
-    licence="Open Government Licence v3.0",
-    attribution="Source: Office for National Statistics licensed under the Open Government Licence v.3.0.",
-)
+from layers.indicator import Indicator
+from layers.sources import IOD2025, ONS_LE_MSOA
 
 #: Why the life expectancy layer ranks areas and must never be read against official figures.
 _LE_CAVEAT = (
@@ -32,46 +23,36 @@ _LE_CAVEAT = (
     "available for the MSOAs themselves (msoa11_life_expectancy.csv)."
 )
 
-_LE_MALE = Indicator(
-    id="le_male_2016_20",
-    title="Life expectancy at birth, males (ranking estimate)",
-    theme="Health",
-    family="Life expectancy at birth",
-    variant="Male",
-    definition="Estimated average number of years a newborn boy would live at the death rates of "
-               "2016-20 in the MSOAs where the ward's residents live.",
-    file="ward_health.csv",
-    column="le_male_2016_20_est",
-    unit="years",
-    value_format=".1f",
-    period="2016-20 (five years pooled)",
-    source_geography="MSOA 2011",
-    method="estimate",
-    method_note="Each ward's LSOAs (2021) are mapped to LSOAs (2011) with the ONS lookup and then to "
-                "their MSOA (2011) by the ONS naming (LSOA 'Blackpool 001A' is in MSOA 'Blackpool 001', "
-                "checked against MSOA populations); the ward value is the average of those MSOAs' life "
-                "expectancy weighted by Census 2021 residents (all ages, both sexes).",
-    higher_is_worse=False,
-    kind="numeric",
-    scheme="Quantiles",
-    palette="PuBu",
-    aggregation="weighted mean",
-    weight="population",
-    valid_range=(65.0, 100.0),
-    source=ONS_LE_MSOA,
-    caveat=_LE_CAVEAT,
-)
+_LE_METHOD = ("Each ward's LSOAs (2021) are mapped to LSOAs (2011) with the ONS lookup and then to "
+              "their MSOA (2011) by the ONS naming (LSOA 'Blackpool 001A' is in MSOA 'Blackpool 001', "
+              "checked against MSOA populations); the ward value is the average of those MSOAs' life "
+              "expectancy weighted by Census 2021 residents (all ages, both sexes).")
 
-_LE_FEMALE = replace(
-    _LE_MALE,
-    id="le_female_2016_20",
-    title="Life expectancy at birth, females (ranking estimate)",
-    variant="Female",
-    definition="Estimated average number of years a newborn girl would live at the death rates of "
-               "2016-20 in the MSOAs where the ward's residents live.",
-    column="le_female_2016_20_est",
-    valid_range=(70.0, 105.0),
-)
+
+def _life_expectancy(sex: str, child: str, valid_range: tuple[float, float]) -> Indicator:
+    """The ward estimate of life expectancy at birth for one sex ("male" / "female")."""
+    return Indicator(
+        id=f"le_{sex}_2016_20",
+        title=f"Life expectancy at birth, {sex}s (ranking estimate)",
+        theme="Health",
+        family="Life expectancy at birth",
+        variant=sex.capitalize(),
+        definition=f"Estimated average number of years a newborn {child} would live at the death rates of "
+                   "2016-20 in the MSOAs where the ward's residents live.",
+        file="ward_health.csv",
+        column=f"le_{sex}_2016_20_est",
+        unit="years",
+        period="2016-20 (five years pooled)",
+        source_geography="MSOA 2011",
+        method="estimate",
+        method_note=_LE_METHOD,
+        higher_is_worse=False,
+        palette="PuBu",
+        valid_range=valid_range,
+        source=ONS_LE_MSOA,
+        caveat=_LE_CAVEAT,
+    )
+
 
 _EMERGENCY_ADMISSIONS_2025 = Indicator(
     id="emergency_admissions_2025",
@@ -87,16 +68,9 @@ _EMERGENCY_ADMISSIONS_2025 = Indicator(
     unit="age/sex-standardised ratio (about 100 = England)",
     value_format=".0f",
     period="IoD2025 (hospital episode data of about 2021-23)",
-    source_geography="LSOA 2021",
-    method="population-weighted",
     method_note="LSOA acute morbidity ratios (IoD2025 File 8) best-fitted to wards and weighted by "
                 "Census 2021 usual residents; areal overlay for the few wards no LSOA best-fits to.",
-    higher_is_worse=True,
-    kind="numeric",
-    scheme="Quantiles",
     palette="OrRd",
-    aggregation="weighted mean",
-    weight="population",
     valid_range=(0.0, 600.0),
     source=IOD2025,
     caveat="A standardised ratio: above 100 means more emergency admissions than expected for the "
@@ -105,4 +79,8 @@ _EMERGENCY_ADMISSIONS_2025 = Indicator(
            "as well as how ill people are.",
 )
 
-HEALTH: tuple[Indicator, ...] = (_LE_MALE, _LE_FEMALE, _EMERGENCY_ADMISSIONS_2025)
+HEALTH: tuple[Indicator, ...] = (
+    _life_expectancy("male", "boy", (65.0, 100.0)),
+    _life_expectancy("female", "girl", (70.0, 105.0)),
+    _EMERGENCY_ADMISSIONS_2025,
+)

@@ -3,50 +3,50 @@
 One frozen :class:`Indicator` per layer. Records say *what* to draw; they never read files
 (the app's loaders in :mod:`geo.store` read ``file`` / ``column``) and nothing anywhere
 branches on an indicator's id: behaviour follows the record's fields.
+
+The record's defaults are the common case -- a rate or score published for LSOAs (2021),
+best-fitted to wards and averaged with Census 2021 residents as weights, higher is worse,
+five quantile classes -- so that a record states only what differs from it.
+
+Each vocabulary a field draws from is declared once: themes, kinds and methods here,
+classification schemes and palettes in :mod:`layers.style`, aggregations in
+:mod:`geo.areas`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Literal
+from typing import Literal, get_args
+
+from geo.areas import AGGREGATIONS
+from layers.sources import Source
+from layers.style import PALETTES, SCHEMES_BY_ID
 
 Theme = Literal["Deprivation", "Health", "Long-term conditions", "Children", "Place", "Your data"]
 #: Themes in the order the app lists them. "Your data" holds only the layers a user uploads in a
 #: session (built at runtime by :mod:`layers.uploaded`, never in the registry).
-THEMES: tuple[str, ...] = ("Deprivation", "Health", "Long-term conditions", "Children", "Place", "Your data")
+THEMES: tuple[str, ...] = get_args(Theme)
 
 Kind = Literal["numeric", "flag"]
+KINDS: tuple[str, ...] = get_args(Kind)
+
 Method = Literal["direct", "population-weighted", "summed", "estimate", "geometry"]
-Aggregation = Literal["weighted mean", "sum", "share of wards"]
+METHODS: tuple[str, ...] = get_args(Method)
 
-#: Classification schemes the map offers, as mapclassify names them.
-SCHEMES = ("Quantiles", "NationalDeciles", "EqualInterval", "FisherJenks")
-
-#: ColorBrewer sequential palettes (colour-blind safe) the records may name.
-PALETTES = ("YlOrRd", "OrRd", "PuRd", "RdPu", "YlGnBu", "PuBu", "BuPu", "Greens", "Blues", "Purples")
+#: Fields a record may leave empty.
+_OPTIONAL = frozenset({"weight", "coverage_note"})
 
 
-@dataclass(frozen=True)
-class Source:
-    """Who published the data, under which licence, and the words the app must show."""
-
-    publisher: str
-    dataset: str
-    licence: str
-    attribution: str
-    url: str = ""
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Indicator:
     """One map layer and its metadata.
 
     ``family`` groups the variants of one measure (``variant`` = "IoD2025" / "IoD2019 recast",
     "Male" / "Female"), so the app offers one entry per family with a variant choice.
     ``value_format`` is a Python format spec for one value (``".1f"``, ``".0%"``, ``",.0f"``).
-    ``weight`` names the ward column that weights the indicator when wards are combined into
-    an area value (``aggregation`` "weighted mean"), or is empty for counts ("sum").
-    ``valid_range`` is the plausible range every ward value must fall in (checked by tests).
+    ``weight`` names the column that weights the indicator when wards are combined into an
+    area value (``aggregation`` "weighted mean"), or is empty for counts ("sum").
+    ``valid_range`` is the plausible range every value must fall in (checked by tests).
     """
 
     id: str
@@ -58,34 +58,32 @@ class Indicator:
     file: str
     column: str
     unit: str
-    value_format: str
     period: str
-    source_geography: str
-    method: Method
     method_note: str
-    higher_is_worse: bool
-    kind: Kind
-    scheme: str
-    palette: str
-    aggregation: Aggregation
-    weight: str
-    valid_range: tuple[float, float]
     source: Source
     caveat: str
+    valid_range: tuple[float, float]
+    value_format: str = ".1f"
+    source_geography: str = "LSOA 2021"
+    method: Method = "population-weighted"
+    higher_is_worse: bool = True
+    kind: Kind = "numeric"
+    scheme: str = "Quantiles"
+    palette: str = "YlOrRd"
+    aggregation: str = "weighted mean"
+    weight: str = "population"
     min_coverage: float = 0.95
     coverage_note: str = ""
 
     def __post_init__(self) -> None:
-        problems = [f.name for f in fields(self)
-                    if f.name not in ("weight", "coverage_note") and getattr(self, f.name) in ("", None)]
+        problems = [f.name for f in fields(self) if f.name not in _OPTIONAL and getattr(self, f.name) in ("", None)]
         if problems:
             raise ValueError(f"indicator {self.id!r}: empty field(s) {', '.join(problems)}")
-        if self.theme not in THEMES:
-            raise ValueError(f"indicator {self.id!r}: theme {self.theme!r} is not one of {THEMES}")
-        if self.scheme not in SCHEMES:
-            raise ValueError(f"indicator {self.id!r}: scheme {self.scheme!r} is not one of {SCHEMES}")
-        if self.palette not in PALETTES:
-            raise ValueError(f"indicator {self.id!r}: palette {self.palette!r} is not one of {PALETTES}")
+        for name, allowed in (("theme", THEMES), ("kind", KINDS), ("method", METHODS),
+                              ("scheme", tuple(SCHEMES_BY_ID)), ("palette", PALETTES),
+                              ("aggregation", tuple(AGGREGATIONS))):
+            if getattr(self, name) not in allowed:
+                raise ValueError(f"indicator {self.id!r}: {name} {getattr(self, name)!r} is not one of {allowed}")
         if self.aggregation == "weighted mean" and not self.weight:
             raise ValueError(f"indicator {self.id!r}: a weighted mean needs a weight column")
         low, high = self.valid_range

@@ -8,8 +8,8 @@ payload stays small enough for a whole ICB at 11 m precision in well under 200 K
 :func:`encode_geometries` returns one JSON fragment per geometry -- a list of polygons, each a
 list of encoded rings (outer ring first; the closing vertex dropped, as Leaflet closes rings
 itself), or for lines a list of encoded lines, with any ``{`` written ``\\u007b``.
-:data:`DECODE_JS` decodes one ring back to ``[lat, lng]`` pairs; :func:`decode` is the same
-in Python, for tests.
+``WardLens.decode`` in ``static/wardlens/wardlens.js`` decodes one ring back to ``[lat, lng]``
+pairs; :func:`decode` is the same in Python, for tests.
 """
 
 from __future__ import annotations
@@ -18,14 +18,6 @@ import json
 
 import numpy as np
 import shapely
-
-#: JavaScript ``wlDecode(str, factor)`` -> ``[[lat, lng], ...]`` (``factor`` = 10 ** precision).
-DECODE_JS = (
-    "function wlDecode(s,f){var p=[],i=0,a=0,o=0;while(i<s.length){var b,h=0,r=0;"
-    "do{b=s.charCodeAt(i++)-63;r|=(b&31)<<h;h+=5}while(b>=32);a+=(r&1)?~(r>>1):(r>>1);h=0;r=0;"
-    "do{b=s.charCodeAt(i++)-63;r|=(b&31)<<h;h+=5}while(b>=32);o+=(r&1)?~(r>>1):(r>>1);"
-    "p.push([a/f,o/f])}return p}"
-)
 
 _POLYGONAL = (shapely.GeometryType.POLYGON, shapely.GeometryType.MULTIPOLYGON)
 

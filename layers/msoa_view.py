@@ -4,37 +4,25 @@ ONS REQ3292 gives life expectancy at birth for every MSOA (2011) in England, 201
 95% confidence interval and the deaths behind it. The ward layers turn it into ward estimates
 (:mod:`layers.health`); this view shows the MSOAs themselves, so the uncertainty stays visible.
 
-One :class:`MsoaMeasure` per sex (:data:`MSOA_LE`) names the columns; everything else follows
-from its :class:`~layers.indicator.Indicator` record, through the same classification, palette
-and map payload as the ward layers (:mod:`layers.style`, :mod:`layers.mapview`).
+One :class:`~layers.msoa.MsoaMeasure` per sex (:data:`layers.msoa.MSOA_LIFE_EXPECTANCY`)
+names the columns; everything else follows from its :class:`~layers.indicator.Indicator`
+record, through the same classification, palette and map payload as the ward layers
+(:mod:`layers.style`, :mod:`layers.mapview`).
 
-The file's levels run about 1.5-2.5 years above official figures (see :data:`CAVEAT`), so
-the view compares MSOAs with each other only: the one reference value it shows is the median
+The file's levels run about 1.5-2.5 years above official figures (see
+:data:`layers.msoa.CAVEAT`), so the view compares MSOAs with each other only: the one reference value it shows is the median
 of the area's own MSOAs from this same file, never an official LA or England figure.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-
 import numpy as np
 import pandas as pd
 
 from geo.areas import Area, area_mask
-from layers.health import ONS_LE_MSOA
-from layers.indicator import Indicator
-from layers.mapview import AreaGeometry, LayerPayload, ward_payload
+from layers.mapview import AreaGeometry, MapPayload, layer_payload
+from layers.msoa import MsoaMeasure
 from layers.style import style_layer
-
-#: Plain-language caveat shown above the view (and the records' caveat).
-CAVEAT = (
-    "**Compare MSOAs with each other only.** These life expectancies come from an ONS ad hoc "
-    "release (REQ3292, 2016–20) whose levels run about **1.5–2.5 years above** official figures: "
-    "its deaths add up to 8–10% fewer than all deaths registered in England, for reasons the file "
-    "does not explain. The ranking of MSOAs is still informative (it agrees well with OHID's "
-    "MSOA figures), but do not set any number here beside official life expectancy for a local "
-    "authority, an ICB or England. WardLens shows no such official figure here on purpose."
-)
 
 #: Tooltip and table text for an MSOA the file has no life expectancy for.
 NO_FIGURE_REASON = ("No figure: the ONS file leaves this MSOA blank without saying why "
@@ -55,77 +43,6 @@ COMPARISON_NOTE = (
     "test: with many MSOAs, a few will fall outside by chance, and the median itself is treated "
     "as fixed. MSOAs with few deaths have wide intervals and are rarely flagged either way."
 )
-
-_PERIOD = "2016_20"
-
-
-@dataclass(frozen=True)
-class MsoaMeasure:
-    """Life expectancy for one sex at MSOA 2011: the record (title, unit, format, palette,
-    direction, source) and the file's columns for its 95% CI, deaths and person-years."""
-
-    record: Indicator
-    lower: str
-    upper: str
-    deaths: str
-    person_years: str
-
-    @property
-    def columns(self) -> tuple[str, ...]:
-        return (self.record.column, self.lower, self.upper, self.deaths, self.person_years)
-
-
-def _measure(record: Indicator, sex: str) -> MsoaMeasure:
-    return MsoaMeasure(record=record, lower=f"{record.column}_lower95", upper=f"{record.column}_upper95",
-                       deaths=f"deaths_{sex}_{_PERIOD}", person_years=f"person_years_{sex}_{_PERIOD}")
-
-
-_MALE = Indicator(
-    id="msoa_le_male_2016_20",
-    title="Life expectancy at birth by MSOA, males (ranking only)",
-    theme="Health",
-    family="Life expectancy at birth by MSOA",
-    variant="Male",
-    definition="Average number of years a newborn boy would live at the death rates of 2016-20 in the "
-               "MSOA (2011), from ONS's life table for the MSOA.",
-    file="msoa11_life_expectancy.csv",
-    column=f"le_male_{_PERIOD}",
-    unit="years",
-    value_format=".1f",
-    period="2016-20 (five years pooled)",
-    source_geography="MSOA 2011",
-    method="direct",
-    method_note="Shown as ONS published it for MSOAs (2011), with its 95% confidence interval; "
-                "not converted to wards.",
-    higher_is_worse=False,
-    kind="numeric",
-    scheme="Quantiles",
-    palette="PuBu",
-    aggregation="weighted mean",
-    weight=f"person_years_male_{_PERIOD}",
-    valid_range=(65.0, 100.0),
-    source=ONS_LE_MSOA,
-    caveat=CAVEAT.replace("**", ""),
-)
-_FEMALE = replace(
-    _MALE, id="msoa_le_female_2016_20", title="Life expectancy at birth by MSOA, females (ranking only)",
-    variant="Female", column=f"le_female_{_PERIOD}", weight=f"person_years_female_{_PERIOD}",
-    definition="Average number of years a newborn girl would live at the death rates of 2016-20 in the "
-               "MSOA (2011), from ONS's life table for the MSOA.",
-    valid_range=(70.0, 105.0))
-_PERSONS = replace(
-    _MALE, id="msoa_le_persons_2016_20", title="Life expectancy at birth by MSOA, all persons (ranking only)",
-    variant="Persons", column=f"le_persons_{_PERIOD}", weight=f"person_years_persons_{_PERIOD}",
-    definition="Average number of years a newborn would live at the death rates of 2016-20 in the "
-               "MSOA (2011), from ONS's life table for the MSOA (males and females together).",
-    valid_range=(65.0, 105.0))
-
-#: The MSOA life expectancy measures by sex, in the order the view offers them.
-MSOA_LE: dict[str, MsoaMeasure] = {m.record.variant: m for m in (
-    _measure(_MALE, "male"), _measure(_FEMALE, "female"), _measure(_PERSONS, "persons"))}
-
-#: Every column of the life expectancy file the view reads.
-MSOA_LE_COLUMNS: tuple[str, ...] = tuple(c for m in MSOA_LE.values() for c in m.columns)
 
 
 def msoas_in_area(msoas: pd.DataFrame, area: Area) -> pd.DataFrame:
@@ -187,7 +104,7 @@ def msoa_table(msoas: pd.DataFrame, measure: MsoaMeasure) -> pd.DataFrame:
             .reset_index(drop=True))
 
 
-def msoa_payload(geometry: AreaGeometry, msoas: pd.DataFrame, measure: MsoaMeasure) -> LayerPayload:
+def msoa_payload(geometry: AreaGeometry, msoas: pd.DataFrame, measure: MsoaMeasure) -> MapPayload:
     """The MSOA choropleth's browser payload: life expectancy in quantiles of the area's MSOAs (the
     darkest colour for the lowest, as for every layer where higher is better), no figure in the
     no-data grey, and a tooltip with the name, local authority, value, 95% CI, deaths and how the
@@ -203,6 +120,6 @@ def msoa_payload(geometry: AreaGeometry, msoas: pd.DataFrame, measure: MsoaMeasu
     comparison, median = compare_with_median(msoas, measure)
     labels = pd.DataFrame({"ward_name": msoas["msoa11_name"], "lad_name": msoas["lad24_name"],
                            "method_flag": "direct"}, index=msoas.index)
-    return ward_payload(geometry, labels, record, values, styled.colour, styled.legend,
-                        targets=pd.Series(False, index=msoas.index), target_label="",
-                        notes=tooltip_notes(msoas, measure, comparison, median), noun="MSOAs")
+    return layer_payload(geometry, labels, record, values.map(record.format_value), styled.colour, styled.legend,
+                         targets=pd.Series(False, index=msoas.index), target_label="",
+                         notes=tooltip_notes(msoas, measure, comparison, median), noun="MSOAs")

@@ -8,15 +8,8 @@ from __future__ import annotations
 
 from geo.coastal import CAVEAT as COASTAL_CAVEAT, COAST_BUFFER_M, MIN_EDGE_M
 from geo.rurality import RURAL_THRESHOLD
-from layers.indicator import Indicator, Source
-
-ONS_RUC2021 = Source(
-    publisher="Office for National Statistics (ONS)",
-    dataset="Rural Urban Classification (2021) of LSOAs in England and Wales",
-    licence="Open Government Licence v3.0",
-    attribution="Source: Office for National Statistics licensed under the Open Government Licence v.3.0.",
-    url="https://www.ons.gov.uk/methodology/geography/geographicalproducts/ruralurbanclassifications",
-)
+from layers.indicator import Indicator
+from layers.sources import COASTAL, ONS_RUC2021
 
 _RUC_NOTE = ("Each LSOA (2021) is rural or urban in RUC2021 (rural: larger or smaller rural settlement, "
              "nearer to or further from a major town or city); the ward's share is the Census 2021 "
@@ -36,15 +29,10 @@ _RURAL_SHARE = Indicator(
     unit="% of residents",
     value_format=".0%",
     period="RUC2021 (Census 2021 settlements; published 2025)",
-    source_geography="LSOA 2021",
-    method="population-weighted",
     method_note=_RUC_NOTE,
     higher_is_worse=False,
-    kind="numeric",
     scheme="EqualInterval",
     palette="Greens",
-    aggregation="weighted mean",
-    weight="population",
     valid_range=(0.0, 1.0),
     source=ONS_RUC2021,
     caveat="Context, not need: higher means more rural, neither better nor worse. LSOAs are classed "
@@ -64,8 +52,6 @@ _RURAL_FLAG = Indicator(
     unit="rural (yes / no)",
     value_format=".0f",
     period="RUC2021 (Census 2021 settlements; published 2025)",
-    source_geography="LSOA 2021",
-    method="population-weighted",
     method_note=f"Threshold {RURAL_THRESHOLD:.0%} of Census 2021 residents applied to the rural share. "
                 + _RUC_NOTE,
     higher_is_worse=False,
@@ -78,15 +64,6 @@ _RURAL_FLAG = Indicator(
     source=ONS_RUC2021,
     caveat="A threshold on a share: a ward with 49% of residents in rural LSOAs counts as urban. Use "
            "the rural share layer to see the gradient.",
-)
-
-COASTAL_SOURCE = Source(
-    publisher="Office for National Statistics (ward boundaries); Natural Earth (coastline)",
-    dataset="Wards (2025) Boundaries UK BGC, clipped to Mean High Water; Natural Earth 1:10m Coastline and Land",
-    licence="Open Government Licence v3.0 (ONS boundaries); public domain (Natural Earth)",
-    attribution="Source: Office for National Statistics licensed under the Open Government Licence v.3.0. "
-                "Contains OS data © Crown copyright and database right 2025. Made with Natural Earth.",
-    url="https://www.naturalearthdata.com/",
 )
 
 _COASTAL_FLAG = Indicator(
@@ -116,7 +93,7 @@ _COASTAL_FLAG = Indicator(
     aggregation="share of wards",
     weight="",
     valid_range=(0.0, 1.0),
-    source=COASTAL_SOURCE,
+    source=COASTAL,
     caveat=COASTAL_CAVEAT,
 )
 

@@ -1,112 +1,73 @@
-"""Ward profiles and area values for every indicator record, computed from the records' own fields.
+"""A ward's profile: every layer's value for one ward beside its ICB and England, and its rank.
 
-``table`` below is the ward register (``geo.store.read_wards``) with one extra column per
-indicator id holding its ward values, plus any weight column a record takes from its own file
-(named by :func:`weight_column`) -- what ``ui/loaders.ward_table`` builds.
+Computed from :class:`~layers.source.LayerSource` objects alone, so a published layer and a
+user's uploaded layer give their rows the same way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 
 import pandas as pd
 
-from geo.areas import area_value, counted, group_values, rank_worst_first
-from layers.indicator import Indicator
-from layers.style import FLAG_LABELS
+from geo.areas import rank_worst_first
+from layers.source import AreaValue, LayerSource, area_value_of, value_text
+
+#: The profile's columns, in order.
+PROFILE_COLUMNS = ("Theme", "Indicator", "Edition", "Ward", "ICB", "England", "Unit", "Rank in ICB (1 = worst)",
+                   "Period", "Caveat")
 
 
-def ward_text(record: Indicator, value: float) -> str:
-    """A ward value as text: flags read "Yes" / "No", other values in the record's format."""
-    if record.kind == "flag" and value == value and value is not None:
-        return FLAG_LABELS[int(value > 0)]
-    return record.format_value(value)
+def area_text(source: LayerSource, area: AreaValue) -> str:
+    """An area value as text: "23% of wards" for a share of wards, else the record's format; a layer
+    with a ``comparator_scope`` says it ("641 in your file", "none in your file")."""
+    record, scope = source.record, source.comparator_scope
+    if scope and area.n_used == 0:
+        return f"none {scope}"
+    value = area.value
+    if record.aggregation == "share of wards" and value == value:
+        text = f"{value:.0%} of wards"
+    else:
+        text = record.format_value(value)
+    return f"{text} {scope}" if scope else text
 
 
-def area_text(record: Indicator, value: float | None) -> str:
-    """An area value as text: a share of wards reads "23% of wards", others in the record's format."""
-    if record.aggregation == "share of wards" and value is not None and value == value:
-        return f"{value:.0%} of wards"
-    return record.format_value(value)
+def _caveat(source: LayerSource, icb: AreaValue, england: AreaValue) -> str:
+    """The record's caveat; for a layer with a ``comparator_scope``, also what its area values add up."""
+    record, scope = source.record, source.comparator_scope
+    if not scope:
+        return record.caveat
+    how = "sum" if record.aggregation == "sum" else "average"
+    return (f"{record.caveat} {record.method_note} The ICB value is the {how} of its {icb.n_used:,} wards with a "
+            f"value {scope}, England's the {how} of all {england.n_used:,} such wards.")
 
 
-def weight_column(record: Indicator, register: pd.Index) -> str:
-    """Where ``record``'s weight sits in the ward table: the register column of that name (e.g.
-    ``population``), else the column of its own file, stored as ``"<file>:<column>"``."""
-    return record.weight if record.weight in register else f"{record.file}:{record.weight}"
+def profile_row(source: LayerSource, register: pd.DataFrame, ward: str) -> dict[str, str]:
+    """One layer's row of the profile of ``ward``: its value, its ICB's and England's (as text), the
+    unit, its rank among the ICB's wards with a value ("3 of 280"; "–" for flags and no value),
+    the period and the caveat. ``register``: the ward register indexed by ward_code."""
+    record = source.record
+    in_icb = register["icb_code"] == register.at[ward, "icb_code"]
+    icb = area_value_of(source, register, in_icb)
+    england = area_value_of(source, register, pd.Series(True, index=register.index))
+    values = source.values(register.index)
+    rank = rank_worst_first(values, register["icb_code"], record.higher_is_worse).get(ward)
+    n_ranked = int((values.notna() & in_icb).sum())
+    ranked = record.kind == "numeric" and rank is not None and not pd.isna(rank)
+    return {
+        "Theme": record.theme,
+        "Indicator": record.title,
+        "Edition": record.variant,
+        "Ward": value_text(source, pd.Index([ward])).iloc[0],
+        "ICB": area_text(source, icb),
+        "England": area_text(source, england),
+        "Unit": record.unit,
+        "Rank in ICB (1 = worst)": f"{int(rank)} of {n_ranked}" if ranked else "–",
+        "Period": record.period,
+        "Caveat": _caveat(source, icb, england),
+    }
 
 
-def table_columns(records: Iterable[Indicator], register: pd.Index) -> dict[str, tuple[str, str]]:
-    """What to read into the ward table: ``{name: (file, column)}`` for every record's values (named
-    by id) and every weight a record takes from its own file (named by :func:`weight_column`)."""
-    columns: dict[str, tuple[str, str]] = {}
-    for r in records:
-        columns[r.id] = (r.file, r.column)
-        if r.weight and r.weight not in register:
-            columns[weight_column(r, register)] = (r.file, r.weight)
-    return columns
-
-
-def _weights(table: pd.DataFrame, record: Indicator) -> pd.Series:
-    if not record.weight:
-        return pd.Series(1.0, index=table.index)
-    name = weight_column(record, table.columns)
-    if name not in table.columns:
-        raise ValueError(f"indicator {record.id!r}: weight column {record.weight!r} is in neither the ward "
-                         f"register nor {record.file}")
-    return table[name].astype(float)
-
-
-def area_values(table: pd.DataFrame, records: Iterable[Indicator], include: pd.Series) -> pd.Series:
-    """Each record's value for the area ``include`` selects (bool Series over ``table``), by id.
-
-    Uses the record's ``aggregation`` (weighted mean by its ``weight`` column, sum, or share of
-    wards); overlay wards are left out of weighted means and sums unless the record's
-    ``method`` is "direct" (see :func:`geo.areas.counted`).
-    """
-    best_fit = counted(table)
-    return pd.Series({r.id: area_value(table[r.id], _weights(table, r), include, best_fit,
-                                       r.aggregation, direct=r.method == "direct")
-                      for r in records}, dtype=float)
-
-
-def values_by_group(table: pd.DataFrame, records: Iterable[Indicator], group: str) -> pd.DataFrame:
-    """Area values of every record for every value of ``group`` (e.g. ``icb_code``): rows groups, columns ids."""
-    best_fit = counted(table)
-    return pd.DataFrame({r.id: group_values(table[r.id], _weights(table, r), table[group], best_fit,
-                                            r.aggregation, direct=r.method == "direct")
-                         for r in records})
-
-
-def ranks_within(table: pd.DataFrame, records: Iterable[Indicator], group: str = "icb_code") -> pd.DataFrame:
-    """Rank of each ward within its ``group`` for every record, 1 = worst (per ``higher_is_worse``)."""
-    return pd.DataFrame({r.id: rank_worst_first(table[r.id], table[group], r.higher_is_worse)
-                         for r in records}, index=table.index)
-
-
-def ward_profile(table: pd.DataFrame, records: Iterable[Indicator], ward: str, icb_values: pd.DataFrame,
-                 england_values: pd.Series, ranks: pd.DataFrame) -> pd.DataFrame:
-    """One row per record for ``ward``: theme, indicator, edition, ward / ICB / England values as
-    formatted text, unit, rank within the ICB ("3 of 280"; "–" for flags), period and caveat."""
-    records = list(records)
-    row = table.loc[ward]
-    icb = row["icb_code"]
-    group_sizes = table.groupby("icb_code")[[r.id for r in records]].count()
-    out = []
-    for r in records:
-        rank = ranks.at[ward, r.id]
-        n = int(group_sizes.at[icb, r.id])
-        rank_text = f"{int(rank)} of {n}" if r.kind == "numeric" and not pd.isna(rank) else "–"
-        out.append({
-            "Theme": r.theme,
-            "Indicator": r.title,
-            "Edition": r.variant,
-            "Ward": ward_text(r, row[r.id]),
-            "ICB": area_text(r, icb_values.at[icb, r.id]) if icb in icb_values.index else "no data",
-            "England": area_text(r, england_values.get(r.id)),
-            "Unit": r.unit,
-            "Rank in ICB (1 = worst)": rank_text,
-            "Period": r.period,
-            "Caveat": r.caveat,
-        })
-    return pd.DataFrame(out)
+def ward_profile(sources: Sequence[LayerSource], register: pd.DataFrame, ward: str) -> pd.DataFrame:
+    """One row per layer for ``ward`` (see :func:`profile_row`), in the order of ``sources``."""
+    return pd.DataFrame([profile_row(s, register, ward) for s in sources], columns=list(PROFILE_COLUMNS))

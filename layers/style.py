@@ -14,13 +14,15 @@ import re
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import mapclassify
 import numpy as np
 import pandas as pd
 from branca.utilities import color_brewer
 
-from layers.indicator import SCHEMES, Indicator
+if TYPE_CHECKING:
+    from layers.indicator import Indicator
 
 #: Fill for wards without a value: a mid grey that none of the sequential palettes uses.
 NO_DATA_COLOUR = "#bdbdbd"
@@ -83,8 +85,9 @@ SCHEME_LIST: tuple[Scheme, ...] = (
            DEFAULT_CLASSES, False, lambda a, n, k: _fisher_jenks(a, k)),
 )
 SCHEMES_BY_ID: dict[str, Scheme] = {s.id: s for s in SCHEME_LIST}
-if tuple(SCHEMES_BY_ID) != SCHEMES:  # the records and the map must offer the same schemes
-    raise RuntimeError(f"layers.style schemes {tuple(SCHEMES_BY_ID)} differ from layers.indicator.SCHEMES {SCHEMES}")
+
+#: ColorBrewer sequential palettes (colour-blind safe) the records may name.
+PALETTES = ("YlOrRd", "OrRd", "PuRd", "RdPu", "YlGnBu", "PuBu", "BuPu", "Greens", "Blues", "Purples")
 
 
 @dataclass(frozen=True)
@@ -264,10 +267,10 @@ def style_layer(record: Indicator, values: pd.Series, national: pd.Series,
     """Colours and legend for ``record`` over an area's ward ``values`` (Series indexed by ward_code).
 
     ``national``: the record's values for all England's wards (for national deciles).
-    ``scheme_id``: one of :data:`layers.indicator.SCHEMES`, or None for the record's own scheme.
+    ``scheme_id``: a key of :data:`SCHEMES_BY_ID`, or None for the record's own scheme.
     ``observed_breaks``: class bounds are values that occur (for uploaded counts).
     """
     chosen = scheme_id or record.scheme
     if chosen not in SCHEMES_BY_ID:
-        raise ValueError(f"classification {chosen!r} is not one of {SCHEMES}")
+        raise ValueError(f"classification {chosen!r} is not one of {tuple(SCHEMES_BY_ID)}")
     return STYLERS[record.kind](record, values, national, chosen, observed_breaks)

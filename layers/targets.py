@@ -39,13 +39,13 @@ class Targeting:
         if unknown:
             raise ValueError(f"targeting {self.id!r}: unknown indicator id(s) {unknown}")
 
-    def source(self, selected: Indicator) -> Indicator:
-        """The indicator the rule reads: its own, or the layer on the map."""
-        return INDICATORS[self.indicator] if self.indicator else selected
+    def reads(self, shown: str) -> str:
+        """The id of the layer the rule reads: its own indicator, or ``shown`` (the layer on the map)."""
+        return self.indicator or shown
 
-    def describe(self, selected: Indicator) -> str:
-        """The plain-English definition, naming the selected layer where the rule uses it."""
-        chosen = self.source(selected)
+    def describe(self, shown: Indicator) -> str:
+        """The plain-English definition, naming the layer on the map where the rule uses it."""
+        chosen = INDICATORS[self.indicator] if self.indicator else shown
         return self.description.format(layer=f"{chosen.title} ({chosen.variant})")
 
 
@@ -79,6 +79,6 @@ TARGETINGS: dict[str, Targeting] = {t.id: t for t in (
 DEFAULT_TARGETING = "imd10"
 
 
-def key_indicators(selected: Indicator) -> list[Indicator]:
-    """The indicators a target list shows: those the definitions read, then the layer on the map."""
-    return list(dict.fromkeys([*(t.source(selected) for t in TARGETINGS.values()), selected]))
+def key_indicators(shown: str) -> list[str]:
+    """Ids of the layers a target list shows: those the definitions read, then the layer on the map."""
+    return list(dict.fromkeys([*(t.reads(shown) for t in TARGETINGS.values()), shown]))

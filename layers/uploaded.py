@@ -9,27 +9,25 @@ exports take it like any layer. Pure: no streamlit, no files. The app keeps user
 its session state only (never in a cache shared between sessions, on disk, in logs or in
 the URL, which names only the layer's id).
 
-Suppressed counts are missing in :attr:`UserLayer.values` (the hidden numbers never reach
+Suppressed counts are missing in :attr:`UserLayer.ward_values` (the hidden numbers never reach
 this module) and flagged in :attr:`UserLayer.suppressed`, so that every view can say
 "fewer than 5" (map tooltip, profile) or "<5" (tables and exports) rather than "no data",
-and hatch them apart from no data on the map and in the legend.
+and hatch them apart from no data on the map and in the legend (:mod:`layers.view`).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 
-from geo.areas import area_value, counted, rank_worst_first
 from geo.upload import UploadError, WardUpload
-from layers.export import Suppression
-from layers.indicator import Indicator, Source
-from layers.style import (NO_DATA_COLOUR, NO_DATA_LABEL, SCHEMES_BY_ID, SUPPRESSED_FILL, LegendEntry, Styled,
-                          style_layer)
+from layers.indicator import Indicator
+from layers.source import Suppression
+from layers.sources import Source
 
 #: Ids of uploaded layers start with this ("upload-1", "upload-2" ...), so that a link naming one
 #: can be told apart from a mistyped published id.
@@ -41,6 +39,8 @@ VARIANT = "Your data"
 PALETTE = "Purples"
 #: Longest title accepted (it heads the legend and the table column).
 MAX_TITLE = 80
+#: What qualifies every area value made from an upload: only the wards with a value in the file.
+IN_FILE = "in your file"
 
 SOURCE = Source(
     publisher="you (your own file)",
@@ -49,27 +49,29 @@ SOURCE = Source(
     attribution="Your upload — not published: your own figures, held in this browser session only.",
 )
 
-#: What "wards in your file" means in the profile: area values use only wards with a value.
-IN_FILE = "in your file"
-
 
 @dataclass(frozen=True, eq=False)
 class UserLayer:
-    """One uploaded column on 2025 wards, with the record that describes it.
+    """One uploaded column on 2025 wards, with the record that describes it: a
+    :class:`~layers.source.LayerSource` like every published layer.
 
-    ``values``: float by ward_code over the wards the file reaches (suppressed and missing
+    ``ward_values``: float by ward_code over the wards the file reaches (suppressed and missing
     values are NaN); ``suppressed``: True where a small count was hidden (same index);
-    ``weights``: for a rate, its ward denominator (for area values), or None to weight by Census
-    2021 residents; ``notes``: what the upload core said about the aggregation.
+    ``ward_weights``: for a rate, its ward denominator (for area values), or None to weight by
+    Census 2021 residents; ``notes``: what the upload core said about the aggregation.
     """
 
     record: Indicator
-    values: pd.Series
+    ward_values: pd.Series
     suppressed: pd.Series
     threshold: int
     kind: Literal["count", "rate"]
-    weights: pd.Series | None
+    ward_weights: pd.Series | None
     notes: tuple[str, ...]
+    #: National deciles of an upload come from every ward in the file.
+    national_label: str = f"deciles of all wards {IN_FILE}"
+    observed_breaks: bool = True
+    comparator_scope: str = IN_FILE
 
     @property
     def id(self) -> str:
@@ -81,24 +83,23 @@ class UserLayer:
 
     @property
     def n_values(self) -> int:
-        return int(self.values.notna().sum())
+        return int(self.ward_values.notna().sum())
 
     @property
     def suppression(self) -> Suppression | None:
-        """The suppressed wards for tables and exports (None for a rate: rates are not suppressed)."""
+        """The suppressed wards (None for a rate: rates are not suppressed)."""
         return Suppression(self.suppressed, self.threshold) if self.kind == "count" else None
 
-    @property
-    def hidden_text(self) -> str:
-        """How a suppressed value reads in sentences: "fewer than 5"."""
-        return f"fewer than {self.threshold}"
+    def values(self, codes: pd.Index) -> pd.Series:
+        return self.ward_values.reindex(codes).astype(float)
 
-    def texts(self, codes: pd.Index) -> pd.Series:
-        """Each ward's value as shown: in the record's format, "fewer than 5" if suppressed, else "no data"."""
-        values = self.values.reindex(codes)
-        hidden = self.suppressed.reindex(codes, fill_value=False).fillna(False).astype(bool)
-        text = pd.Series([self.record.format_value(v) for v in values.to_numpy(dtype=float)], index=codes)
-        return text.mask(hidden, self.hidden_text)
+    def national(self) -> pd.Series:
+        return self.ward_values.astype(float)
+
+    def weights(self, register: pd.DataFrame) -> pd.Series:
+        if self.ward_weights is not None:
+            return self.ward_weights.reindex(register.index).astype(float)
+        return register["population"].astype(float)
 
 
 def value_format(kind: str, values: pd.Series) -> str:
@@ -197,83 +198,3 @@ def user_layer(layer_id: str, wards: WardUpload, column: str, *, title: str, uni
     if kind == "rate" and wards.denominator:
         weights = wards.frame[wards.denominator].astype(float)
     return UserLayer(record, values, suppressed, wards.threshold, kind, weights, wards.notes)
-
-
-# --- map ---------------------------------------------------------------------------------------
-
-def style_user_layer(layer: UserLayer, codes: pd.Index, scheme_id: str | None = None) -> Styled:
-    """Colours and legend over the area's wards ``codes``: classes from the values shown (bounds
-    at values that occur), suppressed wards hatched with their own legend entry before no data.
-
-    National deciles have no national values here: their breaks come from every ward in the file.
-    """
-    values = layer.values.reindex(codes)
-    styled = style_layer(layer.record, values, layer.values, scheme_id, observed_breaks=True)
-    hidden = layer.suppressed.reindex(codes, fill_value=False).fillna(False).astype(bool)
-    n_hidden = int(hidden.sum())
-    legend = styled.legend
-    if SCHEMES_BY_ID[scheme_id or layer.record.scheme].national:
-        legend = replace(legend, scheme=f"deciles of all wards {IN_FILE}")
-    if layer.kind == "count":
-        legend = replace(legend,
-                         no_data=LegendEntry(NO_DATA_COLOUR, NO_DATA_LABEL, legend.no_data.count - n_hidden),
-                         suppressed=LegendEntry(SUPPRESSED_FILL, f"Suppressed (1–{layer.threshold - 1})", n_hidden))
-    return Styled(styled.classes.mask(hidden, -2), styled.colour.mask(hidden, SUPPRESSED_FILL), legend)
-
-
-# --- ward profile ------------------------------------------------------------------------------
-
-def area_summary(layer: UserLayer, register: pd.DataFrame, include: pd.Series) -> tuple[float, int]:
-    """The layer's value over the wards ``include`` selects that have a value in the file, and how many.
-
-    ``register``: the ward register (``population``, ``method_flag``) indexed by ward_code.
-    Counts are summed, rates averaged weighted by the layer's denominator or Census 2021
-    residents; wards valued by areal overlay are left out unless the file was by ward (their
-    residents are counted in a best-fit ward). Suppressed wards are left out, so the total
-    never lets anyone recover a hidden value by subtraction.
-    """
-    direct = layer.record.method == "direct"
-    values = layer.values.reindex(register.index)
-    weights = (layer.weights.reindex(register.index) if layer.weights is not None
-               else register["population"].astype(float))
-    best_fit = counted(register)
-    value = area_value(values, weights, include, best_fit, layer.record.aggregation, direct=direct)
-    used = values.notna() & include.reindex(register.index, fill_value=False) & (best_fit | direct)
-    if layer.kind == "rate":
-        used &= weights.notna() & (weights > 0)
-    return value, int(used.sum())
-
-
-def profile_row(layer: UserLayer, register: pd.DataFrame, ward: str) -> dict[str, str]:
-    """The layer's row of the ward profile (the columns of :func:`layers.profile.ward_profile`).
-
-    ICB and England values combine only the wards with a value in the file and say so; the
-    rank is among the ICB's wards with a value; a suppressed ward reads "fewer than 5".
-    """
-    r = layer.record
-    icb = register.at[ward, "icb_code"]
-    in_icb = register["icb_code"] == icb
-    icb_value, n_icb = area_summary(layer, register, in_icb)
-    england, n_england = area_summary(layer, register, pd.Series(True, index=register.index))
-    values = layer.values.reindex(register.index)
-    ranks = rank_worst_first(values, register["icb_code"], r.higher_is_worse)
-    rank = ranks.get(ward)
-    n_ranked = int((values.notna() & in_icb).sum())
-
-    def area_text(value: float, n: int) -> str:
-        return f"{r.format_value(value)} {IN_FILE}" if n else f"none {IN_FILE}"
-
-    how = "sum" if layer.kind == "count" else "average"
-    return {
-        "Theme": r.theme,
-        "Indicator": r.title,
-        "Edition": r.variant,
-        "Ward": layer.texts(pd.Index([ward])).iloc[0],
-        "ICB": area_text(icb_value, n_icb),
-        "England": area_text(england, n_england),
-        "Unit": r.unit,
-        "Rank in ICB (1 = worst)": "–" if rank is None or pd.isna(rank) else f"{int(rank)} of {n_ranked}",
-        "Period": r.period,
-        "Caveat": f"{r.caveat} {r.method_note} The ICB value is the {how} of its {n_icb:,} wards with a value "
-                  f"{IN_FILE}, England's the {how} of all {n_england:,} such wards.",
-    }

@@ -31,7 +31,7 @@ from streamlit.testing.v1 import AppTest
 from geo import paths, store
 from geo.paths import ROOT
 from layers import INDICATORS
-from layers.profile import table_columns
+from layers.source import PublishedLayer, table_columns
 
 #: Lancashire and South Cumbria ICB (the default view) and Leicester, Leicestershire and Rutland.
 LSC = "E54000048"
@@ -64,8 +64,14 @@ def ward_table() -> pd.DataFrame:
     """The ward register joined with every indicator's ward values (as the app builds it)."""
     _require(paths.INDICATORS / store.WARDS_FILE)
     register = store.read_wards()
-    values = store.read_ward_columns(table_columns(INDICATORS.values(), register.columns))
+    values = store.read_ward_columns(table_columns(list(INDICATORS.values()), register.columns))
     return register.join(values, how="left")
+
+
+@pytest.fixture(scope="session")
+def catalogue(ward_table: pd.DataFrame) -> dict[str, PublishedLayer]:
+    """Every published layer by id over the real ward table (what ``ui.loaders.published`` holds)."""
+    return {i: PublishedLayer(r, ward_table) for i, r in INDICATORS.items()}
 
 
 @pytest.fixture(scope="session")

@@ -153,8 +153,8 @@ def test_map_component_is_local_small_and_reruns_only_on_clicks() -> None:
     at = _app()
     args = _map_args(at)
     assert args["returned_objects"] == ["last_object_clicked"]  # pan and zoom never rerun the script
-    assert args["js_links"] == ["/app/static/vendor/leaflet/leaflet.js"]
-    assert args["css_links"] == ["/app/static/vendor/leaflet/leaflet.css"]
+    assert args["js_links"] == ["/app/static/vendor/leaflet/leaflet.js", "/app/static/wardlens/wardlens.js"]
+    assert args["css_links"] == ["/app/static/vendor/leaflet/leaflet.css", "/app/static/wardlens/wardlens.css"]
     assert "openstreetmap" not in json.dumps(args)
     assert len(at.get("component_instance")[0].proto.json_args.encode()) <= 200_000
     at.sidebar.toggle(key="tiles").set_value(True).run()

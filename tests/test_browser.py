@@ -126,6 +126,6 @@ def test_a_row_picked_in_the_list_is_cleared_by_a_map_click(browser, app_url: st
         page.mouse.click(x, y)
         page.get_by_role("heading", name=name, exact=True).wait_for(timeout=30_000)
         page.locator(".st-key-target_table_1").wait_for(timeout=10_000)
-        assert page.locator(".st-key-target_table_0").count() == 0
+        page.locator(".st-key-target_table_0").wait_for(state="detached", timeout=10_000)
         _no_exception(page)
         _only_local(requests, app_url)

@@ -10,7 +10,9 @@ import pytest
 
 from geo.targeting import rank_targets, select
 from layers import INDICATORS
-from layers.export import ONS_OS_ATTRIBUTION, neutralise, notes, target_table, to_csv, to_excel
+from geo.upload.safety import neutralise
+from layers.export import notes, target_table, to_csv, to_excel
+from layers.sources import ONS_OS_ATTRIBUTION
 from layers.targets import TARGETINGS
 
 from tests.conftest import BLOOMFIELD, LSC
@@ -19,11 +21,11 @@ KEY = [INDICATORS["imd_score_2025"], INDICATORS["core20_share_2025"]]
 
 
 @pytest.fixture()
-def lsc_export(ward_table: pd.DataFrame):
+def lsc_export(ward_table: pd.DataFrame, catalogue):
     lsc = ward_table[ward_table["icb_code"] == LSC]
     t = TARGETINGS["imd10"]
     chosen = select(lsc[t.indicator], t.rule, t.parameter, True)
-    table = target_table(ward_table, rank_targets(chosen, [(lsc[t.indicator], True)]), KEY)
+    table = target_table(ward_table, rank_targets(chosen, [(lsc[t.indicator], True)]), [catalogue[r.id] for r in KEY])
     lines = notes(area="Lancashire and South Cumbria ICB (E54000048)", definition=t.describe(KEY[0]),
                   coverage="28 target wards", records=KEY, layer=INDICATORS["income_score_2025"],
                   generated="2025-01-01 00:00 UTC")
@@ -31,8 +33,11 @@ def lsc_export(ward_table: pd.DataFrame):
 
 
 def test_neutralise_prefixes_formula_starts_only() -> None:
-    assert [neutralise(v) for v in ["=1+1", "+44", "-2", "@SUM(A1)", "\tx", "Bloomfield", 3.5, None]] == \
-        ["'=1+1", "'+44", "'-2", "'@SUM(A1)", "'\tx", "Bloomfield", 3.5, None]
+    # One rule for every export and upload: text a spreadsheet would run gets a "'"; a cell that is
+    # just a number ("+44", "-2") cannot run and is left as it is.
+    assert [neutralise(v) for v in ["=1+1", "+44", "-2", "+44+cmd", "-2+3", "@SUM(A1)", "\tx", "Bloomfield",
+                                    3.5, None]] == \
+        ["'=1+1", "+44", "-2", "'+44+cmd", "'-2+3", "'@SUM(A1)", "'\tx", "Bloomfield", 3.5, None]
 
 
 def test_target_table_is_ranked_with_percentages(lsc_export) -> None:
@@ -68,11 +73,11 @@ def test_excel_has_the_table_and_a_notes_sheet(lsc_export) -> None:
     assert [c.value for c in book["Notes"]["A"]][1:] == lines
 
 
-def test_formula_like_text_is_inert_in_both_files(ward_table: pd.DataFrame) -> None:
+def test_formula_like_text_is_inert_in_both_files(ward_table: pd.DataFrame, catalogue) -> None:
     table = ward_table.loc[[BLOOMFIELD]].copy()
     table["ward_name"] = '=HYPERLINK("http://evil.example","click")'
     table["lad_name"] = "@cmd"
-    listing = target_table(table, pd.Series({BLOOMFIELD: 1}), KEY)
+    listing = target_table(table, pd.Series({BLOOMFIELD: 1}), [catalogue[r.id] for r in KEY])
     lines = ["=1+1 note"]
     csv_text = to_csv(listing.frame, lines).decode("utf-8-sig")
     assert "'=HYPERLINK" in csv_text and ",'@cmd," in csv_text and "\"'=1+1 note\"" not in csv_text

@@ -16,14 +16,13 @@ import pytest
 import shapely
 
 from geo import areas
-from geo.targeting import select
 from layers import INDICATORS
 from layers.indicator import Indicator
 from layers.mapdata import decode, encode_geometries, encode_lines
-from layers.mapview import (AreaGeometry, base_map, flag_outlines, lad_lines_for, prepare_area, standalone,
-                            ward_group, ward_payload)
+from layers.mapview import (AreaGeometry, base_map, lad_lines_for, layer_payload, prepare_area, selection_group,
+                            standalone, ward_group)
 from layers.style import style_layer
-from layers.targets import TARGETINGS
+from layers.view import layer_view
 
 from tests.conftest import BLOOMFIELD, LLR, LSC
 
@@ -69,40 +68,41 @@ def _geometry(ward_table: pd.DataFrame, shapes: gpd.GeoDataFrame, lines: gpd.Geo
     return prepare_area(shapes.loc[codes], lad_lines_for(lines, list(lads)), level), codes
 
 
-def _render(ward_table: pd.DataFrame, geometry: AreaGeometry, codes: pd.Index, record: Indicator,
+def _render(catalogue, ward_table: pd.DataFrame, geometry: AreaGeometry, icb: str | None, record: Indicator,
             selected: str | None = None, flags: tuple[str, ...] = ()) -> tuple[str, int]:
-    values = ward_table.loc[codes, record.id]
-    styled = style_layer(record, values, ward_table[record.id])
-    t = TARGETINGS["imd10"]
-    targets = select(ward_table.loc[codes, t.indicator], t.rule, t.parameter, True)
-    outlines = flag_outlines([(INDICATORS[f], ward_table.loc[codes, f]) for f in flags])
-    payload = ward_payload(geometry, ward_table.loc[codes], record, values, styled.colour, styled.legend,
-                           targets, t.short, outlines, selected)
-    base = base_map(geometry)
-    html = standalone(base, ward_group(payload)).get_root().render()
-    return html, payload.nbytes
+    area = areas.make_area(ward_table, icb)
+    view = layer_view(catalogue, ward_table, area, record.id, None, "imd10", flags, geometry)
+    index = geometry.codes.index(selected) if selected else -1
+    html = standalone(base_map(geometry), ward_group(view.payload), selection_group(index)).get_root().render()
+    return html, view.payload.nbytes
+
+
+def _payload(html: str) -> dict:
+    return json.loads(re.search(r"WardLens\.wardLayer\((\{.*?\})\);\n", html, re.S).group(1))
 
 
 @pytest.mark.parametrize("icb", [LSC, LLR])
 def test_icb_map_is_within_budget_offline_and_outlines_its_targets(
-        icb: str, ward_table: pd.DataFrame, icb_shapes: gpd.GeoDataFrame, lad_lines_icb: gpd.GeoDataFrame) -> None:
+        icb: str, catalogue, ward_table: pd.DataFrame, icb_shapes: gpd.GeoDataFrame,
+        lad_lines_icb: gpd.GeoDataFrame) -> None:
     geometry, codes = _geometry(ward_table, icb_shapes, lad_lines_icb, icb, "icb")
-    html, payload_bytes = _render(ward_table, geometry, codes, INDICATORS["imd_score_2025"])
+    html, payload_bytes = _render(catalogue, ward_table, geometry, icb, INDICATORS["imd_score_2025"])
     assert len(html.encode()) <= ICB_BUDGET
-    # Only the app's own Leaflet: no CDN, no jQuery / Bootstrap / Font Awesome.
-    assert re.findall(r'(?:src|href)="([^"]+)"', html) == ["/app/static/vendor/leaflet/leaflet.js",
-                                                            "/app/static/vendor/leaflet/leaflet.css"]
+    # Only the app's own files: Leaflet and its map script; no CDN, no jQuery / Bootstrap / Font Awesome.
+    assert sorted(re.findall(r'(?:src|href)="([^"]+)"', html)) == [
+        "/app/static/vendor/leaflet/leaflet.css", "/app/static/vendor/leaflet/leaflet.js",
+        "/app/static/wardlens/wardlens.css", "/app/static/wardlens/wardlens.js"]
     assert "cdn" not in html and "jquery" not in html.lower()
-    data = json.loads(re.search(r"\}\)\((\{.*\})\)\s*;", html, re.S).group(1))
-    assert len(data["g"]) == len(codes) == len(data["c"]) == len(data["n"])
-    assert len(data["t"]) == (18 if icb == LLR else 28)
-    assert data["legend"]["entries"][-1][1] == "No data"
+    data = _payload(html)
+    assert len(data["shapes"]) == len(codes) == len(data["fills"]) == len(data["names"])
+    assert len(data["targets"]) == (18 if icb == LLR else 28)
+    assert data["legend"]["entries"][-1]["label"] == "No data"
 
 
-def test_england_map_is_within_budget(ward_table: pd.DataFrame, england_shapes: gpd.GeoDataFrame,
+def test_england_map_is_within_budget(catalogue, ward_table: pd.DataFrame, england_shapes: gpd.GeoDataFrame,
                                       lad_lines_england: gpd.GeoDataFrame) -> None:
     geometry, codes = _geometry(ward_table, england_shapes, lad_lines_england, None, "england")
-    html, _ = _render(ward_table, geometry, codes, INDICATORS["imd_score_2025"])
+    html, _ = _render(catalogue, ward_table, geometry, None, INDICATORS["imd_score_2025"])
     assert len(codes) == 6826
     assert len(html.encode()) <= ENGLAND_BUDGET
 
@@ -120,28 +120,29 @@ def test_data_text_is_html_escaped_and_cannot_break_the_template() -> None:
     record = INDICATORS["imd_score_2025"]
     values = pd.Series([10.0, np.nan], index=shapes.index)
     styled = style_layer(record, values, values)
-    payload = ward_payload(geometry, wards, record, values, styled.colour, styled.legend,
-                           pd.Series([True, False], index=shapes.index), "<i>targets</i>", selected="E05999992")
-    html = standalone(base_map(geometry), ward_group(payload)).get_root().render()
+    payload = layer_payload(geometry, wards, record, values.map(record.format_value), styled.colour, styled.legend,
+                            pd.Series([True, False], index=shapes.index), "<i>targets</i>")
+    html = standalone(base_map(geometry), ward_group(payload), selection_group(1)).get_root().render()
     assert "<script>alert" not in html and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
     assert "&lt;b&gt;LAD&lt;/b&gt;" in html and "O&#x27;Brien" in html and "&lt;i&gt;targets&lt;/i&gt;" in html
     assert "&#123;&#123; 7*7 }} &amp; &#123;% raw %}" in html  # rendered literally, not by Jinja
-    data = json.loads(payload.json)
-    assert data["o"] == [1] and data["t"] == [0] and data["s"] == 1 and data["v"] == ["10.0", "no data"]
+    data = json.loads(payload.to_json())
+    assert data["overlay"] == [1] and data["targets"] == [0] and data["values"] == ["10.0", "no data"]
+    assert "WardLens.selectedLayer(1, 0)" in html  # the selected ward is its own small layer
 
 
 @pytest.mark.parametrize("record", list(INDICATORS.values()), ids=list(INDICATORS))
 def test_every_indicator_renders_an_lsc_map_with_a_legend(
-        record: Indicator, ward_table: pd.DataFrame, icb_shapes: gpd.GeoDataFrame,
+        record: Indicator, catalogue, ward_table: pd.DataFrame, icb_shapes: gpd.GeoDataFrame,
         lad_lines_icb: gpd.GeoDataFrame) -> None:
     geometry, codes = _geometry(ward_table, icb_shapes, lad_lines_icb, LSC, "icb")
     flags = tuple(r.id for r in INDICATORS.values() if r.kind == "flag")
-    html, payload_bytes = _render(ward_table, geometry, codes, record, selected=BLOOMFIELD, flags=flags)
-    data = json.loads(re.search(r"\}\)\((\{.*\})\)\s*;", html, re.S).group(1))
+    html, payload_bytes = _render(catalogue, ward_table, geometry, LSC, record, selected=BLOOMFIELD, flags=flags)
+    data = _payload(html)
     legend = data["legend"]
     assert legend["title"] == f"{record.family} · {record.variant}".replace("&", "&amp;").replace("'", "&#x27;")
-    assert legend["unit"] and len(legend["entries"]) >= 2 and legend["entries"][-1][1] == "No data"
-    assert sum(e[2] for e in legend["entries"]) == len(codes)
-    assert all(re.fullmatch(r"#[0-9a-f]{6}", c) for c in data["c"])
+    assert legend["unit"] and len(legend["entries"]) >= 2 and legend["entries"][-1]["label"] == "No data"
+    assert sum(e["count"] for e in legend["entries"]) == len(codes)
+    assert all(re.fullmatch(r"#[0-9a-f]{6}", c) for c in data["fills"])
     assert len(data["outlines"]) == len(flags)
     assert payload_bytes <= ICB_BUDGET

@@ -21,8 +21,9 @@ from geo import msoa, paths, store
 from geo.areas import make_area
 from geo.paths import ROOT
 from layers.mapview import base_map, prepare_area, standalone, ward_group
-from layers.msoa_view import (CAVEAT, HIGHER, LOWER, MSOA_LE, MSOA_LE_COLUMNS, NO_FIGURE, NO_FIGURE_REASON, UNCLEAR,
-                              compare_with_median, msoa_payload, msoa_table, msoas_in_area)
+from layers.msoa import CAVEAT, MSOA_LIFE_EXPECTANCY, MSOA_LIFE_EXPECTANCY_COLUMNS
+from layers.msoa_view import (HIGHER, LOWER, NO_FIGURE, NO_FIGURE_REASON, UNCLEAR, compare_with_median, msoa_payload,
+                              msoa_table, msoas_in_area)
 from layers.style import NO_DATA_COLOUR
 
 from tests.conftest import LLR, LSC
@@ -45,7 +46,7 @@ def raw() -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def msoas(ward_table: pd.DataFrame) -> pd.DataFrame:
     """As the app loads it (ui/msoa_panel.msoa_frame): the file plus each MSOA's 2025 LAD."""
-    frame = store.read_msoa_life_expectancy(MSOA_LE_COLUMNS)
+    frame = store.read_msoa_life_expectancy(MSOA_LIFE_EXPECTANCY_COLUMNS)
     return frame.assign(lad_code=msoa.msoa_lad25(store.read_msoa_ward_lookup(), ward_table["lad_code"]))
 
 
@@ -62,8 +63,8 @@ def _area_rows(msoas: pd.DataFrame, ward_table: pd.DataFrame, icb: str | None, l
 def _payload(msoas, ward_table, shapes, icb, sex, lad=None):
     area, rows = _area_rows(msoas, ward_table, icb, lad)
     geometry = prepare_area(shapes.loc[rows.index], store.read_lad_lines(area.level).iloc[:0], area.level)
-    payload = msoa_payload(geometry, rows, MSOA_LE[sex])
-    return geometry, payload, json.loads(payload.json)
+    payload = msoa_payload(geometry, rows, MSOA_LIFE_EXPECTANCY[sex])
+    return geometry, payload, json.loads(payload.to_json())
 
 
 def test_lsc_has_its_217_msoas_by_icb_code(msoas: pd.DataFrame, raw: pd.DataFrame, ward_table: pd.DataFrame) -> None:
@@ -98,13 +99,13 @@ def test_tooltip_gives_name_value_ci_and_deaths_from_the_file(msoas, raw, ward_t
     i = geometry.codes.index(BLACKPOOL_013)
     row = raw.loc[BLACKPOOL_013]
     median = raw.loc[raw["icb_code"] == LSC, "le_male_2016_20"].median()
-    assert (data["n"][i], data["L"][data["l"][i]]) == ("Blackpool 013", "Blackpool")
-    assert data["v"][i] == f"{row['le_male_2016_20']:.1f}" == "69.8"
-    assert data["x"][i] == (f"95% CI {row['le_male_2016_20_lower95']:.1f} to {row['le_male_2016_20_upper95']:.1f} "
+    assert (data["names"][i], data["lad_names"][data["lad_of"][i]]) == ("Blackpool 013", "Blackpool")
+    assert data["values"][i] == f"{row['le_male_2016_20']:.1f}" == "69.8"
+    assert data["notes"][i] == (f"95% CI {row['le_male_2016_20_lower95']:.1f} to {row['le_male_2016_20_upper95']:.1f} "
                             f"years · {int(row['deaths_male_2016_20'])} deaths, 2016–20<br>Lower than the "
                             f"area&#x27;s MSOA median ({median:.1f}): the whole 95% CI is below it")
-    assert "95% CI 68.1 to 71.4 years · 255 deaths" in data["x"][i] and f"{median:.1f}" == "80.9"
-    assert data["noun"] == "MSOAs" and data["legend"]["target"] == "" and data["t"] == []
+    assert "95% CI 68.1 to 71.4 years · 255 deaths" in data["notes"][i] and f"{median:.1f}" == "80.9"
+    assert data["noun"] == "MSOAs" and data["legend"]["target"] == "" and data["targets"] == []
 
 
 def test_missing_life_expectancy_shows_as_no_data_with_the_reason(msoas, raw, ward_table, shapes) -> None:
@@ -112,12 +113,12 @@ def test_missing_life_expectancy_shows_as_no_data_with_the_reason(msoas, raw, wa
     for code in (LANCASTER_015, PRESTON_015):
         i = geometry.codes.index(code)
         assert np.isnan(raw.at[code, "le_persons_2016_20"])
-        assert data["v"][i] == "no data" and data["c"][i] == NO_DATA_COLOUR
+        assert data["values"][i] == "no data" and data["fills"][i] == NO_DATA_COLOUR
         deaths = int(raw.at[code, "deaths_persons_2016_20"])
-        assert data["x"][i] == (NO_FIGURE_REASON.replace("'", "&#x27;") + f"<br>{deaths} deaths, 2016–20")
-    assert data["legend"]["entries"][-1][:3] == [NO_DATA_COLOUR, "No data", 2]
+        assert data["notes"][i] == (NO_FIGURE_REASON.replace("'", "&#x27;") + f"<br>{deaths} deaths, 2016–20")
+    assert [data["legend"]["entries"][-1][k] for k in ("colour", "label", "count")] == [NO_DATA_COLOUR, "No data", 2]
     _, rows = _area_rows(msoas, ward_table, LSC)
-    table = msoa_table(rows, MSOA_LE["Persons"])
+    table = msoa_table(rows, MSOA_LIFE_EXPECTANCY["Persons"])
     assert list(table["MSOA code"].tail(2)) == [LANCASTER_015, PRESTON_015]
     assert table["Life expectancy"].tail(2).isna().all()
     assert (table["Against the area median"].tail(2) == NO_FIGURE).all()
@@ -126,14 +127,14 @@ def test_missing_life_expectancy_shows_as_no_data_with_the_reason(msoas, raw, wa
 def test_lowest_life_expectancy_gets_the_darkest_colour(msoas, ward_table, shapes) -> None:
     geometry, _, data = _payload(msoas, ward_table, shapes, LSC, "Male")
     darkest_to_lightest = color_brewer("PuBu", 5)[::-1]  # higher is better: palette reversed
-    assert [e[0] for e in data["legend"]["entries"][:5]] == darkest_to_lightest
-    assert data["c"][geometry.codes.index(BLACKPOOL_013)] == darkest_to_lightest[0]
-    assert [e[2] for e in data["legend"]["entries"]] == [43, 42, 42, 42, 43, 5]  # quintiles of 212 + no data
+    assert [e["colour"] for e in data["legend"]["entries"][:5]] == darkest_to_lightest
+    assert data["fills"][geometry.codes.index(BLACKPOOL_013)] == darkest_to_lightest[0]
+    assert [e["count"] for e in data["legend"]["entries"]] == [43, 42, 42, 42, 43, 5]  # quintiles of 212 + no data
 
 
 def test_table_is_lowest_first_with_ci_width_and_the_median_flag(msoas, raw, ward_table) -> None:
     _, rows = _area_rows(msoas, ward_table, LSC)
-    table = msoa_table(rows, MSOA_LE["Male"])
+    table = msoa_table(rows, MSOA_LIFE_EXPECTANCY["Male"])
     assert len(table) == 217
     first = table.iloc[0]
     assert (first["MSOA"], first["MSOA code"], first["Local authority"]) == ("Blackpool 013", BLACKPOOL_013,
@@ -149,7 +150,7 @@ def test_table_is_lowest_first_with_ci_width_and_the_median_flag(msoas, raw, war
 
 
 def test_comparison_needs_the_whole_ci_beyond_the_median() -> None:
-    measure = MSOA_LE["Female"]
+    measure = MSOA_LIFE_EXPECTANCY["Female"]
     rec = measure.record.column
     frame = pd.DataFrame({rec: [70.0, 75.0, 80.0, 85.0, 90.0, np.nan],
                           measure.lower: [68.0, 74.0, 78.0, 80.0, 88.0, np.nan],
@@ -164,7 +165,7 @@ def test_comparison_needs_the_whole_ci_beyond_the_median() -> None:
 
 
 def test_names_and_notes_are_html_escaped() -> None:
-    measure = MSOA_LE["Male"]
+    measure = MSOA_LIFE_EXPECTANCY["Male"]
     codes = ["E02999991", "E02999992"]
     shapes = gpd.GeoSeries([shapely.box(-2.0, 53.0, -1.9, 53.1), shapely.box(-1.9, 53.0, -1.8, 53.1)],
                            index=codes, crs=4326)
@@ -181,17 +182,18 @@ def test_map_is_offline_and_within_budget(icb, budget, msoas, ward_table, shapes
     area, rows = _area_rows(msoas, ward_table, icb)
     lines = store.read_lad_lines(area.level)
     geometry = prepare_area(shapes.loc[rows.index], lines[lines["lad_code"].isin(rows["lad_code"])], area.level)
-    html = standalone(base_map(geometry), ward_group(msoa_payload(geometry, rows, MSOA_LE["Persons"]))
+    html = standalone(base_map(geometry), ward_group(msoa_payload(geometry, rows, MSOA_LIFE_EXPECTANCY["Persons"]))
                       ).get_root().render()
     assert len(html.encode()) <= budget
-    assert re.findall(r'(?:src|href)="([^"]+)"', html) == ["/app/static/vendor/leaflet/leaflet.js",
-                                                            "/app/static/vendor/leaflet/leaflet.css"]
+    assert sorted(re.findall(r'(?:src|href)="([^"]+)"', html)) == [
+        "/app/static/vendor/leaflet/leaflet.css", "/app/static/vendor/leaflet/leaflet.js",
+        "/app/static/wardlens/wardlens.css", "/app/static/wardlens/wardlens.js"]
 
 
 def test_caveat_says_compare_msoas_only_and_gives_no_official_figure() -> None:
     assert "each other only" in CAVEAT and "1.5–2.5 years above" in CAVEAT
     assert not re.search(r"\b(7\d|8\d)\.\d\b", CAVEAT)  # no life expectancy value to set beside it
-    for measure in MSOA_LE.values():
+    for measure in MSOA_LIFE_EXPECTANCY.values():
         assert measure.record.source_geography == "MSOA 2011" and not measure.record.higher_is_worse
 
 

@@ -10,7 +10,6 @@ import pytest
 from branca.utilities import color_brewer
 
 from layers import INDICATORS
-from layers.indicator import SCHEMES
 from layers.style import (FISHER_JENKS_MAX_VALUES, NO_DATA_COLOUR, NO_DATA_LABEL, SCHEMES_BY_ID, class_of,
                           palette, style_layer)
 
@@ -52,7 +51,7 @@ def test_national_deciles_use_england_breaks_so_lsc_leans_to_the_top(ward_table:
     assert styled.legend.entries[0].label.startswith("1.3 – ")  # England's lowest ward score
 
 
-@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("scheme", list(SCHEMES_BY_ID))
 def test_every_scheme_classifies_lsc_with_increasing_breaks(scheme: str, ward_table: pd.DataFrame) -> None:
     lsc = ward_table.loc[ward_table["icb_code"] == LSC, IMD.id]
     styled = style_layer(IMD, lsc, ward_table[IMD.id], scheme)

@@ -14,7 +14,8 @@ import pytest
 from geo import areas
 from geo.targeting import at_least, coverage, rank_targets, select, target_count, worst_share
 from layers import INDICATORS
-from layers.profile import area_values, ranks_within, values_by_group, ward_profile
+from layers.profile import ward_profile
+from layers.source import area_value_of
 from layers.targets import DEFAULT_TARGETING, TARGETINGS
 
 from tests.conftest import BLOOMFIELD, LLR, LSC
@@ -141,18 +142,21 @@ def test_england_population_counts_every_resident_once(ward_table: pd.DataFrame)
     assert cov.area_population == 56_489_608  # Census 2021 residents of England's best-fit wards
 
 
-def test_icb_values_match_one_area_at_a_time_and_profile_is_complete(ward_table: pd.DataFrame) -> None:
+def test_icb_values_match_one_area_at_a_time_and_profile_is_complete(ward_table: pd.DataFrame, catalogue) -> None:
     records = list(INDICATORS.values())
-    by_icb = values_by_group(ward_table, records, "icb_code")
+    best_fit = areas.counted(ward_table)
+    by_icb = pd.DataFrame({r.id: areas.group_values(ward_table[r.id], catalogue[r.id].weights(ward_table),
+                                                    ward_table["icb_code"], best_fit, r.aggregation,
+                                                    direct=r.method == "direct") for r in records})
     assert len(by_icb) == 42
-    one = area_values(ward_table, records, ward_table["icb_code"] == LSC)
+    one = pd.Series({r.id: area_value_of(catalogue[r.id], ward_table, ward_table["icb_code"] == LSC).value
+                     for r in records})
     pd.testing.assert_series_equal(by_icb.loc[LSC], one, check_names=False)
     # The L&SC IMD 2025 average score, population-weighted over best-fit wards.
     lsc = _area(ward_table, LSC)
     expected = np.average(lsc["imd_score_2025"], weights=lsc["population"])
     assert one["imd_score_2025"] == pytest.approx(expected)
-    england = area_values(ward_table, records, pd.Series(True, index=ward_table.index))
-    profile = ward_profile(ward_table, records, BLOOMFIELD, by_icb, england, ranks_within(ward_table, records))
+    profile = ward_profile(list(catalogue.values()), ward_table, BLOOMFIELD)
     assert len(profile) == len(records)
     imd = profile.set_index(["Indicator", "Edition"]).loc[(INDICATORS["imd_score_2025"].title, "IoD2025")]
     assert imd["Ward"] == "86.2" and imd["Rank in ICB (1 = worst)"] == "1 of 280"

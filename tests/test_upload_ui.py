@@ -32,14 +32,16 @@ from geo.upload import UploadError, aggregate_to_wards, inspect_upload, read_pas
 from layers import INDICATORS
 from layers.export import notes, target_table, to_csv, to_excel
 from layers.indicator import THEMES
-from layers.mapview import prepare_area, ward_payload
+from layers.mapview import layer_payload, prepare_area
+from layers.profile import profile_row
+from layers.source import area_value_of, value_text
 from layers.style import NO_DATA_COLOUR, SUPPRESSED_FILL
 from layers.targets import TARGETINGS, key_indicators
-from layers.uploaded import (SOURCE, THEME, USER_LAYER_PREFIX, area_summary, profile_row, style_user_layer,
-                             unique_title, user_layer)
+from layers.uploaded import SOURCE, THEME, USER_LAYER_PREFIX, unique_title, user_layer
+from layers.view import style_source
 from tests.conftest import assert_no_exception as _ok
 from tests.conftest import run_app as _app
-from ui.state import parse_query
+from ui.link import parse_query
 
 from tests.conftest import LSC
 
@@ -85,11 +87,11 @@ def test_uploaded_column_becomes_a_valid_record_with_suppressed_values_missing(c
     assert "browser session only" in r.caveat
     assert (children.n_suppressed, children.n_values) == (167, 113)
     raw = lsc_wards.frame[CHILDREN]
-    assert children.values.isna().equals(raw.isna()) and children.values[ASHTON] == 5
+    assert children.ward_values.isna().equals(raw.isna()) and children.ward_values[ASHTON] == 5
     hidden = children.suppressed[children.suppressed].index
-    assert children.values[hidden].isna().all()
-    assert set(children.texts(hidden)) == {"fewer than 5"}
-    assert children.texts(pd.Index([ASHTON])).item() == "5"
+    assert children.values(hidden).isna().all()
+    assert set(value_text(children, hidden)) == {"fewer than 5"}
+    assert value_text(children, pd.Index([ASHTON])).item() == "5"
     assert children.suppression.label == "<5"
 
 
@@ -114,18 +116,18 @@ def test_rates_are_not_suppressed_and_average_by_their_denominator(reference) ->
     assert (rate.kind, rate.record.aggregation, rate.record.weight) == ("rate", "weighted mean", "List size")
     assert rate.suppression is None and rate.n_suppressed == 0 and "Rates are not suppressed" in rate.record.method_note
     expected = (21 * 1000 + 7 * 4000) / 10_000  # a rate of 4.9 is shown: rates are never suppressed
-    assert rate.values[ASHTON] == pytest.approx(expected) and rate.texts(pd.Index([ASHTON])).item() == "4.90"
+    assert rate.ward_values[ASHTON] == pytest.approx(expected) and value_text(rate, pd.Index([ASHTON])).item() == "4.90"
     register = reference.wards.set_index("ward_code")
-    value, n = area_summary(rate, register, pd.Series(True, index=register.index))
-    assert (n, value) == (1, pytest.approx(expected))
-    assert style_user_layer(rate, rate.values.index).legend.suppressed is None
+    england = area_value_of(rate, register, pd.Series(True, index=register.index))
+    assert (england.n_used, england.value) == (1, pytest.approx(expected))
+    assert style_source(rate, rate.ward_values.index).legend.suppressed is None
 
 
 # --- map: colours, legend, payload ---------------------------------------------------------------
 
 def test_suppressed_wards_are_hatched_with_their_own_legend_entry(children, ward_table) -> None:
     codes = ward_table.index[ward_table["icb_code"] == LSC]
-    styled = style_user_layer(children, codes)
+    styled = style_source(children, codes)
     legend = styled.legend
     assert legend.suppressed.colour == SUPPRESSED_FILL and legend.suppressed.label == "Suppressed (1–4)"
     assert (legend.suppressed.count, legend.no_data.count) == (167, 0)
@@ -135,7 +137,7 @@ def test_suppressed_wards_are_hatched_with_their_own_legend_entry(children, ward
     # Class bounds are values that occur (0, 5, 6 ...), so no label names a hidden 1-4.
     numbers = {float(n) for e in legend.entries for n in re.findall(r"\d+(?:\.\d+)?", e.label)}
     assert numbers and not numbers & {1.0, 2.0, 3.0, 4.0}, [e.label for e in legend.entries]
-    deciles = style_user_layer(children, codes, "NationalDeciles")
+    deciles = style_source(children, codes, "NationalDeciles")
     assert deciles.legend.scheme == "deciles of all wards in your file"
 
 
@@ -144,24 +146,24 @@ def test_payload_says_fewer_than_5_and_escapes_the_users_text(lsc_wards, ward_ta
                        higher_is_worse=True, source_name="f")
     codes = ward_table.index[ward_table["icb_code"] == LSC]
     geometry = prepare_area(icb_shapes.loc[codes], lad_lines_icb.iloc[:0], "icb")
-    styled = style_user_layer(layer, codes)
-    payload = ward_payload(geometry, ward_table.loc[codes], layer.record, layer.values.reindex(codes), styled.colour,
-                           styled.legend, pd.Series(False, index=codes), "", value_text=layer.texts(codes))
-    data = json.loads(payload.json.replace("\\u007b", "{"))
-    shown = data["v"]
+    styled = style_source(layer, codes)
+    payload = layer_payload(geometry, ward_table.loc[codes], layer.record, value_text(layer, codes), styled.colour,
+                            styled.legend, pd.Series(False, index=codes), "")
+    data = json.loads(payload.to_json().replace("\\u007b", "{"))
+    shown = data["values"]
     assert shown.count("fewer than 5") == 167 and not [v for v in shown if SMALL.match(v)]
-    assert data["c"].count(SUPPRESSED_FILL) == 167
+    assert data["fills"].count(SUPPRESSED_FILL) == 167
     entries = data["legend"]["entries"]
-    assert [e[1] for e in entries[-2:]] == ["Suppressed (1–4)", "No data"] and entries[-2][2] == 167
-    assert entries[-2][3].startswith("repeating-linear-gradient")  # the hatch, drawn in CSS in the legend
-    assert "<b>" not in payload.json and "&lt;b&gt;Kids&lt;/b&gt;" in data["legend"]["title"]
+    assert [e["label"] for e in entries[-2:]] == ["Suppressed (1–4)", "No data"] and entries[-2]["count"] == 167
+    assert entries[-2]["swatch"].startswith("repeating-linear-gradient")  # the hatch, drawn in CSS in the legend
+    assert "<b>" not in payload.to_json() and "&lt;b&gt;Kids&lt;/b&gt;" in data["legend"]["title"]
     assert data["unit"] == "&lt;i&gt;n&lt;/i&gt;"
 
 
 # --- profile, list and downloads -----------------------------------------------------------------
 
 def test_profile_row_sums_only_the_wards_shown_in_the_file(children, ward_table) -> None:
-    shown = children.values.dropna()
+    shown = children.ward_values.dropna()
     total = f"{shown.sum():,.0f} in your file"
     row = profile_row(children, ward_table, ASHTON)
     assert (row["Ward"], row["ICB"], row["England"], row["Unit"]) == ("5", total, total, "children")
@@ -173,13 +175,14 @@ def test_profile_row_sums_only_the_wards_shown_in_the_file(children, ward_table)
     assert (elsewhere["Ward"], elsewhere["ICB"], elsewhere["England"]) == ("no data", "none in your file", total)
 
 
-def test_target_list_and_downloads_write_suppressed_counts_as_lt5(children, ward_table) -> None:
+def test_target_list_and_downloads_write_suppressed_counts_as_lt5(children, ward_table, catalogue) -> None:
     lsc = ward_table[ward_table["icb_code"] == LSC]
     t = TARGETINGS["imd10"]
     ranks = rank_targets(select(lsc[t.indicator], t.rule, t.parameter, True), [(lsc[t.indicator], True)])
-    records = key_indicators(children.record)
-    rows = ward_table.loc[ranks.index].assign(**{children.id: children.values.reindex(ranks.index)})
-    table = target_table(rows, ranks, records, suppressed={children.id: children.suppression})
+    layers = {**catalogue, children.id: children}
+    sources = [layers[i] for i in key_indicators(children.id)]
+    records = [s.record for s in sources]
+    table = target_table(ward_table, ranks, sources)
     column = "Children with 5+ LTCs (Your data)"
     cells = table.frame[column].tolist()
     n_hidden = int(children.suppressed.reindex(ranks.index).sum())
@@ -209,9 +212,7 @@ def test_target_list_and_downloads_write_suppressed_counts_as_lt5(children, ward
 def test_formula_titles_are_neutralised_in_the_downloads(lsc_wards, ward_table) -> None:
     layer = user_layer("upload-6", lsc_wards, PEOPLE, title='=HYPERLINK("http://e.vil","x")', unit="n",
                        higher_is_worse=True, source_name="@SUM(1).csv")
-    ranks = pd.Series({ASHTON: 1})
-    rows = ward_table.loc[[ASHTON]].assign(**{layer.id: layer.values.reindex([ASHTON])})
-    table = target_table(rows, ranks, [layer.record], suppressed={layer.id: layer.suppression})
+    table = target_table(ward_table, pd.Series({ASHTON: 1}), [layer])
     sheet = openpyxl.load_workbook(io.BytesIO(to_excel(table, ["note"])))["Target wards"]
     assert [c.value for c in sheet[1]][5].startswith("'=HYPERLINK")
     assert to_csv(table.frame, ["n"]).decode("utf-8-sig").splitlines()[2].split(",")[5].startswith("\"'=HYPERLINK")
@@ -233,7 +234,7 @@ def _map_json(at: AppTest) -> dict:
     component = next(c for c in at.get("component_instance")
                      if c.proto.component_name == "streamlit_folium.st_folium")
     group = json.loads(component.proto.json_args)["feature_group"]
-    start = group.index("})(") + 3
+    start = group.index("WardLens.wardLayer(") + len("WardLens.wardLayer(")
     return json.JSONDecoder().raw_decode(group[start:].replace("\\u007b", "{"))[0]
 
 
@@ -302,8 +303,8 @@ def test_a_pasted_file_becomes_the_layer_on_the_map_with_suppression(pasted: App
     legend = data["legend"]
     assert legend["title"] == "Secret marker 7f3a &lt;b&gt;kids&lt;/b&gt; [x](http://e.vil) · Your data"
     assert "<b>kids" not in json.dumps(data)
-    assert [(e[1], e[2]) for e in legend["entries"][-2:]] == [("Suppressed (1–4)", 167), ("No data", 0)]
-    assert data["v"].count("fewer than 5") == 167 and not [v for v in data["v"] if SMALL.match(v)]
+    assert [(e["label"], e["count"]) for e in legend["entries"][-2:]] == [("Suppressed (1–4)", 167), ("No data", 0)]
+    assert data["values"].count("fewer than 5") == 167 and not [v for v in data["values"] if SMALL.match(v)]
     captions = " ".join(c.value for c in at.caption)
     assert "Your upload — not published" in captions
 
@@ -323,7 +324,7 @@ def test_the_list_and_profile_show_the_uploaded_layer_suppressed(pasted: AppTest
     at.sidebar.radio(key="targeting").set_value("layer10").run()  # worst 10% on the uploaded layer
     _ok(at)
     # ceil(10% of the 113 wards shown) = 12, plus the wards tied with the 12th; suppressed wards never count.
-    shown = children.values.dropna().sort_values(ascending=False)
+    shown = children.ward_values.dropna().sort_values(ascending=False)
     assert next(m.value for m in at.metric if m.label == "Wards") == str(int((shown >= shown.iloc[11]).sum())) == "22"
     status = next(m.value for m in at.main.markdown if m.value.startswith("**Target ward?**"))
     assert "Worst 10% on the layer shown: **no**" in status
@@ -371,7 +372,7 @@ def test_uploaded_files_are_read_checked_and_refused_through_the_uploader(monkey
     assert "Lancashire and South Cumbria" in notes_shown
     at.sidebar.selectbox(key="icb").set_value(LSC).run()
     _ok(at)
-    assert not at.info and _map_json(at)["legend"]["entries"][-2][1] == "Suppressed (1–4)"
+    assert not at.info and _map_json(at)["legend"]["entries"][-2]["label"] == "Suppressed (1–4)"
 
     for name, message in [("nhs_numbers.csv", "This looks like person-level data, which WardLens refuses: column "
                                               "'NHS number' holds 40 value(s) that are valid NHS numbers"),
@@ -380,7 +381,7 @@ def test_uploaded_files_are_read_checked_and_refused_through_the_uploader(monkey
         _ok(at)
         if message:
             assert len(at.error) == 1 and _plain(at.error[0].value).startswith(message), at.error[0].value
-            assert _layer_query(at) == "upload-1" and len(_map_json(at)["v"]) == 280  # the map is still there
+            assert _layer_query(at) == "upload-1" and len(_map_json(at)["values"]) == 280  # the map is still there
     # HTML in a column name is shown as typed: escaped for Markdown in the card (the file reaches no
     # complete ward, so it cannot be added: tests below).
     assert any(r"\<script\>alert\(1\)\</script\> patients" in m.value for m in at.markdown)
@@ -424,7 +425,7 @@ def test_ward_names_are_matched_once_their_local_authority_is_chosen() -> None:
     _ok(at)
     assert _layer_query(at) == "upload-1"
     legend = _map_json(at)["legend"]
-    assert legend["entries"][-2][1] == "Suppressed (1–4)" and legend["entries"][-1][2] == 280 - 16
+    assert legend["entries"][-2]["label"] == "Suppressed (1–4)" and legend["entries"][-1]["count"] == 280 - 16
 
 
 def test_a_file_that_completes_no_ward_cannot_be_added() -> None:

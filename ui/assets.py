@@ -1,4 +1,5 @@
-"""Leaflet served by the app itself: copied from the XStatic-Leaflet package into ``static/vendor``.
+"""The map's files, served by the app itself: Leaflet (copied from the XStatic-Leaflet package into
+``static/vendor``) and the app's own script and styles (``static/wardlens``, committed).
 
 Streamlit serves ``./static`` at ``/app/static/`` when ``[server] enableStaticServing`` is on
 (``.streamlit/config.toml``). ``static/vendor/`` is generated (and git-ignored): the map
@@ -20,8 +21,8 @@ ICON = STATIC / "wardlens.png"
 LEAFLET_DIR = STATIC / "vendor" / "leaflet"
 #: The files the map loads (plus the images leaflet.css refers to).
 LEAFLET_FILES = ("leaflet.js", "leaflet.css")
-#: The URL path Streamlit serves LEAFLET_DIR at, below the server's base URL path.
-LEAFLET_URL = "app/static/vendor/leaflet"
+#: The URL path Streamlit serves STATIC at, below the server's base URL path.
+STATIC_URL = "app/static"
 
 
 def ensure_leaflet(target: Path = LEAFLET_DIR) -> Path:
@@ -37,7 +38,7 @@ def ensure_leaflet(target: Path = LEAFLET_DIR) -> Path:
     return target
 
 
-def leaflet_base_url(base_url_path: str) -> str:
-    """The URL folder of Leaflet for Streamlit's ``server.baseUrlPath`` (``""`` when served at /)."""
+def static_base_url(base_url_path: str) -> str:
+    """The URL of the static folder for Streamlit's ``server.baseUrlPath`` (``""`` when served at /)."""
     prefix = base_url_path.strip("/")
-    return "/" + "/".join(p for p in (prefix, LEAFLET_URL) if p)
+    return "/" + "/".join(p for p in (prefix, STATIC_URL) if p)

@@ -1,8 +1,8 @@
 """Sidebar controls. Each function draws its widgets and returns plain values.
 
-Widget state lives in ``st.session_state`` under the widget keys ("icb", "lad", "theme",
-"family", "variant", "scheme", "targeting", "ward", "lads_on", "flags", "tiles"); :func:`seed`
-fills them once from the URL's :class:`ui.state.View`, and :func:`current_view` reads them back.
+Widget state lives in ``st.session_state`` under the keys :class:`ui.session.Keys` names;
+:func:`ui.session.seed` fills them once from the link's :class:`ui.link.View`, and
+:func:`current_view` reads them back.
 """
 
 from __future__ import annotations
@@ -18,36 +18,19 @@ from layers import INDICATORS
 from layers.indicator import THEMES, Indicator
 from layers.style import SCHEME_LIST, SCHEMES_BY_ID
 from layers.targets import TARGETINGS
-from ui import userlayers
-from ui.state import View
-
-
-def layer_records() -> dict[str, Indicator]:
-    """The layers the user can pick: the registry's, then this session's uploaded ones (theme "Your data")."""
-    return {**INDICATORS, **userlayers.records()}
+from ui import session, views
+from ui.link import View
+from ui.session import Keys, keep_valid
 
 
 def layer_tree() -> dict[str, dict[str, dict[str, str]]]:
-    """Indicator ids by theme, family and variant, in the registry's order (themes in THEMES order)."""
+    """Layer ids by theme, family and variant: the registry's, then this session's uploads (themes in
+    THEMES order)."""
     tree: dict[str, dict[str, dict[str, str]]] = {t: {} for t in THEMES}
-    for r in layer_records().values():
+    for source in views.catalogue().values():
+        r = source.record
         tree[r.theme].setdefault(r.family, {})[r.variant] = r.id
     return {t: fams for t, fams in tree.items() if fams}
-
-
-def seed(view: View) -> None:
-    """Put ``view`` into the widgets' session state (before they are drawn)."""
-    record = INDICATORS[view.layer]
-    st.session_state.update({
-        "icb": view.icb or ENGLAND, "lad": view.lad or "", "theme": record.theme, "family": record.family,
-        "variant": record.variant, "scheme": view.scheme or "", "targeting": view.targeting, "ward": view.ward,
-    })
-
-
-def _keep_valid(key: str, options: list, fallback: object = None) -> None:
-    """Reset a widget's state to ``fallback`` (or the first option) when it is no longer an option."""
-    if st.session_state.get(key) not in options:
-        st.session_state[key] = fallback if fallback in options else options[0]
 
 
 def area_controls(table: pd.DataFrame, on_change: Callable[[], None]) -> tuple[str | None, str | None]:
@@ -55,19 +38,19 @@ def area_controls(table: pd.DataFrame, on_change: Callable[[], None]) -> tuple[s
     icbs = (table.drop_duplicates("icb_code").set_index("icb_code")["icb_name"]
             .map(lambda n: icb_short_name(str(n))).sort_values())
     options = [ENGLAND, *icbs.index]
-    _keep_valid("icb", options)
+    keep_valid(Keys.AREA, options)
     icb = st.selectbox(
-        "Area", options, key="icb", on_change=on_change,
+        "Area", options, key=Keys.AREA, on_change=on_change,
         format_func=lambda c: f"All England ({len(table):,} wards)" if c == ENGLAND else icbs[c],
         help="One of England's 42 integrated care boards (ICBs), or all England. Type to search.")
     if icb == ENGLAND:
-        st.session_state["lad"] = ""
+        session.whole_icb()
         return None, None
     lads = (table.loc[table["icb_code"] == icb].drop_duplicates("lad_code")
             .set_index("lad_code")["lad_name"].astype(str).sort_values())
     lad_options = ["", *lads.index]  # "" = the whole ICB
-    _keep_valid("lad", lad_options)
-    lad = st.selectbox("Place (local authority)", lad_options, key="lad", on_change=on_change,
+    keep_valid(Keys.PLACE, lad_options)
+    lad = st.selectbox("Place (local authority)", lad_options, key=Keys.PLACE, on_change=on_change,
                        format_func=lambda c: lads[c] if c else "Whole ICB",
                        help="Narrow the map, the targeting and the list to one local authority in the ICB.")
     return icb, lad or None
@@ -76,25 +59,25 @@ def area_controls(table: pd.DataFrame, on_change: Callable[[], None]) -> tuple[s
 def layer_controls(on_change: Callable[[], None]) -> tuple[str, str | None]:
     """Theme, measure, variant and classification; returns ``(indicator id, scheme id or None)``."""
     tree = layer_tree()
-    _keep_valid("theme", list(tree))
-    theme = st.selectbox("Theme", list(tree), key="theme", on_change=on_change)
+    keep_valid(Keys.THEME, list(tree))
+    theme = st.selectbox("Theme", list(tree), key=Keys.THEME, on_change=on_change)
     families = list(tree[theme])
-    _keep_valid("family", families)
-    family = st.selectbox("Measure", families, key="family", on_change=on_change)
+    keep_valid(Keys.FAMILY, families)
+    family = st.selectbox("Measure", families, key=Keys.FAMILY, on_change=on_change)
     variants = list(tree[theme][family])
-    _keep_valid("variant", variants)
+    keep_valid(Keys.VARIANT, variants)
     if len(variants) > 1:
         pick = st.radio if len(variants) <= 3 else st.selectbox
         kwargs = {"horizontal": True} if pick is st.radio else {}
-        variant = pick("Edition, sex or type", variants, key="variant", on_change=on_change, **kwargs)
+        variant = pick("Edition, sex or type", variants, key=Keys.VARIANT, on_change=on_change, **kwargs)
     else:
         variant = variants[0]
     layer = tree[theme][family][variant]
-    record = layer_records()[layer]
+    record = views.record(layer)
     scheme_options = ["", *(s.id for s in SCHEME_LIST)]  # "" = the layer's own scheme
-    _keep_valid("scheme", scheme_options)
+    keep_valid(Keys.SCHEME, scheme_options)
     scheme = st.selectbox(
-        "Classes", scheme_options, key="scheme", on_change=on_change,
+        "Classes", scheme_options, key=Keys.SCHEME, on_change=on_change,
         format_func=lambda s: SCHEMES_BY_ID[s].label if s else f"Layer default: {SCHEMES_BY_ID[record.scheme].label}",
         disabled=record.kind == "flag",
         help="How ward values are grouped into colours. Quantiles, equal interval and Fisher–Jenks "
@@ -106,8 +89,8 @@ def layer_controls(on_change: Callable[[], None]) -> tuple[str, str | None]:
 def targeting_control(selected: Indicator, on_change: Callable[[], None]) -> str:
     """The targeting definition's id (radio; the plain-English definitions are in its help)."""
     ids = list(TARGETINGS)
-    _keep_valid("targeting", ids)
-    return st.radio("Most disadvantaged wards", ids, key="targeting", on_change=on_change,
+    keep_valid(Keys.TARGETING, ids)
+    return st.radio("Most disadvantaged wards", ids, key=Keys.TARGETING, on_change=on_change,
                     format_func=lambda t: TARGETINGS[t].short,
                     help="\n\n".join(f"**{TARGETINGS[t].short}**: {escape_markdown(TARGETINGS[t].describe(selected))}"
                                      for t in ids))
@@ -115,14 +98,14 @@ def targeting_control(selected: Indicator, on_change: Callable[[], None]) -> str
 
 def overlay_controls(on_change: Callable[[], None]) -> tuple[bool, list[str], bool]:
     """LAD boundaries on/off, flag layers to outline, OpenStreetMap tiles on/off."""
-    lads = st.checkbox("Local authority boundaries", value=True, key="lads_on")
+    lads = st.checkbox("Local authority boundaries", value=True, key=Keys.LAD_LINES, on_change=on_change)
     flags = [r for r in INDICATORS.values() if r.kind == "flag"]
     chosen: list[str] = []
     if flags:
-        chosen = st.multiselect("Outline flagged wards", [r.id for r in flags], key="flags",
+        chosen = st.multiselect("Outline flagged wards", [r.id for r in flags], key=Keys.FLAGS, on_change=on_change,
                                 format_func=lambda i: f"{INDICATORS[i].title} ({INDICATORS[i].variant})",
                                 help="Draw an outline around wards with the flag set (e.g. coastal, rural).")
-    tiles = st.toggle("OpenStreetMap background", value=False, key="tiles",
+    tiles = st.toggle("OpenStreetMap background", value=False, key=Keys.TILES, on_change=on_change,
                       help="Adds street map tiles from openstreetmap.org (needs the internet). "
                            "Off, the map works offline.")
     return lads, chosen, tiles
@@ -132,17 +115,16 @@ def ward_picker(table: pd.DataFrame, codes: pd.Index) -> str | None:
     """A searchable list of the area's wards ("Ward — Local authority"); returns the ward code or None."""
     labels = (table.loc[codes, "ward_name"].astype(str) + " — " + table.loc[codes, "lad_name"].astype(str))
     options = list(labels.sort_values().index)
-    if st.session_state.get("ward") not in options:
-        st.session_state["ward"] = None
-    return st.selectbox("Ward", options, key="ward", index=None, format_func=lambda c: labels[c],
-                        placeholder="Type a ward name, or click a ward on the map")
+    session.clear_ward_if_not_in(options)
+    return st.selectbox("Ward", options, key=Keys.WARD, index=None, format_func=lambda c: labels[c],
+                        on_change=session.picked_ward, placeholder="Type a ward name, or click a ward on the map")
 
 
 def current_view() -> View:
     """The view the widgets show now (after they are drawn)."""
-    s = st.session_state
-    icb = s.get("icb")
-    family_tree = layer_tree().get(s.get("theme"), {}).get(s.get("family"), {})
-    return View(icb=None if icb == ENGLAND else icb, lad=s.get("lad") or None,
-                layer=family_tree.get(s.get("variant"), View().layer), scheme=s.get("scheme") or None,
-                targeting=s.get("targeting", View().targeting), ward=s.get("ward"))
+    get = session.get
+    icb = get(Keys.AREA)
+    family_tree = layer_tree().get(get(Keys.THEME), {}).get(get(Keys.FAMILY), {})
+    return View(icb=None if icb == ENGLAND else icb, lad=get(Keys.PLACE) or None,
+                layer=family_tree.get(get(Keys.VARIANT), View().layer), scheme=get(Keys.SCHEME) or None,
+                targeting=get(Keys.TARGETING, View().targeting), ward=get(Keys.WARD))

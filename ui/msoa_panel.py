@@ -14,10 +14,12 @@ from streamlit_folium import st_folium
 
 from geo import msoa, store
 from geo.areas import Area
-from layers.mapview import AreaGeometry, LayerPayload, base_map, lad_lines_for, prepare_area, ward_group
-from layers.msoa_view import (CAVEAT, COMPARISON_NOTE, HIGHER, LOWER, MSOA_LE, MSOA_LE_COLUMNS, NO_FIGURE,
+from layers.mapview import AreaGeometry, MapPayload, base_map, lad_lines_for, prepare_area, ward_group
+from layers.msoa import CAVEAT, MSOA_LIFE_EXPECTANCY, MSOA_LIFE_EXPECTANCY_COLUMNS
+from layers.msoa_view import (COMPARISON_NOTE, HIGHER, LOWER, NO_FIGURE,
                               msoa_payload, msoa_table, msoas_in_area)
 from ui import loaders
+from ui.session import Keys
 from ui.panels import MAP_HEIGHT, attribution
 
 
@@ -51,7 +53,7 @@ TABLE_COLUMNS = {
 def msoa_frame() -> pd.DataFrame:
     """The life expectancy file by msoa11_code, with ``lad_code``: the 2025 local authority most of
     the MSOA's residents live in (the file's own LAD codes are 2024's). Read-only."""
-    frame = store.read_msoa_life_expectancy(MSOA_LE_COLUMNS)
+    frame = store.read_msoa_life_expectancy(MSOA_LIFE_EXPECTANCY_COLUMNS)
     lads = msoa.msoa_lad25(store.read_msoa_ward_lookup(), loaders.ward_table()["lad_code"])
     return frame.assign(lad_code=lads.reindex(frame.index))
 
@@ -59,11 +61,6 @@ def msoa_frame() -> pd.DataFrame:
 @st.cache_resource(show_spinner=False)
 def _msoa_shapes() -> gpd.GeoDataFrame:
     return store.read_msoa_shapes()
-
-
-@st.cache_resource(show_spinner=False)
-def _lad_lines(level: str) -> gpd.GeoDataFrame:
-    return store.read_lad_lines(level)
 
 
 @st.cache_resource(show_spinner=False)
@@ -76,26 +73,26 @@ def area_msoas(key: str) -> pd.DataFrame:
 def msoa_geometry(key: str) -> AreaGeometry:
     """The area's MSOA polygons and its LAD boundaries, encoded for the browser (once per area)."""
     area, rows = loaders.area_of(key), area_msoas(key)
-    lines = lad_lines_for(_lad_lines(area.level), list(rows["lad_code"].dropna().unique()))
+    lines = lad_lines_for(loaders.lad_lines(area.level), list(rows["lad_code"].dropna().unique()))
     return prepare_area(_msoa_shapes().loc[rows.index], lines, area.level)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def msoa_layer(key: str, sex: str) -> LayerPayload:
-    return msoa_payload(msoa_geometry(key), area_msoas(key), MSOA_LE[sex])
+def msoa_layer(key: str, sex: str) -> MapPayload:
+    return msoa_payload(msoa_geometry(key), area_msoas(key), MSOA_LIFE_EXPECTANCY[sex])
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def msoa_listing(key: str, sex: str) -> pd.DataFrame:
-    return msoa_table(area_msoas(key), MSOA_LE[sex])
+    return msoa_table(area_msoas(key), MSOA_LIFE_EXPECTANCY[sex])
 
 
-def msoa_panel(area: Area, asset_base: str) -> None:
+def msoa_panel(area: Area, static_base: str) -> None:
     """Caveat, sex choice, the MSOA map (no reruns on pan, zoom or click) and the table, lowest first."""
     st.markdown(f"### Life expectancy by MSOA: {area.name}")
     st.info(CAVEAT, icon=":material/info:")
-    sex = st.radio("Sex", list(MSOA_LE), horizontal=True, key="msoa_sex")
-    measure = MSOA_LE[sex]
+    sex = st.radio("Sex", list(MSOA_LIFE_EXPECTANCY), horizontal=True, key=Keys.MSOA_SEX)
+    measure = MSOA_LIFE_EXPECTANCY[sex]
     table = msoa_listing(area.key, sex)
     if table.empty:
         st.warning(f"{area.name} has no MSOA (2011) whose residents mostly live in it.")
@@ -109,7 +106,7 @@ def msoa_panel(area: Area, asset_base: str) -> None:
         f"point for comparing the MSOAs, not the area's life expectancy. **{int(counts.get(LOWER, 0)):,}** "
         f"MSOAs are clearly lower than it and **{int(counts.get(HIGHER, 0)):,}** clearly higher (their whole "
         f"95% CI is below or above it).")
-    base = base_map(msoa_geometry(area.key), asset_base=asset_base)
+    base = base_map(msoa_geometry(area.key), static_base=static_base)
     st_folium(base, feature_group_to_add=ward_group(msoa_layer(area.key, sex)), returned_objects=[],
               key="msoa_map", height=MAP_HEIGHT, use_container_width=True)
     attribution([measure.record])

@@ -10,14 +10,14 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.areas import Area
-from geo.targeting import Coverage
 from geo.upload import escape_markdown
 from layers import INDICATORS
-from layers.export import ONS_OS_ATTRIBUTION, TargetTable, notes, to_csv, to_excel
+from layers.export import to_csv, to_excel
 from layers.indicator import THEMES, Indicator
+from layers.sources import ONS_OS_ATTRIBUTION
 from layers.style import SCHEME_LIST, SCHEMES_BY_ID
-from layers.targets import TARGETINGS, Targeting
+from layers.targets import TARGETINGS
+from layers.view import LayerView
 
 MAP_HEIGHT = 640
 
@@ -27,22 +27,22 @@ def page_style() -> None:
     st.html("<style>[data-testid='stMainBlockContainer']{padding-top:2.2rem}</style>")
 
 
-def heading(area: Area, record: Indicator, scheme: str | None, targeting: Targeting, cov: Coverage,
-            n_wards: int) -> None:
+def heading(view: LayerView) -> None:
     """Title and a one-line subtitle saying what the map shows and what is outlined."""
-    classes = "two categories" if record.kind == "flag" else SCHEMES_BY_ID[scheme or record.scheme].short
-    st.markdown(f"## {area.name}")
+    record, cov = view.record, view.coverage
+    classes = "two categories" if record.kind == "flag" else SCHEMES_BY_ID[view.scheme or record.scheme].short
+    st.markdown(f"## {view.area.name}")
     st.markdown(
-        f"**{escape_markdown(record.title)}** ({escape_markdown(record.variant)}) for {n_wards:,} wards, "
+        f"**{escape_markdown(record.title)}** ({escape_markdown(record.variant)}) for {len(view.codes):,} wards, "
         f"coloured by {classes}. "
-        f"**Outlined:** {targeting.short} — {cov.wards:,} wards, {cov.population:,} residents "
+        f"**Outlined:** {view.targeting.short} — {cov.wards:,} wards, {cov.population:,} residents "
         f"({cov.share:.1%} of the area's population).")
 
 
-def map_panel(base: folium.Map, group: folium.FeatureGroup, on_click: Callable[[], None]) -> None:
+def map_panel(base: folium.Map, groups: list[folium.FeatureGroup], on_click: Callable[[], None]) -> None:
     """The map. Only clicks on a ward come back to Python (pan and zoom never rerun the script);
-    the ward layer is swapped in place, so changing layer keeps the user's pan and zoom."""
-    st_folium(base, feature_group_to_add=group, returned_objects=["last_object_clicked"],
+    the layers are swapped in place, so changing layer keeps the user's pan and zoom."""
+    st_folium(base, feature_group_to_add=groups, returned_objects=["last_object_clicked"],
               key="map", height=MAP_HEIGHT, use_container_width=True, on_change=on_click)
 
 
@@ -67,11 +67,11 @@ def attribution_texts(records: Sequence[Indicator]) -> list[str]:
     return texts
 
 
-def target_panel(table: TargetTable, cov: Coverage, area: Area, targeting: Targeting, record: Indicator,
-                 key_records: Sequence[Indicator], on_select: Callable[[], None], key: str) -> None:
+def target_panel(view: LayerView, on_select: Callable[[], None], key: str) -> None:
     """Coverage figures, the ranked list (click a row for its profile, ``key`` names its widget) and the downloads."""
+    table, cov, area = view.table, view.coverage, view.area
     st.markdown("#### Target wards")
-    st.caption(escape_markdown(targeting.describe(record)))
+    st.caption(escape_markdown(view.definition))
     c1, c2, c3 = st.columns([0.7, 1.4, 0.9])  # residents is the widest figure (up to 56,489,608)
     c1.metric("Wards", f"{cov.wards:,}")
     c2.metric("Residents", f"{cov.population:,}")
@@ -95,12 +95,8 @@ def target_panel(table: TargetTable, cov: Coverage, area: Area, targeting: Targe
                  on_select=on_select, selection_mode="single-row", key=key)
     st.caption("Rank 1 = most disadvantaged by the definition. Click a row for the ward's profile. "
                "Population: Census 2021 usual residents.")
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    lines = notes(area=f"{area.name} ({area.key})", definition=targeting.describe(record),
-                  coverage=f"{cov.wards} target wards; {cov.population:,} of {cov.area_population:,} residents "
-                           f"({cov.share:.1%})", records=key_records, layer=record, generated=stamp,
-                  extra=table.notes)
-    stem = f"wardlens_targets_{area.key.replace('/', '_')}_{targeting.id}"
+    lines = view.export_notes(datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
+    stem = f"wardlens_targets_{area.key.replace('/', '_')}_{view.targeting.id}"
     d1, d2 = st.columns(2)
     d1.download_button("Download CSV", data=lambda: to_csv(table.frame, lines), file_name=f"{stem}.csv",
                        mime="text/csv", key="dl_csv", on_click="ignore", icon=":material/download:",

@@ -4,10 +4,10 @@ The flow: a file (or pasted text) is read and checked by :mod:`geo.upload` as so
 arrives; the card shows what was read -- rows, geography and vintage, codes matched and not
 matched, how each column will be treated, what will be suppressed -- with the choices
 pre-filled from the guesses; "Add layer" builds a :class:`layers.uploaded.UserLayer`, adds it
-to this session's layers (:mod:`ui.userlayers`) and shows it on the map.
+to this session's layers (:func:`ui.session.add_user_layer`) and shows it on the map.
 
 Privacy: the file's bytes, the table read from them, the preview and the ward values live
-only in this session's ``st.session_state``. Nothing here goes to ``st.cache_data`` /
+only in this session's state (:mod:`ui.session`). Nothing here goes to ``st.cache_data`` /
 ``st.cache_resource`` (shared by every session), to a log, to disk or to the URL. Every
 :class:`~geo.upload.UploadError` is shown as one message, escaped, and leaves the rest of the
 page -- the view, the layers already added -- as it was. Text from the file is escaped
@@ -26,12 +26,12 @@ from geo.areas import make_area
 from geo.upload import (SMALL_COUNT_THRESHOLD, Preview, Table, UploadError, WardUpload, aggregate_to_wards,
                         escape_markdown, inspect_upload, read_pasted, read_upload)
 from layers.indicator import THEMES
-from layers.uploaded import MAX_TITLE, THEME, USER_LAYER_PREFIX, VARIANT, unique_title, user_layer
-from ui import loaders, userlayers
+from layers.uploaded import MAX_TITLE, THEME, USER_LAYER_PREFIX, unique_title, user_layer
+from ui import loaders, session
+from ui.session import Keys
 
-#: Session-state keys.
-PENDING, ERROR, SEQ, LAYER_SEQ, ADDED, RESULT = ("upload_pending", "upload_error", "upload_seq", "upload_layer_seq",
-                                                 "upload_added", "upload_result")
+PENDING, ERROR, SEQ, LAYER_SEQ, ADDED, RESULT = (Keys.UPLOAD_PENDING, Keys.UPLOAD_ERROR, Keys.UPLOAD_SEQ,
+                                                 Keys.UPLOAD_LAYER_SEQ, Keys.UPLOAD_ADDED, Keys.UPLOAD_RESULT)
 #: File types the uploader offers (the content, not the name, decides how a file is read).
 FILE_TYPES = ["csv", "xlsx", "txt", "tsv"]
 #: Highest suppression threshold offered (the lowest is the NHS practice, 5).
@@ -69,22 +69,21 @@ def _guarded(step: Callable[[], None]) -> None:
     try:
         step()
     except UploadError as error:
-        st.session_state[ERROR] = str(error)
+        session.put({ERROR: str(error)})
     except Exception as error:  # noqa: BLE001 -- shown as one message; the page carries on
-        st.session_state[ERROR] = _unexpected(error)
+        session.put({ERROR: _unexpected(error)})
 
 
 def _read(name: str, read: Callable[[], Table]) -> None:
     """Read a new file or paste; on success it becomes the pending upload and is checked."""
-    st.session_state[ERROR] = None
+    session.put({ERROR: None})
 
     def step() -> None:
-        st.session_state[PENDING] = None
+        session.put({PENDING: None})
         table = read()
-        seq = st.session_state.get(SEQ, 0) + 1
-        for key in [k for k in st.session_state if str(k).startswith("upw")]:
-            del st.session_state[key]  # the previous file's choices
-        st.session_state.update({SEQ: seq, PENDING: Pending(seq, name, table), RESULT: None})
+        seq = session.get(SEQ, 0) + 1
+        session.forget(session.keys_starting(Keys.UPLOAD_CARD))  # the previous file's choices
+        session.put({SEQ: seq, PENDING: Pending(seq, name, table), RESULT: None})
         _check()
 
     _guarded(step)
@@ -92,28 +91,27 @@ def _read(name: str, read: Callable[[], Table]) -> None:
 
 def _check() -> None:
     """Check the pending table against the lookups (again, after the local authority changes)."""
-    pending: Pending | None = st.session_state.get(PENDING)
+    pending: Pending | None = session.get(PENDING)
     if pending is None:
         return
-    st.session_state[ERROR] = None
-    st.session_state[PENDING] = replace(pending, preview=None)
-    lad = st.session_state.get("upload_lad") or None
+    session.put({ERROR: None, PENDING: replace(pending, preview=None)})
+    lad = session.get(Keys.UPLOAD_LAD) or None
     preview = inspect_upload(pending.table, loaders.upload_reference(), lad_code=lad)
-    st.session_state[PENDING] = replace(pending, preview=preview)
+    session.put({PENDING: replace(pending, preview=preview)})
 
 
 def _on_file() -> None:
-    file = st.session_state.get("upload_file")
+    file = session.get(Keys.UPLOAD_FILE)
     if file is None:  # the file was removed from the uploader: forget it (layers already added stay)
-        st.session_state.update({PENDING: None, ERROR: None})
+        session.put({PENDING: None, ERROR: None})
         return
     _read(file.name, lambda: read_upload(file.name, file.getvalue(), max_bytes=max_bytes()))
 
 
 def _on_paste() -> None:
-    text = st.session_state.get("upload_paste") or ""
+    text = session.get(Keys.UPLOAD_PASTE) or ""
     if not text.strip():
-        st.session_state.update({PENDING: None, ERROR: None})
+        session.put({PENDING: None, ERROR: None})
         return
     _read("pasted text", lambda: read_pasted(text, max_bytes=max_bytes()))
 
@@ -123,30 +121,26 @@ def _on_lad() -> None:
 
 
 def _discard() -> None:
-    st.session_state.update({PENDING: None, ERROR: None, RESULT: None})
+    session.put({PENDING: None, ERROR: None, RESULT: None})
 
 
 def _add(wards: WardUpload, column: str, title: str, unit: str, higher_is_worse: bool, theme: str) -> None:
     """Make the chosen column a layer of this session and show it on the map."""
-    pending: Pending = st.session_state[PENDING]
-    layers = userlayers.user_layers()
-    n = st.session_state.get(LAYER_SEQ, 0) + 1
+    pending: Pending = session.get(PENDING)
+    n = session.get(LAYER_SEQ, 0) + 1
 
     def step() -> None:
-        st.session_state[ERROR] = None
-        name = unique_title(" ".join(title.split()), {u.record.title for u in layers.values()})
-        layer = user_layer(f"{USER_LAYER_PREFIX}{n}", wards, column, title=name, unit=unit,
-                           higher_is_worse=higher_is_worse, source_name=pending.name, theme=theme)
-        layers[layer.id] = layer
-        st.session_state.update({LAYER_SEQ: n, PENDING: replace(pending, added=(*pending.added, layer.id)),
-                                 ADDED: layer.record.title, "theme": layer.record.theme, "family": layer.record.family,
-                                 "variant": VARIANT, "notices": []})
+        session.put({ERROR: None})
+        taken = {u.record.title for u in session.user_layers().values()}
+        layer = user_layer(f"{USER_LAYER_PREFIX}{n}", wards, column, title=unique_title(" ".join(title.split()), taken),
+                           unit=unit, higher_is_worse=higher_is_worse, source_name=pending.name, theme=theme)
+        session.add_user_layer(layer)
+        session.put({LAYER_SEQ: n, PENDING: replace(pending, added=(*pending.added, layer.id)),
+                       ADDED: layer.record.title})
 
     _guarded(step)
 
 
-def _remove(layer: str) -> None:
-    userlayers.user_layers().pop(layer, None)
 
 
 # --- sidebar -----------------------------------------------------------------------------------
@@ -155,26 +149,25 @@ def sidebar(table: pd.DataFrame, icb: str | None, lad: str | None) -> None:
     """The "Your data" expander: uploader, paste box, local authority for ward names, this
     session's layers (with remove buttons) and the template download for the area shown
     (``icb``/``lad`` as the area controls return them)."""
-    layers = userlayers.user_layers()
+    layers = session.user_layers()
     area_key = make_area(table, icb, lad).key
     # A fixed key keeps it open while the controls above it change (e.g. a layer added).
     with st.expander("Your data", icon=":material/upload_file:", key="your_data"):
         st.caption("Map your own figures — such as people with 5+ long-term conditions — by ward or LSOA. "
                    "They stay in this browser session only: never saved, logged, shared or put in the link.")
         st.file_uploader(
-            "Upload a CSV, Excel or text file", type=FILE_TYPES, key="upload_file", on_change=_on_file,
+            "Upload a CSV, Excel or text file", type=FILE_TYPES, key=Keys.UPLOAD_FILE, on_change=_on_file,
             help=f"One row per area with its code — ward (E05…, May 2025) or LSOA (E01…, 2021 or 2011) — or "
                  f"ward names with their local authority chosen below, and one or more columns of numbers. Up to "
                  f"{max_bytes() // 2**20} MB. Files that look like patient records are refused.")
-        st.text_area("…or paste cells from a spreadsheet", key="upload_paste", on_change=_on_paste, height=90,
+        st.text_area("…or paste cells from a spreadsheet", key=Keys.UPLOAD_PASTE, on_change=_on_paste, height=90,
                      placeholder="LSOA21CD\tPeople with 5+ LTCs\nE01012571\t131",
                      help="Copy the header row and the data rows; press Ctrl+Enter (or click away) to read them.")
         lads = (table.loc[table["icb_code"] == icb] if icb else table).drop_duplicates("lad_code")
         lad_names = lads.set_index("lad_code")["lad_name"].astype(str).sort_values()
         options = ["", *lad_names.index]
-        if st.session_state.get("upload_lad") not in options:
-            st.session_state["upload_lad"] = lad or ""
-        st.selectbox("Local authority of ward names", options, key="upload_lad", on_change=_on_lad,
+        session.keep_valid(Keys.UPLOAD_LAD, options, lad or "")
+        st.selectbox("Local authority of ward names", options, key=Keys.UPLOAD_LAD, on_change=_on_lad,
                      format_func=lambda c: lad_names[c] if c else "None (the file has area codes)",
                      help="Only for a file that names wards instead of giving their codes: the names are "
                           "matched to the May 2025 wards of this local authority.")
@@ -184,9 +177,9 @@ def sidebar(table: pd.DataFrame, icb: str | None, lad: str | None) -> None:
                 c1, c2 = st.columns([5, 1], vertical_alignment="center")
                 c1.caption(f"{escape_markdown(layer.record.title)} — {layer.n_values:,} wards"
                            + (f", {layer.n_suppressed:,} suppressed" if layer.n_suppressed else ""))
-                c2.button("", icon=":material/delete:", key=f"remove_{layer.id}", on_click=_remove,
+                c2.button("", icon=":material/delete:", key=f"remove_{layer.id}", on_click=session.remove_user_layer,
                           args=(layer.id,), help="Remove this layer (its data leave this session)")
-        level = st.radio("Template rows", list(TEMPLATE_LEVELS), key="template_level", horizontal=True,
+        level = st.radio("Template rows", list(TEMPLATE_LEVELS), key=Keys.TEMPLATE_LEVEL, horizontal=True,
                          format_func=TEMPLATE_LEVELS.get)
         st.download_button("Download template", data=lambda: loaders.template(area_key, level),
                            file_name=f"wardlens_template_{area_key.replace('/', '_')}_{level}.csv", mime="text/csv",
@@ -204,14 +197,14 @@ def review_panel(area_key: str, area_name: str, layer: str) -> None:
     Everything goes in one container that is always drawn, even empty, so the elements after it
     keep their place: the map is then updated in place (keeping pan and zoom), not rebuilt.
     """
-    added = st.session_state.pop(ADDED, None)
+    added = session.pop(ADDED)
     if added:
         st.toast(f"Added “{escape_markdown(added)}” to the map", icon=":material/check_circle:")
     with st.container():
-        error = st.session_state.get(ERROR)
+        error = session.get(ERROR)
         if error:
             st.error(escape_markdown(error), icon=":material/error:")
-        pending: Pending | None = st.session_state.get(PENDING)
+        pending: Pending | None = session.get(PENDING)
         if pending is not None and pending.preview is not None:
             if pending.added:
                 with st.expander(f"Your file {escape_markdown(pending.name)}: add another column as a layer"):
@@ -223,13 +216,13 @@ def review_panel(area_key: str, area_name: str, layer: str) -> None:
 
 
 def _no_values_note(area_key: str, area_name: str, layer: str) -> None:
-    shown = userlayers.user(layer)
+    shown = session.user_layers().get(layer)
     if shown is None:
         return
     codes = loaders.area_wards(area_key)
-    if shown.values.reindex(codes).notna().any() or shown.suppressed.reindex(codes, fill_value=False).any():
+    if shown.values(codes).notna().any() or shown.suppressed.reindex(codes, fill_value=False).any():
         return
-    reached = shown.values.index[shown.values.notna() | shown.suppressed]
+    reached = shown.ward_values.index[shown.ward_values.notna() | shown.suppressed]
     icbs = loaders.ward_table().loc[reached, "icb_name"].dropna().unique()
     where = ", ".join(sorted(map(str, icbs))[:3]) or "no area"
     st.info(f"**{escape_markdown(shown.record.title)}** has no values in {escape_markdown(area_name)}: the "
@@ -240,7 +233,7 @@ def _no_values_note(area_key: str, area_name: str, layer: str) -> None:
 def _card(pending: Pending) -> None:
     """What the file holds and how it will be mapped, with the user's choices and "Add layer"."""
     preview: Preview = pending.preview
-    k = f"upw{pending.seq}_"
+    k = f"{Keys.UPLOAD_CARD}{pending.seq}_"
     st.markdown("#### Your data: check it, then add it as a layer")
     st.caption(f"{escape_markdown(pending.name)} · read as {escape_markdown(preview.source)}. Nothing is "
                "mapped until you add it.")
@@ -316,7 +309,7 @@ def _aggregate(pending: Pending, kinds: dict[str, str], denominator: str | None,
     """The file on wards with these choices (kept in the session, redone only when a choice changes),
     or the message saying why it cannot be."""
     signature = (pending.seq, tuple(kinds.items()), denominator, threshold)
-    kept = st.session_state.get(RESULT)
+    kept = session.get(RESULT)
     if kept is not None and kept[0] == signature:
         return kept[1]
     try:
@@ -326,7 +319,7 @@ def _aggregate(pending: Pending, kinds: dict[str, str], denominator: str | None,
         result = str(error)
     except Exception as error:  # noqa: BLE001 -- one message, the page carries on
         result = _unexpected(error)
-    st.session_state[RESULT] = (signature, result)
+    session.put({RESULT: (signature, result)})
     return result
 
 

@@ -49,7 +49,7 @@ from geo.upload.errors import UploadError
 from geo.upload.geography import GEOGRAPHIES, Geography, Reference, read_reference
 from geo.upload.preview import Preview, ValueColumn, inspect_upload
 from geo.upload.privacy import check_person_level, nhs_number_is_valid
-from geo.upload.safety import (SMALL_COUNT_THRESHOLD, escape_html, escape_markdown, neutralise_formulas,
+from geo.upload.safety import (SMALL_COUNT_THRESHOLD, escape_html, escape_markdown, neutralise, neutralise_formulas,
                                small_count_mask, suppress_small_counts)
 from geo.upload.tables import MAX_BYTES, Table, read_pasted, read_upload
 from geo.upload.template import template_for_area
@@ -58,6 +58,6 @@ __all__ = [
     "GEOGRAPHIES", "MAX_BYTES", "SMALL_COUNT_THRESHOLD", "Geography", "Preview", "Reference", "Table",
     "UploadError", "ValueColumn", "WardUpload", "aggregate_to_wards", "check_person_level", "escape_html",
     "escape_markdown",
-    "inspect_upload", "neutralise_formulas", "nhs_number_is_valid", "read_pasted", "read_reference",
+    "inspect_upload", "neutralise", "neutralise_formulas", "nhs_number_is_valid", "read_pasted", "read_reference",
     "read_upload", "small_count_mask", "suppress_small_counts", "template_for_area",
 ]

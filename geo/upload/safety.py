@@ -71,7 +71,9 @@ def suppress_small_counts(frame: pd.DataFrame, columns: Iterable[str], threshold
     return out, int(mask.to_numpy().sum())
 
 
-def _neutralise(cell: object) -> object:
+def neutralise(cell: object) -> object:
+    """``cell`` with a leading ``'`` if a spreadsheet would run it as a formula; numbers and
+    number-like text ("-3.5") unchanged."""
     if isinstance(cell, str) and cell.startswith(_FORMULA_START) and not _PLAIN_NUMBER.match(cell):
         return "'" + cell
     return cell
@@ -82,10 +84,10 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for column in out.columns:
         if not (pd.api.types.is_numeric_dtype(out[column]) or pd.api.types.is_bool_dtype(out[column])):
-            out[column] = out[column].map(_neutralise)
-    out.columns = [_neutralise(c) for c in out.columns]
+            out[column] = out[column].map(neutralise)
+    out.columns = [neutralise(c) for c in out.columns]
     if isinstance(out.index, pd.Index) and not pd.api.types.is_numeric_dtype(out.index):
-        out.index = out.index.map(_neutralise)
+        out.index = out.index.map(neutralise)
     return out
 
 

@@ -1,4 +1,4 @@
-"""The view a URL describes: area, place, layer, classification, targeting and ward.
+"""The view a link describes: area, place, layer, classification, targeting and ward.
 
 Pure functions: :func:`parse_query` reads ``st.query_params`` (any mapping of str to str)
 into a :class:`View`, replacing each unusable value by the default and saying so in plain

@@ -1,0 +1,142 @@
+/* WardLens map layers for Leaflet: the ward choropleth with its outlines and legend, LAD lines,
+ * and the selected ward. Fed by the payloads of layers/mapview.py (named fields, see MapPayload);
+ * every text in a payload is already HTML-escaped on the Python side. */
+(function (root) {
+  'use strict';
+  var WL = root.WardLens = root.WardLens || {};
+
+  /* Decode one Google encoded polyline to [[lat, lng], ...]; f = 10 ** precision. */
+  WL.decode = function (s, f) {
+    var p = [], i = 0, a = 0, o = 0;
+    while (i < s.length) {
+      var b, h = 0, r = 0;
+      do { b = s.charCodeAt(i++) - 63; r |= (b & 31) << h; h += 5; } while (b >= 32);
+      a += (r & 1) ? ~(r >> 1) : (r >> 1);
+      h = 0; r = 0;
+      do { b = s.charCodeAt(i++) - 63; r |= (b & 31) << h; h += 5; } while (b >= 32);
+      o += (r & 1) ? ~(r >> 1) : (r >> 1);
+      p.push([a / f, o / f]);
+    }
+    return p;
+  };
+
+  /* The hatch that marks suppressed small counts (fill "url(#wl-suppressed)"), defined once a page. */
+  function definePatterns() {
+    if (document.getElementById('wl-patterns')) { return; }
+    var defs = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+    defs.setAttribute('id', 'wl-patterns');
+    defs.setAttribute('style', 'position:absolute;width:0;height:0');
+    defs.innerHTML = '<defs><pattern id="wl-suppressed" patternUnits="userSpaceOnUse" width="5" height="5" ' +
+      'patternTransform="rotate(45)"><rect width="5" height="5" fill="#f7f7f7"/>' +
+      '<rect width="1.6" height="5" fill="#737373"/></pattern></defs>';
+    document.body.appendChild(defs);
+  }
+
+  function outline(ll, pane, colour, weight, extra) {
+    return L.polygon(ll, L.extend({pane: pane, fill: false, color: colour, weight: weight, interactive: false},
+                                  extra || {}));
+  }
+
+  function legendControl(D) {
+    var legend = L.control({position: 'bottomright'});
+    legend.onAdd = function () {
+      var div = L.DomUtil.create('div', 'wl-legend'), G = D.legend;
+      function row(swatch, label, count) {
+        return '<div class="wl-row">' + swatch + '<span>' + label + '</span><em>' + count + '</em></div>';
+      }
+      var html = G.entries.map(function (e) {
+        return row('<i style="background:' + e.swatch + '"></i>', e.label, e.count);
+      }).join('');
+      var lines = G.target ? row('<i class="wl-line" style="border:2.4px solid ' + G.target_colour + '"></i>',
+                                 G.target, '') : '';
+      D.outlines.forEach(function (o) {
+        lines += row('<i class="wl-line" style="border:2.2px ' + (o.dash ? 'dashed ' : 'solid ') + o.colour +
+                     '"></i>', o.label, '');
+      });
+      if (lines) { html += '<div class="wl-sep"></div>' + lines; }
+      div.innerHTML = '<details open><summary class="wl-title">' + G.title + '</summary>' +
+        '<div class="wl-sub">' + G.unit + ' · ' + G.scheme + '</div>' +
+        '<div class="wl-row wl-head"><span></span><em>' + D.noun + '</em></div>' + html + '</details>';
+      L.DomEvent.disableClickPropagation(div);
+      L.DomEvent.disableScrollPropagation(div);
+      return div;
+    };
+    return legend;
+  }
+
+  function tooltip(D, inT, inO) {
+    return function (layer) {
+      var i = layer.wlIndex, lad = D.lad_of[i] >= 0 ? D.lad_names[D.lad_of[i]] : '';
+      return '<div class="wl-tip"><b>' + D.names[i] + '</b><span class="wl-muted">' + lad + '</span>' +
+        '<div>' + D.label + ': <b>' + D.values[i] + '</b> <span class="wl-unit">' + D.unit + '</span></div>' +
+        (D.notes.length && D.notes[i] ? '<div class="wl-x">' + D.notes[i] + '</div>' : '') +
+        (inT[i] ? '<div class="wl-target">Target ward</div>' : '') +
+        (inO[i] ? '<div class="wl-note">Small ward: values by areal overlay</div>' : '') + '</div>';
+    };
+  }
+
+  /* The selected ward's outline lives in its own small layer: a click on a ward draws it at once
+   * in the browser, and the server sends only this layer (not the polygons) to move it. */
+  var current = {shapes: [], style: null, selection: null};
+
+  function drawSelection(index) {
+    if (!current.selection) { return; }
+    current.selection.clearLayers();
+    var ll = current.shapes[index], S = current.style;
+    if (!ll || !S) { return; }
+    current.selection.addLayer(outline(ll, 'selected', '#ffffff', S.weights.selected * 2, {opacity: 0.9}));
+    current.selection.addLayer(outline(ll, 'selected', S.selected, S.weights.selected));
+  }
+
+  WL.wardLayer = function (D) {
+    definePatterns();
+    var S = D.style, inT = {}, inO = {};
+    D.targets.forEach(function (i) { inT[i] = 1; });
+    D.overlay.forEach(function (i) { inO[i] = 1; });
+    var holder = L.featureGroup(), wards = L.featureGroup(), targets = L.featureGroup();
+    var shapes = D.shapes.map(function (g) {
+      return g.map(function (poly) { return poly.map(function (r) { return WL.decode(r, D.factor); }); });
+    });
+    shapes.forEach(function (ll, i) {
+      var poly = L.polygon(ll, {fillColor: D.fills[i], fillOpacity: 0.82, color: '#ffffff', weight: S.weights.ward,
+                                opacity: 0.9});
+      poly.wlIndex = i;
+      wards.addLayer(poly);
+      if (inT[i]) { targets.addLayer(outline(ll, 'targets', S.target, S.weights.target)); }
+    });
+    wards.bindTooltip(tooltip(D, inT, inO), {sticky: true, direction: 'top', offset: [0, -8]});
+    wards.on('mouseover', function (e) { e.layer.setStyle({weight: 2, color: '#222222'}); });
+    wards.on('mouseout', function (e) { e.layer.setStyle({weight: S.weights.ward, color: '#ffffff'}); });
+    wards.on('click', function (e) { drawSelection(e.layer.wlIndex); });
+    holder.addLayer(wards);
+    holder.addLayer(targets);
+    D.outlines.forEach(function (o) {
+      var g = L.featureGroup();
+      o.wards.forEach(function (i) {
+        g.addLayer(outline(shapes[i], 'flags', o.colour, S.weights.flag, {dashArray: o.dash}));
+      });
+      holder.addLayer(g);
+    });
+    current = {shapes: shapes, style: S, selection: current.selection};
+    var legend = legendControl(D);
+    holder.on('add', function () { legend.addTo(holder._map); });
+    holder.on('remove', function () { legend.remove(); });
+    return holder;
+  };
+
+  /* The selected ward (index into the ward layer's shapes, -1 for none). */
+  WL.selectedLayer = function (index) {
+    current.selection = L.layerGroup();
+    drawSelection(index);
+    return current.selection;
+  };
+
+  /* LAD boundaries decoded from polylines, drawn as thin dark lines in the 'lads' pane. */
+  WL.ladLines = function (G, f, colour, weight) {
+    var lines = [];
+    G.forEach(function (g) {
+      (Array.isArray(g[0]) ? [].concat.apply([], g) : g).forEach(function (s) { lines.push(WL.decode(s, f)); });
+    });
+    return L.polyline(lines, {pane: 'lads', color: colour, weight: weight, opacity: 0.85, interactive: false});
+  };
+})(window);

@@ -1,0 +1,205 @@
+"""Every ``st.session_state`` key the app uses, and the small actions that change them.
+
+This module owns the session state: the widget keys (the widgets are drawn elsewhere, each
+with its key from :class:`Keys`), the view's own state (notices, the selected ward, the
+target list's generation, this session's uploaded layers, the file being checked) and the
+only functions that write them. No other module assigns to ``st.session_state``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import streamlit as st
+
+from geo.areas import ENGLAND
+from layers.indicator import Indicator
+from ui.link import View
+
+
+class Keys:
+    """Session-state keys. Widget keys first (the widget with that key owns its value between
+    actions), then the app's own state."""
+
+    # Sidebar and page widgets.
+    AREA = "icb"
+    PLACE = "lad"
+    THEME = "theme"
+    FAMILY = "family"
+    VARIANT = "variant"
+    SCHEME = "scheme"
+    TARGETING = "targeting"
+    LAD_LINES = "lads_on"
+    FLAGS = "flags"
+    TILES = "tiles"
+    WARD = "ward"
+    TAB = "tab"
+    MAP = "map"
+    MSOA_SEX = "msoa_sex"
+    UPLOAD_FILE = "upload_file"
+    UPLOAD_PASTE = "upload_paste"
+    UPLOAD_LAD = "upload_lad"
+    TEMPLATE_LEVEL = "template_level"
+    # The app's own state.
+    SEEDED = "seeded"
+    NOTICES = "notices"
+    LIST_GENERATION = "list_generation"
+    ANNOUNCE = "announce"
+    MAP_SELECTION = "map_selection"
+    USER_LAYERS = "user_layers"
+    UPLOAD_PENDING = "upload_pending"
+    UPLOAD_ERROR = "upload_error"
+    UPLOAD_SEQ = "upload_seq"
+    UPLOAD_LAYER_SEQ = "upload_layer_seq"
+    UPLOAD_ADDED = "upload_added"
+    UPLOAD_RESULT = "upload_result"
+    #: Prefix of the keys of the check-and-add card's widgets (one set per file).
+    UPLOAD_CARD = "upw"
+
+
+def get(key: str, default: Any = None) -> Any:
+    """The value under ``key`` (a :class:`Keys` name), or ``default``."""
+    return st.session_state.get(key, default)
+
+
+def pop(key: str) -> Any:
+    """Remove ``key`` and return its value (None if absent): for one-shot messages."""
+    return st.session_state.pop(key, None)
+
+
+def put(values: dict[str, Any]) -> None:
+    """Set keys (each a :class:`Keys` name), e.g. ``put({Keys.UPLOAD_ERROR: None})``."""
+    st.session_state.update(values)
+
+
+def forget(keys: Iterable[str]) -> None:
+    """Drop ``keys`` (widget state included), e.g. a previous file's card choices."""
+    for key in list(keys):
+        st.session_state.pop(key, None)
+
+
+def keys_starting(prefix: str) -> list[str]:
+    return [k for k in st.session_state if str(k).startswith(prefix)]
+
+
+def keep_valid(key: str, options: list, fallback: object = None) -> None:
+    """Reset a widget's value to ``fallback`` (or the first option) when it is no longer an option."""
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = fallback if fallback in options else options[0]
+
+
+# --- the view ------------------------------------------------------------------------------------
+
+def seeded() -> bool:
+    return Keys.SEEDED in st.session_state
+
+
+def seed(view: View, record: Indicator, notices: list[str]) -> None:
+    """Put the URL's ``view`` (whose layer is ``record``) into the widgets, once per session."""
+    st.session_state.update({
+        Keys.AREA: view.icb or ENGLAND, Keys.PLACE: view.lad or "", Keys.SCHEME: view.scheme or "",
+        Keys.TARGETING: view.targeting, Keys.WARD: view.ward, Keys.SEEDED: True, Keys.NOTICES: notices,
+    })
+    select_layer(record)
+    if view.ward:
+        _move_map_selection(view.ward)
+
+
+def dismiss_notices() -> None:
+    """The user changed the view: the link's warnings no longer apply; the map shows the selection."""
+    st.session_state[Keys.NOTICES] = []
+    sync_map_selection()
+
+
+def notices() -> list[str]:
+    return list(st.session_state.get(Keys.NOTICES, []))
+
+
+def whole_icb() -> None:
+    """All England has no place: clear the place choice."""
+    st.session_state[Keys.PLACE] = ""
+
+
+def select_layer(record: Indicator) -> None:
+    """Show ``record``'s layer: its theme, family and variant become the chosen ones."""
+    st.session_state.update({Keys.THEME: record.theme, Keys.FAMILY: record.family, Keys.VARIANT: record.variant})
+
+
+# --- the selected ward ---------------------------------------------------------------------------
+
+def ward() -> str | None:
+    return st.session_state.get(Keys.WARD)
+
+
+def clear_ward_if_not_in(options: list[str]) -> None:
+    if st.session_state.get(Keys.WARD) not in options:
+        st.session_state[Keys.WARD] = None
+
+
+def list_key() -> str:
+    """The target list widget's key; a new key is a fresh list with no row picked."""
+    return f"target_table_{st.session_state.get(Keys.LIST_GENERATION, 0)}"
+
+
+def reset_list() -> None:
+    """Forget the row picked in the target list (its widget gets a fresh key)."""
+    st.session_state[Keys.LIST_GENERATION] = st.session_state.get(Keys.LIST_GENERATION, 0) + 1
+
+
+def select_ward(code: str, *, on_map: bool = False) -> None:
+    """Make ``code`` the selected ward and announce it. ``on_map``: the user clicked it on the map,
+    which already outlines it, so the map keeps its selection layer as it is and the target list
+    forgets its picked row."""
+    st.session_state.update({Keys.WARD: code, Keys.ANNOUNCE: code})
+    if on_map:
+        reset_list()
+    else:
+        _move_map_selection(code)
+
+
+def picked_ward() -> None:
+    """The ward picker changed: the map outlines the ward picked (or none)."""
+    _move_map_selection(st.session_state.get(Keys.WARD))
+
+
+def take_announcement() -> str | None:
+    """The ward just picked on the map or in the list, once (None otherwise)."""
+    return st.session_state.pop(Keys.ANNOUNCE, None)
+
+
+def _move_map_selection(code: str | None) -> None:
+    _, seq = st.session_state.get(Keys.MAP_SELECTION, (None, 0))
+    st.session_state[Keys.MAP_SELECTION] = (code, seq + 1)
+
+
+def sync_map_selection() -> None:
+    """The map is about to be redrawn for another reason: draw the current selection with it."""
+    code, seq = st.session_state.get(Keys.MAP_SELECTION, (None, 0))
+    if code != st.session_state.get(Keys.WARD):
+        st.session_state[Keys.MAP_SELECTION] = (st.session_state.get(Keys.WARD), seq)
+
+
+def map_selection() -> tuple[str | None, int]:
+    """The ward the map's selection layer outlines, and how many times it was moved from outside the map."""
+    return st.session_state.get(Keys.MAP_SELECTION, (None, 0))
+
+
+# --- this session's uploaded layers ---------------------------------------------------------------
+
+def user_layers() -> dict:
+    """This session's uploaded layers (:class:`layers.uploaded.UserLayer`) by id, in upload order.
+    They live here only: never in a cache shared between sessions, on disk or in the link."""
+    return st.session_state.setdefault(Keys.USER_LAYERS, {})
+
+
+def add_user_layer(layer) -> None:
+    """Keep ``layer`` in this session and show it on the map."""
+    user_layers()[layer.id] = layer
+    st.session_state[Keys.NOTICES] = []
+    select_layer(layer.record)
+
+
+def remove_user_layer(layer_id: str) -> None:
+    """Forget an uploaded layer: its data leave this session."""
+    user_layers().pop(layer_id, None)
