@@ -8,7 +8,7 @@ ward, title and footer texts -- and :func:`render_map` draws it with matplotlib,
 * ward fills exactly in the legend's colours (fills are not antialiased), thin white ward
   edges, target wards outlined in black, flag outlines dashed in their own colours, LAD
   borders dark grey (LAD polygons dissolved from the wards) and LAD names placed so that no
-  two overlap (adjustText, then any label still touching another is dropped);
+  two overlap (each at the nearest free spot to its LAD, see :func:`_lad_labels`);
 * the legend in its own right-hand column, title and subtitle on top, attribution and footer
   at the bottom, no axis ticks;
 * with the DejaVu Sans files shipped inside matplotlib (never a system font), so the same
@@ -21,8 +21,10 @@ and stroke widths by boundary level, converted from screen pixels to points.
 from __future__ import annotations
 
 import io
+import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import geopandas as gpd
@@ -30,7 +32,6 @@ import matplotlib
 import numpy as np
 import pandas as pd
 import shapely
-from adjustText import adjust_text
 from matplotlib import patheffects
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -289,27 +290,41 @@ _TEXT_TO_PATH = TextToPath()
 
 
 def _font(size: float, weight: str = "normal") -> FontProperties:
-    return FontProperties(fname=FONT_FILES[weight], size=size)
+    """DejaVu Sans from matplotlib's own files; ``weight`` also names the weight an SVG's text asks for."""
+    return FontProperties(fname=FONT_FILES[weight], size=size, weight=weight)
+
+
+@lru_cache(maxsize=4096)
+def _unit_width(text: str, weight: str) -> float:
+    """Width of ``text`` at 1 pt in DejaVu Sans of ``weight``, from the font file's metrics."""
+    width, _, _ = _TEXT_TO_PATH.get_text_width_height_descent(text, _font(100.0, weight), ismath=False)
+    return width / 100.0
 
 
 def _width_pt(text: str, prop: FontProperties) -> float:
-    """Width of ``text`` in points, from the font file's metrics (no renderer needed)."""
-    width, _, _ = _TEXT_TO_PATH.get_text_width_height_descent(text, prop, ismath=False)
-    return width
+    """Width of ``text`` in points in the font ``prop`` (no renderer needed)."""
+    return _unit_width(text, str(prop.get_weight())) * prop.get_size_in_points()
 
 
 def _wrap(text: str, width_pt: float, prop: FontProperties) -> list[str]:
-    """Greedy word wrap of ``text`` to ``width_pt`` points in the font ``prop`` (no markup: plain text)."""
+    """Greedy word wrap of ``text`` to ``width_pt`` points in the font ``prop`` (plain text, no markup).
+
+    A line's width is the sum of its words' and spaces' widths (each measured once), with 2%
+    to spare for the kerning between them.
+    """
+    size, weight = prop.get_size_in_points(), str(prop.get_weight())
+    space = _unit_width(" ", weight)
+    room = width_pt / size / 1.02
     lines: list[str] = []
     for paragraph in str(text).splitlines() or [""]:
-        line = ""
+        line, used = "", 0.0
         for word in paragraph.split(" "):
-            trial = f"{line} {word}" if line else word
-            if line and _width_pt(trial, prop) > width_pt:
+            width = _unit_width(word, weight)
+            if line and used + space + width > room:
                 lines.append(line)
-                line = word
+                line, used = word, width
             else:
-                line = trial
+                line, used = (f"{line} {word}", used + space + width) if line else (word, width)
         lines.append(line)
     return lines
 
@@ -423,37 +438,57 @@ def _draw_map(ax: Axes, spec: MapSpec, canvas: Canvas, box_w: float, box_h: floa
     return _lad_labels(ax, lads, canvas) if show_labels else []
 
 
+#: Where a LAD name may go, in label heights from its anchor: a grid of offsets tried nearest
+#: first (then by angle, anticlockwise from east), so a name moves as little as it must.
+_REACH = 6
+_OFFSETS = sorted(((0.5 * i, 1.05 * j) for i in range(-2 * _REACH, 2 * _REACH + 1)
+                   for j in range(-_REACH, _REACH + 1)),
+                  key=lambda o: (round(math.hypot(*o), 6), round(math.atan2(o[1], o[0]) % math.tau, 6)))
+
+
 def _lad_labels(ax: Axes, lads: gpd.GeoDataFrame, canvas: Canvas) -> list[Text]:
-    """LAD names at a point inside each LAD, moved apart by adjustText; any still overlapping
-    another (or outside the map) after that is dropped, smaller LADs first."""
+    """LAD names, each at the nearest free spot to a point inside its LAD (largest LADs first).
+
+    A name goes at the first offset of :data:`_OFFSETS` where its box (with a small gap) touches
+    no name already placed and lies inside the map; a name moved further than one label height
+    gets a thin leader line to its LAD; a name with no free spot within reach is left out.
+    Deterministic, and no two names ever overlap.
+    """
     prop = _font(canvas.em * 0.82, "bold")
     halo = [patheffects.withStroke(linewidth=canvas.em * 0.25, foreground=LABEL_HALO)]
-    ordered = lads.sort_values(["area", "lad_name"], ascending=[False, True])
-    texts = [ax.text(p.x, p.y, name, fontproperties=prop, color=TEXT, ha="center", va="center",
-                     path_effects=halo, zorder=7)
-             for name, p in zip(ordered["lad_name"], ordered["label_point"])]
-    if not texts:
-        return []
-    ax.figure.canvas.draw()
-    connectors = []
-    if len(texts) > 1:
-        _, connectors = adjust_text(texts, ax=ax, expand=(1.08, 1.25), ensure_inside_axes=True, iter_lim=400,
-                                    arrowprops=dict(arrowstyle="-", color=MUTED, lw=0.6, shrinkA=0, shrinkB=2))
     renderer = ax.figure.canvas.get_renderer()
-    inside = ax.get_window_extent(renderer)
-    kept, boxes = [], []
-    for text in texts:  # largest LAD first: it keeps its name when two still touch
-        bb = text.get_window_extent(renderer)
-        clear = all(bb.x1 <= o.x0 or o.x1 <= bb.x0 or bb.y1 <= o.y0 or o.y1 <= bb.y0 for o in boxes)
-        if clear and inside.contains(bb.x0, bb.y0) and inside.contains(bb.x1, bb.y1):
-            kept.append(text)
-            boxes.append(bb)
-        else:
-            text.set_visible(False)
-    for connector in connectors or []:  # the line from a dropped label to its LAD goes too
-        patch_a = getattr(connector, "patchA", None) or getattr(getattr(connector, "arrow_patch", None), "patchA", None)
-        if patch_a is not None and not patch_a.get_visible():
-            connector.remove()
+    frame = ax.get_window_extent(renderer)
+    gap = 0.15 * canvas.em * canvas.dpi / 72  # pixels kept between two names
+    to_data = ax.transData.inverted()
+    placed = np.empty((0, 4))
+    kept: list[Text] = []
+    ordered = lads.sort_values(["area", "lad_name"], ascending=[False, True])
+    for name, point in zip(ordered["lad_name"], ordered["label_point"]):
+        text = ax.text(point.x, point.y, name, fontproperties=prop, color=TEXT, ha="center", va="center",
+                       path_effects=halo, zorder=7)
+        box = text.get_window_extent(renderer)
+        height = box.height
+        shifts = np.asarray(_OFFSETS) * height
+        boxes = np.column_stack([box.x0 + shifts[:, 0] - gap, box.y0 + shifts[:, 1] - gap,
+                                 box.x1 + shifts[:, 0] + gap, box.y1 + shifts[:, 1] + gap])
+        fits = ((boxes[:, 0] >= frame.x0) & (boxes[:, 2] <= frame.x1) &
+                (boxes[:, 1] >= frame.y0) & (boxes[:, 3] <= frame.y1))
+        if len(placed):
+            overlap = ((boxes[:, None, 0] < placed[None, :, 2]) & (placed[None, :, 0] < boxes[:, None, 2]) &
+                       (boxes[:, None, 1] < placed[None, :, 3]) & (placed[None, :, 1] < boxes[:, None, 3]))
+            fits &= ~overlap.any(axis=1)
+        free = np.flatnonzero(fits)
+        if not len(free):
+            text.remove()
+            continue
+        dx, dy = shifts[free[0]]
+        anchor = ax.transData.transform((point.x, point.y))
+        text.set_position(to_data.transform(anchor + (dx, dy)))
+        if math.hypot(dx, dy) > 1.2 * height:
+            ax.add_line(Line2D([point.x, text.get_position()[0]], [point.y, text.get_position()[1]],
+                               color=MUTED, linewidth=0.6 * canvas.line, zorder=6))
+        placed = np.vstack([placed, boxes[free[0]]])
+        kept.append(text)
     return kept
 
 

@@ -138,6 +138,18 @@ def test_lad_labels_do_not_overlap(imd, slide):
     assert all(left <= l and r <= right and top <= t and b <= bottom for l, t, r, b in boxes.values())
 
 
+def test_crowded_lad_names_never_overlap(register):
+    """All England with every LAD named (296): names that find no free spot are left out, the
+    rest never touch. (By default a map names LADs only up to MAX_LAD_LABELS.)"""
+    spec, _, _ = sample_map("imd_score_2025", None, register=register)
+    assert render(spec).label_boxes == {}
+    rendered = render(dataclasses.replace(spec, lad_labels=True))
+    boxes = list(rendered.label_boxes.values())
+    assert 60 <= len(boxes) < 296
+    for (al, at, ar, ab), (bl, bt, br, bb) in itertools.combinations(boxes, 2):
+        assert ar <= bl or br <= al or ab <= bt or bb <= at
+
+
 def test_svg_is_xml_with_the_title_as_text(imd):
     spec = imd[0]
     data = render_map(spec, fmt="svg")
