@@ -19,6 +19,7 @@ from geo.targeting import select
 from layers import INDICATORS
 from layers.mapview import flag_outlines
 from layers.style import Styled, style_layer
+from report.document import Document, Heading, Image, KeyFigure, KeyFigures, Note, PageBreak, Paragraph, Table
 from report.staticmap import MapSpec
 
 #: Lancashire and South Cumbria ICB, the app's default area (280 wards).
@@ -66,3 +67,43 @@ def sample_map(indicator: str = "imd_score_2025", icb: str | None = LSC, *, flag
         level=level,
     )
     return spec, values, styled
+
+
+def sample_document(map_image: bytes, rows: int = 300, *, register: pd.DataFrame | None = None,
+                    date: dt.date = dt.date(2026, 1, 15)) -> Document:
+    """A document with every block type: key figures, text, a note, the ``rows`` most deprived
+    wards in England (IMD 2025) as a table, and ``map_image`` on a landscape page."""
+    record = INDICATORS["imd_score_2025"]
+    register = store.read_wards() if register is None else register
+    scores = store.read_ward_columns({"imd": (record.file, record.column)})["imd"]
+    worst = scores.nlargest(rows)
+    table = pd.DataFrame({
+        "Rank": range(1, len(worst) + 1),
+        "Ward": register.loc[worst.index, "ward_name"].to_numpy(),
+        "Code": worst.index.to_numpy(),
+        "Local authority": register.loc[worst.index, "lad_name"].to_numpy(),
+        "IMD score": worst.to_numpy(),
+        "Residents": register.loc[worst.index, "population"].to_numpy(),
+    })
+    return Document(
+        title="England's most deprived wards", subtitle="IMD 2025 average score by electoral ward (2025 boundaries)",
+        date=date,
+        blocks=(
+            KeyFigures((KeyFigure(f"{len(register):,}", "wards in England"),
+                        KeyFigure(f"{rows:,}", "most deprived wards listed"),
+                        KeyFigure(f"{int(table['Residents'].sum()):,}", "residents in them", "Census 2021"))),
+            Heading("About this pack"),
+            Paragraph(record.definition),
+            Paragraph(f"Method: {record.method_note}"),
+            Note(record.caveat, title="Caveat"),
+            Heading("The most deprived wards"),
+            Table(table, caption=f"The {rows} wards with the highest IMD 2025 average score",
+                  formats={"IMD score": ".1f", "Residents": ",.0f"}, widths=(0, 2, 0, 2, 0, 0)),
+            PageBreak("landscape"),
+            Heading("Map"),
+            Image(map_image, alt="Map of the IMD 2025 average score by ward, darker for more deprived wards, "
+                  "with the most deprived 10% outlined", caption=record.title),
+            PageBreak(),
+            Heading("Sources"),
+            Paragraph(ATTRIBUTION),
+        ))
