@@ -23,6 +23,7 @@ import datetime as dt
 import json
 import math
 import re
+import struct
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -50,6 +51,7 @@ Orientation = Literal["portrait", "landscape"]
 _LANGUAGE = re.compile(r"^(?P<lang>[a-z]{2,3})(?:-(?P<region>[A-Z]{2}))?$")
 #: Control characters (other than tab and newline) have no glyph and no business in a report.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_SVG_TAG = re.compile(r"<svg\b[^>]*>", re.S)
 
 
 def _clean(text: object) -> str:
@@ -66,6 +68,8 @@ class Heading:
     def __post_init__(self) -> None:
         if self.level not in (1, 2, 3, 4):
             raise ValueError(f"heading level must be 1-4, got {self.level}")
+        if not _clean(self.text).strip():
+            raise ValueError("a heading needs text (PDF/UA: screen readers list headings by it)")
 
 
 @dataclass(frozen=True)
@@ -135,7 +139,8 @@ class Image:
     """A PNG or SVG picture (e.g. :func:`report.staticmap.render_map`'s bytes) with its alt text.
 
     ``alt``: what the picture shows, for screen readers (required). ``width``: share of the
-    text width (0-1]. ``caption``: printed under it (optional).
+    text width (0-1]; a tall picture is narrowed so that it stays within 75% of the page's
+    text height (room for a heading and the caption). ``caption``: printed under it (optional).
     """
 
     data: bytes
@@ -158,6 +163,21 @@ class Image:
         if head.startswith(b"<?xml") or head.startswith(b"<svg"):
             return "svg"
         raise ValueError("an image must be PNG or SVG bytes")
+
+    @property
+    def aspect(self) -> float | None:
+        """Width over height, from the PNG header or the SVG's viewBox (or width and height); None if unknown."""
+        if self.suffix == "png":
+            width, height = struct.unpack(">II", self.data[16:24])
+            return width / height if height else None
+        tag = _SVG_TAG.search(self.data[:4096].decode("utf-8", "replace"))
+        if not tag:
+            return None
+        box = re.search(r'viewBox\s*=\s*["\']\s*[-\d.eE+]+[\s,]+[-\d.eE+]+[\s,]+([\d.eE+]+)[\s,]+([\d.eE+]+)', tag[0])
+        sizes = [re.search(rf'\b{k}\s*=\s*["\']\s*([\d.]+)', tag[0]) for k in ("width", "height")]
+        width, height = (map(float, box.groups()) if box else
+                         (float(sizes[0][1]), float(sizes[1][1])) if all(sizes) else (0.0, 0.0))
+        return width / height if width > 0 and height > 0 else None
 
 
 @dataclass(frozen=True)
@@ -269,7 +289,7 @@ def _block(block: Block, images: list[str]) -> dict:
         name = f"image-{len(images)}.{block.suffix}"
         images.append(name)
         return {"kind": "image", "file": name, "alt": _clean(block.alt), "width": float(block.width),
-                "caption": _clean(block.caption)}
+                "aspect": block.aspect, "caption": _clean(block.caption)}
     if isinstance(block, Table):
         n = len(block.frame.columns)
         return {"kind": "table", "caption": _clean(block.caption),

@@ -215,6 +215,7 @@ def test_missing_values_alignment_and_an_svg_image(map_png):
     assert reader.trailer["/Root"]["/Lang"] == "cy-GB"
     assert ("/Figure", "A red bar") in structure(reader)[1]
     assert Table(frame).alignments() == ["left", "right", "right"]
+    assert Image(svg, alt="A red bar").aspect == 2.0
 
 
 def test_bad_documents_are_refused_with_a_reason(map_png):
@@ -222,6 +223,8 @@ def test_bad_documents_are_refused_with_a_reason(map_png):
         Image(map_png, alt="  ")
     with pytest.raises(ValueError, match="PNG or SVG"):
         Image(b"GIF89a....", alt="x")
+    with pytest.raises(ValueError, match="heading needs text"):
+        Heading(" ")
     with pytest.raises(ValueError, match="skip"):
         Document("T", DATE, (Heading("A"), Heading("B", 3)))
     with pytest.raises(ValueError, match="language"):
@@ -252,3 +255,16 @@ def test_control_characters_are_dropped_not_fatal():
 def test_keyfigures_render_value_and_label(reader, pages):
     first = squash(pages[0])
     assert re.search(r"280 wards 28 target wards 18\.4% residents in target wards Census 2021", first)
+
+
+def test_a_print_size_map_fits_its_landscape_page_with_heading_and_caption():
+    """An A4-proportioned map (taller than the text area allows at full width) is narrowed, so the
+    heading, the map and its caption share one page."""
+    from report.samples import sample_map
+    a4_map = render_map(sample_map()[0], size="a4")
+    image = Image(a4_map, alt="Map", caption="IMD 2025 average score")
+    assert image.aspect == pytest.approx(3508 / 2480)
+    doc = Document("T", DATE, (PageBreak("landscape"), Heading("Map"), image, Paragraph("After the map.")))
+    pages = [squash(p.extract_text()) for p in PdfReader(io.BytesIO(render_pdf(doc))).pages]
+    assert len(pages) == 2
+    assert pages[1].startswith("Map Figure 1: IMD 2025 average score After the map.")
