@@ -69,10 +69,11 @@ def sample_map(indicator: str = "imd_score_2025", icb: str | None = LSC, *, flag
     return spec, values, styled
 
 
-def sample_document(map_image: bytes, rows: int = 300, *, register: pd.DataFrame | None = None,
-                    date: dt.date = dt.date(2026, 1, 15)) -> Document:
+def sample_document(map_image: bytes, rows: int = 300, *, definitions: int = 12,
+                    register: pd.DataFrame | None = None, date: dt.date = dt.date(2026, 1, 15)) -> Document:
     """A document with every block type: key figures, text, a note, the ``rows`` most deprived
-    wards in England (IMD 2025) as a table, and ``map_image`` on a landscape page."""
+    wards in England (IMD 2025) as a table, ``map_image`` on a landscape page, then the
+    definitions of the first ``definitions`` indicators of the registry."""
     record = INDICATORS["imd_score_2025"]
     register = store.read_wards() if register is None else register
     scores = store.read_ward_columns({"imd": (record.file, record.column)})["imd"]
@@ -104,6 +105,10 @@ def sample_document(map_image: bytes, rows: int = 300, *, register: pd.DataFrame
             Image(map_image, alt="Map of the IMD 2025 average score by ward, darker for more deprived wards, "
                   "with the most deprived 10% outlined", caption=record.title),
             PageBreak(),
+            Heading("Indicator definitions"),
+            *(block for other in list(INDICATORS.values())[:definitions]
+              for block in (Heading(f"{other.title} ({other.variant})", 2), Paragraph(other.definition),
+                            Paragraph(f"Source: {other.source.publisher}, {other.source.dataset} ({other.period})."))),
             Heading("Sources"),
             Paragraph(ATTRIBUTION),
         ))
