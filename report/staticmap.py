@@ -12,7 +12,9 @@ ward, title and footer texts -- and :func:`render_map` draws it with matplotlib,
 * the legend in its own right-hand column, title and subtitle on top, attribution and footer
   at the bottom, no axis ticks;
 * with the DejaVu Sans files shipped inside matplotlib (never a system font), so the same
-  inputs give byte-identical PNG and SVG files on any machine with the pinned packages.
+  inputs give byte-identical PNG and SVG files on any machine with the pinned packages. An
+  SVG keeps its text as text (searchable, selectable) naming DejaVu Sans; a viewer without
+  that font shows a similar sans-serif.
 
 Styles follow the web map (:mod:`layers.mapview`): the same outline colours, LAD line colour
 and stroke widths by boundary level, converted from screen pixels to points.

@@ -24,7 +24,7 @@ from geo import store
 from layers.mapview import Outline
 from layers.style import SUPPRESSED_FILL, LegendEntry
 from report.samples import LSC, sample_map
-from report.staticmap import BNG, CANVASES, HATCH_BACKGROUND, HATCH_LINE, MapSpec, RenderedMap, render, render_map
+from report.staticmap import BNG, CANVASES, HATCH_BACKGROUND, MapSpec, RenderedMap, _paths, render, render_map
 
 #: Smallest inscribed-circle radius, in pixels, of a ward whose centre pixel is tested: the
 #: white ward edges and black target outlines reach at most ~2 px into a ward.
@@ -232,3 +232,28 @@ def test_bad_inputs_raise_with_a_useful_message(imd):
         render_map(spec, size="a3")
     with pytest.raises(ValueError, match="format"):
         render_map(spec, fmt="jpg")
+
+
+def test_polygon_holes_stay_empty_and_parts_stay_together():
+    """A ward with an enclave (a hole) and a ward in two parts: one path each; drawn, the hole
+    shows the background and both parts are filled."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.collections import PathCollection
+    from matplotlib.figure import Figure
+    # exterior and hole both clockwise: only re-orienting them leaves the hole empty
+    donut = shapely.Polygon([(0, 0), (0, 10), (10, 10), (10, 0)], holes=[[(4, 4), (4, 6), (6, 6), (6, 4)]])
+    islands = shapely.MultiPolygon([shapely.box(20, 0, 22, 2), shapely.box(30, 0, 32, 2)])
+    paths = _paths(np.array([donut, islands], dtype=object))
+    assert len(paths) == 2
+    fig = Figure(figsize=(4, 1), dpi=100)  # 1 px = 0.1 units
+    canvas = FigureCanvasAgg(fig)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, 40)
+    ax.set_ylim(0, 10)
+    ax.add_collection(PathCollection(paths, facecolors=["#ff0000", "#0000ff"], edgecolors="none",
+                                     antialiaseds=False))
+    canvas.draw()
+    image = np.asarray(canvas.buffer_rgba())[:, :, :3]
+    at = lambda x, y: tuple(image[int(100 - 10 * y), int(10 * x)])
+    assert at(2, 2) == (255, 0, 0) and at(5, 5) == (255, 255, 255)  # the hole is empty
+    assert at(21, 1) == (0, 0, 255) and at(31, 1) == (0, 0, 255) and at(26, 1) == (255, 255, 255)
