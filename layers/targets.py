@@ -1,25 +1,38 @@
 """How "most disadvantaged" can be defined: one frozen record per targeting definition.
 
 Each definition names the indicator it reads (or ``None``: the layer on the map), the rule
-from :mod:`geo.targeting` and the rule's parameter. The app offers them in this order; the
-first is the default (the ICB goals' definition).
+from :mod:`geo.targeting`, the rule's parameter, and the *scope* the rule is applied over:
+
+* ``icb``: the wards of the area's ICB (for the all-England view, each ICB's own wards), so
+  a place (local authority) shows the ICB-wide cohort's wards that lie in it -- the reading
+  of an ICB goal such as "the most disadvantaged 10% of wards";
+* ``england``: every ward in England (a national decile or quintile of wards);
+* ``area``: the wards shown (for a place, a ranking within the place only).
+
+The app offers them in this order; the first is the default. No label claims more than the
+ICB board papers say: the within-ICB and the national readings are named for what they are.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal, get_args
 
 from geo.targeting import RULES
 from layers import INDICATORS
 from layers.indicator import Indicator
 
+Scope = Literal["icb", "england", "area"]
+SCOPES: tuple[str, ...] = get_args(Scope)
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, kw_only=True)
 class Targeting:
     """One definition of target wards.
 
-    ``indicator``: id of the indicator the rule reads, or ``None`` for the selected layer.
+    ``indicator``: id of the indicator the rule reads, or ``None`` for the layer on the map.
     ``rule`` / ``parameter``: a rule of :data:`geo.targeting.RULES` and its share or threshold.
+    ``scope``: the wards the rule is applied over (see the module docstring).
     ``tie_break``: indicator ids that order target wards with equal values (worst first).
     """
 
@@ -30,11 +43,14 @@ class Targeting:
     indicator: str | None
     rule: str
     parameter: float
+    scope: Scope
     tie_break: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.rule not in RULES:
             raise ValueError(f"targeting {self.id!r}: rule {self.rule!r} is not one of {sorted(RULES)}")
+        if self.scope not in SCOPES:
+            raise ValueError(f"targeting {self.id!r}: scope {self.scope!r} is not one of {SCOPES}")
         unknown = [i for i in (self.indicator, *self.tie_break) if i is not None and i not in INDICATORS]
         if unknown:
             raise ValueError(f"targeting {self.id!r}: unknown indicator id(s) {unknown}")
@@ -49,14 +65,42 @@ class Targeting:
         return self.description.format(layer=f"{chosen.title} ({chosen.variant})")
 
 
+_ICB_SHARE = ("The {share} of the ICB's wards with the highest IMD 2025 average score: ceil({share} of the ICB's "
+              "wards), plus any ward tied with the last one. A place (local authority) shows the ICB's cohort wards "
+              "that lie in it. This is the within-ICB reading of a goal for “the most disadvantaged {share} of "
+              "wards”.")
+_ENGLAND_SHARE = ("Wards in the {share} of England's 6,826 wards with the highest IMD 2025 average score (England's "
+                  "most deprived {band} of wards), wherever they are: the national reading of “the most "
+                  "disadvantaged {share} of wards”.")
+
 TARGETINGS: dict[str, Targeting] = {t.id: t for t in (
     Targeting(
         id="imd10",
-        label="Most deprived 10% of the area's wards (IMD 2025)",
-        short="Top 10% by IMD 2025 score",
-        description="The 10% of the area's wards with the highest IMD 2025 average score (the ICB "
-                    "goals' definition): ceil(10% of the wards), plus any ward tied with the last one.",
-        indicator="imd_score_2025", rule="worst share", parameter=0.10,
+        label="Most disadvantaged 10% of the ICB's wards (IMD 2025)",
+        short="Most disadvantaged 10% of the ICB's wards",
+        description=_ICB_SHARE.format(share="10%"),
+        indicator="imd_score_2025", rule="worst share", parameter=0.10, scope="icb",
+    ),
+    Targeting(
+        id="imd20",
+        label="Most disadvantaged 20% of the ICB's wards (IMD 2025)",
+        short="Most disadvantaged 20% of the ICB's wards",
+        description=_ICB_SHARE.format(share="20%"),
+        indicator="imd_score_2025", rule="worst share", parameter=0.20, scope="icb",
+    ),
+    Targeting(
+        id="england10",
+        label="In England's most deprived 10% of wards (IMD 2025)",
+        short="In England's most deprived 10% of wards",
+        description=_ENGLAND_SHARE.format(share="10%", band="decile"),
+        indicator="imd_score_2025", rule="worst share", parameter=0.10, scope="england",
+    ),
+    Targeting(
+        id="england20",
+        label="In England's most deprived 20% of wards (IMD 2025)",
+        short="In England's most deprived 20% of wards",
+        description=_ENGLAND_SHARE.format(share="20%", band="quintile"),
+        indicator="imd_score_2025", rule="worst share", parameter=0.20, scope="england",
     ),
     Targeting(
         id="core20",
@@ -64,15 +108,24 @@ TARGETINGS: dict[str, Targeting] = {t.id: t for t in (
         short="Core20 wards (≥ 50% of residents in Core20 LSOAs)",
         description="Wards where at least 50% of residents live in LSOAs in the most deprived 20% "
                     "of England on the IMD 2025 (NHS England's Core20 population).",
-        indicator="core20_share_2025", rule="at least", parameter=0.5, tie_break=("imd_score_2025",),
+        indicator="core20_share_2025", rule="at least", parameter=0.5, scope="area", tie_break=("imd_score_2025",),
+    ),
+    Targeting(
+        id="place10",
+        label="Most disadvantaged 10% of the wards shown (IMD 2025)",
+        short="Most disadvantaged 10% of the wards shown",
+        description="The 10% of the wards shown with the highest IMD 2025 average score: ceil(10% of the wards), "
+                    "plus any ward tied with the last one. For a place (local authority) this ranks its wards "
+                    "among themselves, not within the ICB: it is not an ICB goal's cohort.",
+        indicator="imd_score_2025", rule="worst share", parameter=0.10, scope="area",
     ),
     Targeting(
         id="layer10",
-        label="Worst 10% of the area's wards on the layer shown",
+        label="Worst 10% of the wards shown on the layer shown",
         short="Worst 10% on the layer shown",
-        description="The 10% of the area's wards with the worst values of {layer}: ceil(10% of the "
+        description="The 10% of the wards shown with the worst values of {layer}: ceil(10% of the "
                     "wards with a value), plus any ward tied with the last one.",
-        indicator=None, rule="worst share", parameter=0.10, tie_break=("imd_score_2025",),
+        indicator=None, rule="worst share", parameter=0.10, scope="area", tie_break=("imd_score_2025",),
     ),
 )}
 

@@ -50,10 +50,26 @@ def style_source(source: LayerSource, codes: pd.Index, scheme_id: str | None = N
     return Styled(styled.classes.mask(hidden, -2), styled.colour.mask(hidden, SUPPRESSED_FILL), legend)
 
 
-def select_targets(catalogue: Catalogue, targeting: Targeting, shown: str, codes: pd.Index) -> pd.Series:
-    """Target wards among ``codes`` (bool by ward_code) under ``targeting``; ``shown``: the layer on the map."""
+def select_targets(catalogue: Catalogue, register: pd.DataFrame, targeting: Targeting, shown: str,
+                   codes: pd.Index) -> pd.Series:
+    """Target wards among ``codes`` (bool by ward_code) under ``targeting``; ``shown``: the layer on the map.
+
+    The rule is applied over the definition's scope -- the wards shown, all England's, or each
+    ICB's own wards (``register``'s ``icb_code``) -- and its choice read off for ``codes``.
+    """
     source = catalogue[targeting.reads(shown)]
-    return select(source.values(codes), targeting.rule, targeting.parameter, source.record.higher_is_worse)
+
+    def pick(wards: pd.Index) -> pd.Series:
+        return select(source.values(wards), targeting.rule, targeting.parameter, source.record.higher_is_worse)
+
+    if targeting.scope == "area":
+        return pick(codes)
+    if targeting.scope == "england":
+        return pick(register.index).reindex(codes, fill_value=False)
+    icbs = register.loc[codes, "icb_code"].dropna().unique()
+    parts = [pick(register.index[register["icb_code"] == icb]) for icb in icbs]
+    chosen = pd.concat(parts) if parts else pd.Series(dtype=bool)
+    return chosen.reindex(codes, fill_value=False).astype(bool)
 
 
 def rank_selected(catalogue: Catalogue, targeting: Targeting, shown: str, chosen: pd.Series) -> pd.Series:
@@ -63,11 +79,12 @@ def rank_selected(catalogue: Catalogue, targeting: Targeting, shown: str, chosen
     return rank_targets(chosen, [(s.values(chosen.index), s.record.higher_is_worse) for s in keys])
 
 
-def target_status(catalogue: Catalogue, codes: pd.Index, shown: str, ward: str) -> dict[str, str]:
+def target_status(catalogue: Catalogue, register: pd.DataFrame, codes: pd.Index, shown: str,
+                  ward: str) -> dict[str, str]:
     """For each targeting definition: "yes (rank r of n)" or "no", for ``ward`` among the wards ``codes``."""
     status = {}
     for t in TARGETINGS.values():
-        ranks = rank_selected(catalogue, t, shown, select_targets(catalogue, t, shown, codes))
+        ranks = rank_selected(catalogue, t, shown, select_targets(catalogue, register, t, shown, codes))
         status[t.id] = f"yes (rank {ranks[ward]} of {len(ranks)})" if ward in ranks.index else "no"
     return status
 
@@ -128,7 +145,7 @@ def layer_view(catalogue: Catalogue, register: pd.DataFrame, area: Area, layer: 
     source, definition = catalogue[layer], TARGETINGS[targeting]
     codes = register.index[area_mask(register, area)]
     styled = style_source(source, codes, scheme)
-    chosen = select_targets(catalogue, definition, layer, codes)
+    chosen = select_targets(catalogue, register, definition, layer, codes)
     ranks = rank_selected(catalogue, definition, layer, chosen)
     rows = register.loc[codes]
     cov = coverage(chosen, rows["population"], counted(rows))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -18,10 +19,17 @@ LEICESTER = "E06000016"
 EYRES_MONSELL = "E05010465"  # Leicester: LLR's most deprived ward by IMD 2025
 
 
-
-
 def _heading(at: AppTest) -> str:
     return next(m.value for m in at.main.markdown if m.value.startswith("## "))
+
+
+def _subtitle(at: AppTest) -> str:
+    return next(m.value for m in at.main.markdown if "**Outlined:**" in m.value)
+
+
+def _column(at: AppTest, name: str) -> list[str]:
+    """A column of the target list, in rank order."""
+    return list(next(df.value for df in at.dataframe if "Rank" in df.value.columns)[name])
 
 
 def _metric(at: AppTest, label: str) -> str:
@@ -77,13 +85,21 @@ def test_switching_area_layer_and_targeting_updates_page_and_url(default_app: Ap
     assert _query(at)["classes"] == "NationalDeciles"
 
 
-def test_place_narrows_the_map_and_targets_to_one_local_authority() -> None:
+def test_a_place_keeps_the_icb_wide_cohort_and_offers_a_within_place_ranking_apart() -> None:
     at = _app()
+    ranks = _column(at, "Ward")
     at.sidebar.selectbox(key="lad").set_value(BLACKPOOL).run()
     _ok(at)
     assert _heading(at) == "## Blackpool (Lancashire and South Cumbria ICB)"
+    # The ICB's cohort (the 28 most deprived of L&SC's 280 wards) that lies in Blackpool: 7 wards, Brunswick among them.
+    in_blackpool = _column(at, "Ward")
+    assert _metric(at, "Wards") == "7" and "Brunswick" in set(in_blackpool) and set(in_blackpool) <= set(ranks)
+    assert "Most disadvantaged 10% of the ICB's wards" in _subtitle(at)
+    at.sidebar.radio(key="targeting").set_value("place10").run()  # ranked within Blackpool only
+    _ok(at)
     assert _metric(at, "Wards") == "3"  # ceil(10% of Blackpool's 21 wards)
-    assert _query(at)["place"] == BLACKPOOL
+    assert "not an ICB goal's cohort" in " ".join(c.value for c in at.caption)
+    assert _query(at)["place"] == BLACKPOOL and _query(at)["target"] == "place10"
 
 
 def test_choosing_a_ward_shows_its_profile_and_goes_in_the_url() -> None:
@@ -92,7 +108,7 @@ def test_choosing_a_ward_shows_its_profile_and_goes_in_the_url() -> None:
     _ok(at)
     assert any(m.value == "### Bloomfield" for m in at.main.markdown)
     status = next(m.value for m in at.main.markdown if m.value.startswith("**Target ward?**"))
-    assert "Top 10% by IMD 2025 score: **yes (rank 1 of 28)**" in status
+    assert "Most disadvantaged 10% of the ICB's wards: **yes (rank 1 of 28)**" in status
     profile = next(df.value for df in at.dataframe if "England" in df.value.columns)
     imd = profile[(profile["Indicator"] == "Index of Multiple Deprivation, average score")
                   & (profile["Edition"] == "IoD2025")].iloc[0]
@@ -135,12 +151,16 @@ def test_bad_links_say_what_was_wrong_and_fall_back_to_the_default() -> None:
     assert _query(at) == {"area": LSC, "layer": "imd_score_2025", "target": "imd10"}
 
 
-def test_all_england_draws_6826_wards_and_targets_683() -> None:
+def test_all_england_outlines_each_icbs_cohort_or_the_national_decile(ward_table) -> None:
     at = _app({"area": "england"})
     _ok(at)
     assert _heading(at) == "## England"
-    assert _metric(at, "Wards") == "683"
+    # Every ICB's own most disadvantaged 10%: ceil(10% of its wards), summed over the 42 ICBs.
+    per_icb = ward_table.groupby("icb_code")["imd_score_2025"].count().map(lambda n: math.ceil(round(n / 10, 9)))
+    assert _metric(at, "Wards") == f"{per_icb.sum():,}" == "700"
     assert at.sidebar.selectbox(key="icb").value == "england"
+    at.sidebar.radio(key="targeting").set_value("england10").run()
+    assert _metric(at, "Wards") == "683"  # England's most deprived 10% of its 6,826 wards
 
 
 def _map_args(at: AppTest) -> dict:

@@ -65,11 +65,11 @@ def profile(ward: str) -> pd.DataFrame:
 
 @st.cache_resource(show_spinner=False, max_entries=256)
 def _published_status(key: str, layer: str, ward: str) -> dict[str, str]:
-    return status_of(loaders.published(), loaders.area_wards(key), layer, ward)
+    return status_of(loaders.published(), loaders.ward_table(), loaders.area_wards(key), layer, ward)
 
 
 def target_status(key: str, layer: str, ward: str) -> dict[str, str]:
     """For each targeting definition: "yes (rank r of n)" or "no", for ``ward`` in the area ``key``."""
     if _shared(layer):
         return _published_status(key, layer, ward)
-    return status_of(catalogue(), loaders.area_wards(key), layer, ward)
+    return status_of(catalogue(), loaders.ward_table(), loaders.area_wards(key), layer, ward)
