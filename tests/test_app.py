@@ -41,8 +41,9 @@ def _query(at: AppTest) -> dict[str, str]:
             for k in at.query_params}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture()
 def default_app() -> AppTest:
+    """A fresh app for each test: a test that changes the page cannot change another's."""
     return _app()
 
 

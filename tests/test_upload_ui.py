@@ -272,9 +272,10 @@ def _caches_hold(marker: str) -> tuple[int, bool]:
     return entries, found
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture()
 def pasted() -> AppTest:
-    """The app after pasting the L&SC file and adding its children's column as a layer."""
+    """A fresh app after pasting the L&SC file and adding its children's column as a layer (one per test:
+    the tests change it)."""
     at = _app()
     at.text_area(key="upload_paste").input((CORPUS / LSC_FILE).read_text(encoding="utf-8")).run()
     _ok(at)
