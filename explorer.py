@@ -83,14 +83,15 @@ explore, by_msoa, methods = st.tabs(["Map explorer", "Life expectancy by MSOA", 
                                     key=Keys.TAB, on_change="rerun")
 with explore:
     panels.heading(shown)
-    left, right = st.columns([4, 3], gap="medium")
+    left, right = st.container(key="map_and_list").columns([1, 1], gap="medium")
     with left:
-        geometry = loaders.area_geometry(area.key)
-        selected, seq = session.map_selection()
-        index = geometry.codes.index(selected) if selected in geometry.codes else -1
-        base = base_map(geometry, lad_boundaries=lads_on, tiles=tiles, static_base=static)
-        panels.map_panel(base, [ward_group(shown.payload), selection_group(index, seq)],
-                         on_click=lambda: select_clicked_ward(area.key))
+        if explore.open:  # a map drawn in a hidden tab gets no size and stays blank: draw it only when shown
+            geometry = loaders.area_geometry(area.key)
+            selected, seq = session.map_selection()
+            index = geometry.codes.index(selected) if selected in geometry.codes else -1
+            base = base_map(geometry, lad_boundaries=lads_on, tiles=tiles, static_base=static)
+            panels.map_panel(base, [ward_group(shown.payload), selection_group(index, seq)],
+                             on_click=lambda: select_clicked_ward(area.key))
         panels.attribution([record, *(s.record for s in shown.key_sources), *(INDICATORS[f] for f in flags)])
     with right:
         panels.target_panel(shown, key=session.list_key(),
@@ -110,6 +111,7 @@ with by_msoa:
     if by_msoa.open:
         msoa_panel.msoa_panel(area, static)
 with methods:
-    panels.methods_panel()
+    if methods.open:
+        panels.methods_panel()
 
 st.query_params.from_dict(to_query(controls.current_view()))

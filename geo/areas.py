@@ -161,6 +161,29 @@ def rank_worst_first(values: pd.Series, groups: pd.Series, higher_is_worse: bool
     return ranks.astype("Int64")
 
 
+def lad_outlines(shapes: gpd.GeoDataFrame, lad_names: pd.Series) -> gpd.GeoDataFrame:
+    """The parts of local authorities that an area's wards cover: one polygon per LAD.
+
+    ``shapes``: the area's ward polygons (a coverage, e.g. the simplified 2025 wards), indexed
+    by ward_code; ``lad_names``: each ward's LAD name (same index). Returns a frame indexed by
+    LAD name, sorted, with the dissolved ``geometry`` and a ``label`` point inside it (for the
+    LAD's name on a map). A LAD only partly in the area (e.g. Westmorland and Furness in
+    Lancashire and South Cumbria ICB) is only its part in the area.
+    """
+    names = lad_names.reindex(shapes.index)
+    parts = {str(name): shapely.coverage_union_all(group.to_numpy())
+             for name, group in shapes.geometry.groupby(names.to_numpy(), sort=True)}
+    geoms = list(parts.values())
+    return gpd.GeoDataFrame({"label": gpd.GeoSeries(shapely.point_on_surface(geoms), crs=shapes.crs).to_numpy()},
+                            index=pd.Index(list(parts), name="lad_name"), geometry=geoms, crs=shapes.crs)
+
+
+def outline_lines(outlines: gpd.GeoDataFrame) -> shapely.Geometry:
+    """The borders of :func:`lad_outlines` as lines, each shared border once (the area's outline
+    and the borders between its local authorities)."""
+    return shapely.line_merge(shapely.union_all(shapely.boundary(outlines.geometry.to_numpy())))
+
+
 def ward_at(shapes: gpd.GeoDataFrame, lat: float, lng: float, max_distance_deg: float = 0.002) -> str | None:
     """The ward_code (index of ``shapes``) of the polygon containing the point, or None.
 

@@ -27,10 +27,11 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from branca.element import MacroElement
 from folium.template import Template
 
-from geo.areas import OVERLAY_FLAG
+from geo.areas import OVERLAY_FLAG, lad_outlines, outline_lines
 from layers.indicator import Indicator
 from layers.mapdata import encode_geometries
 from layers.style import SUPPRESSED_FILL, Legend
@@ -69,7 +70,10 @@ TARGET_OUTLINE = "#000000"
 SELECTED_OUTLINE = "#00c8ff"
 LAD_LINE = "#3c3c3c"
 #: Pixels kept free on the right and bottom when fitting the map to the area (the legend's room).
-LEGEND_CLEARANCE = (190, 10)
+LEGEND_CLEARANCE = (250, 10)
+#: Zoom levels from which local authority names and ward names are written on the map.
+LAD_LABEL_ZOOM = {"icb": 7, "england": 8}
+WARD_LABEL_ZOOM = 12
 
 #: Fills that are SVG patterns (defined once a page by wardlens.js), and the CSS background that
 #: draws the same hatch in the legend; plain colours are their own swatch.
@@ -81,17 +85,21 @@ OPENSTREETMAP_ATTRIBUTION = ('&copy; <a href="https://www.openstreetmap.org/copy
 
 @dataclass(frozen=True)
 class AreaGeometry:
-    """An area's ward shapes and LAD boundaries, encoded for the browser once.
+    """An area's ward shapes, local authority borders and place names, encoded for the browser once.
 
     ``codes``: ward codes in drawing order; ``shapes``: one JSON fragment per ward (same
-    order); ``lad_lines``: JSON fragments of the LAD boundaries; ``bounds``: [[south, west],
-    [north, east]] in degrees; ``precision``: decimal places of the encoding; ``level``: the
-    boundary level ("icb" or "england"), which also sets the stroke widths.
+    order); ``points``: a [lat, lng] inside each ward (for its name at close zoom);
+    ``lad_lines``: JSON fragments of the borders between the area's local authorities and its
+    outline; ``lad_labels``: (name, lat, lng) of each local authority's part of the area;
+    ``bounds``: [[south, west], [north, east]] in degrees; ``precision``: decimal places of the
+    encoding; ``level``: the boundary level ("icb" or "england"), which also sets the stroke widths.
     """
 
     codes: tuple[str, ...]
     shapes: tuple[str, ...]
+    points: tuple[tuple[float, float], ...]
     lad_lines: tuple[str, ...]
+    lad_labels: tuple[tuple[str, float, float], ...]
     bounds: tuple[tuple[float, float], tuple[float, float]]
     precision: int
     level: str
@@ -101,37 +109,35 @@ class AreaGeometry:
         return sum(map(len, self.shapes)) + sum(map(len, self.lad_lines))
 
 
-def prepare_area(shapes: gpd.GeoDataFrame, lad_lines: gpd.GeoDataFrame, level: str) -> AreaGeometry:
-    """Encode one area's ward polygons (``shapes``, indexed by ward_code) and LAD boundaries.
+def _lat_lng(points: np.ndarray, precision: int) -> list[tuple[float, float]]:
+    xy = shapely.get_coordinates(points)
+    return [(round(float(y), precision), round(float(x), precision)) for x, y in xy]
 
-    ``lad_lines``: the LAD boundaries to draw (polygons or lines, EPSG:4326); ``level``: a key
-    of :data:`PRECISION`.
+
+def prepare_area(shapes: gpd.GeoDataFrame, lad_names: pd.Series, level: str) -> AreaGeometry:
+    """Encode one area's polygons (``shapes``, EPSG:4326, indexed by code), the borders of the local
+    authorities they lie in (``lad_names``: each polygon's LAD name) and the places' names.
+
+    Borders and names are those of the LADs' parts in the area (:func:`geo.areas.lad_outlines`),
+    so a LAD only partly in an ICB is outlined only where it is in it. ``level``: a key of
+    :data:`PRECISION`.
     """
     if shapes.empty:
-        raise ValueError("the area has no ward shapes to draw")
+        raise ValueError("the area has no shapes to draw")
     precision = PRECISION[level]
     west, south, east, north = (float(v) for v in shapes.total_bounds)
+    outlines = lad_outlines(shapes, lad_names)
+    labels = _lat_lng(outlines["label"].to_numpy(), precision)
     return AreaGeometry(
         codes=tuple(map(str, shapes.index)),
         shapes=tuple(encode_geometries(shapes.geometry.values, precision)),
-        lad_lines=tuple(encode_geometries(lad_lines.geometry.values, precision)),
+        points=tuple(_lat_lng(shapely.point_on_surface(shapes.geometry.to_numpy()), precision)),
+        lad_lines=tuple(encode_geometries(np.array([outline_lines(outlines)]), precision)),
+        lad_labels=tuple((name, lat, lng) for name, (lat, lng) in zip(outlines.index, labels)),
         bounds=((south, west), (north, east)),
         precision=precision,
         level=level,
     )
-
-
-#: Column of a border line holding the LAD on its other side (see ``geo.simplify.border_lines``).
-NEIGHBOUR = "neighbour_lad_code"
-
-
-def lad_lines_for(lines: gpd.GeoDataFrame, lad_codes: Sequence[str]) -> gpd.GeoDataFrame:
-    """The borders of ``lad_codes``: rows whose ``lad_code`` or ``neighbour_lad_code`` is one of them
-    (so the area's outline, its inner LAD borders and its coast; borders between outside LADs are left out)."""
-    wanted = lines["lad_code"].isin(lad_codes)
-    if NEIGHBOUR in lines.columns:
-        wanted |= lines[NEIGHBOUR].isin(lad_codes)
-    return lines[wanted.fillna(False).astype(bool)]
 
 
 def _esc(text: object) -> str:
@@ -193,16 +199,17 @@ class OutlineData:
 class MapPayload:
     """The ward layer as the browser gets it (``static/wardlens/wardlens.js`` reads these names).
 
-    Per area, in ``AreaGeometry.codes`` order: ``fills`` (colour), ``names``, ``lad_of`` (index
-    into ``lad_names``, -1 for none), ``values`` (the value as text), ``notes`` (extra tooltip
-    lines, or empty); ``targets`` and ``overlay`` are indices of the target wards and of the
-    areal-overlay wards. ``shapes`` are the encoded polygons (:mod:`layers.mapdata`) at
+    Per area, in ``AreaGeometry.codes`` order: ``fills`` (colour), ``names``, ``points`` (where
+    the name goes at close zoom), ``lad_of`` (index into ``lad_names``, -1 for none), ``values``
+    (the value as text), ``notes`` (extra tooltip lines, or empty); ``targets`` and ``overlay``
+    are indices of the target wards and of the areal-overlay wards. ``shapes`` are the encoded polygons (:mod:`layers.mapdata`) at
     ``factor`` = 10 ** precision. Texts are HTML-escaped.
     """
 
     factor: int
     fills: tuple[str, ...]
     names: tuple[str, ...]
+    points: tuple[tuple[float, float], ...]
     lad_names: tuple[str, ...]
     lad_of: tuple[int, ...]
     values: tuple[str, ...]
@@ -260,6 +267,7 @@ def layer_payload(geometry: AreaGeometry, wards: pd.DataFrame, record: Indicator
         factor=10 ** geometry.precision,
         fills=tuple(colour.reindex(codes).fillna(legend.no_data.colour)),
         names=tuple(_esc(n) for n in reg["ward_name"].fillna(pd.Series(codes, index=codes))),
+        points=geometry.points,
         lad_names=tuple(_esc(n) for n in lad_names),
         lad_of=tuple(lad_index.get(str(n), -1) for n in reg["lad_name"]),
         values=tuple(_esc(t) for t in value_text.reindex(codes).fillna(record.format_value(None))),
@@ -275,7 +283,7 @@ def layer_payload(geometry: AreaGeometry, wards: pd.DataFrame, record: Indicator
             entries=tuple(LegendRow(e.colour, _esc(e.label), e.count, SWATCHES.get(e.colour, e.colour))
                           for e in (*legend.entries, *filter(None, [legend.suppressed]), legend.no_data)),
             target=_esc(target_label)),
-        style={"selected": SELECTED_OUTLINE, "target": TARGET_OUTLINE,
+        style={"selected": SELECTED_OUTLINE, "target": TARGET_OUTLINE, "label_zoom": WARD_LABEL_ZOOM,
                "weights": vars(LINE_WEIGHTS[geometry.level]).copy()},
         shapes=geometry.shapes,
     )
@@ -338,6 +346,38 @@ class EncodedLines(MacroElement):
         self.colour = colour
 
 
+class PlaceNames(MacroElement):
+    """Local authority names at their part of the area (``WardLens.placeNames``), from ``min_zoom``;
+    names that would overlap a bigger place's are left out at that zoom."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        WardLens.placeNames({{ this._parent.get_name() }}, {{ this.labels }}, {{ this.min_zoom }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, labels: Sequence[tuple[str, float, float]], min_zoom: int) -> None:
+        super().__init__()
+        self._name = "PlaceNames"
+        self.labels = json.dumps([[_esc(n), lat, lng] for n, lat, lng in labels], ensure_ascii=False)
+        self.min_zoom = int(min_zoom)
+
+
+class TileNotice(MacroElement):
+    """Says on the map when the OpenStreetMap background cannot load (offline), instead of failing silently."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        WardLens.tileNotice({{ this._parent.get_name() }}, {{ this.tiles }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, tiles: folium.TileLayer) -> None:
+        super().__init__()
+        self._name = "TileNotice"
+        self.tiles = tiles.get_name()
+
+
 def base_map(geometry: AreaGeometry, *, lad_boundaries: bool = True, tiles: bool = False,
              static_base: str = DEFAULT_STATIC_BASE) -> folium.Map:
     """The map frame for one area: fitted to it, panes for the outlines, LAD boundaries.
@@ -354,11 +394,14 @@ def base_map(geometry: AreaGeometry, *, lad_boundaries: bool = True, tiles: bool
     m.default_css = [("leaflet_css", f"{static_base}/vendor/leaflet/leaflet.css"),
                      ("wardlens_css", f"{static_base}/wardlens/wardlens.css")]
     if tiles:
-        folium.TileLayer("OpenStreetMap", attr=OPENSTREETMAP_ATTRIBUTION, max_zoom=19, opacity=0.55).add_to(m)
+        basemap = folium.TileLayer("OpenStreetMap", attr=OPENSTREETMAP_ATTRIBUTION, max_zoom=19, opacity=0.55)
+        basemap.add_to(m)
+        TileNotice(basemap).add_to(m)
     for name, z in PANES:
         folium.map.CustomPane(name, z_index=z, pointer_events=False).add_to(m)
     if lad_boundaries and geometry.lad_lines:
         EncodedLines(geometry.lad_lines, geometry.precision, weight=LINE_WEIGHTS[geometry.level].lad).add_to(m)
+    PlaceNames(geometry.lad_labels, LAD_LABEL_ZOOM[geometry.level]).add_to(m)
     # Keep the area clear of the legend, which sits in the bottom-right corner.
     m.fit_bounds([list(geometry.bounds[0]), list(geometry.bounds[1])], padding_top_left=(10, 10),
                  padding_bottom_right=LEGEND_CLEARANCE)

@@ -86,18 +86,6 @@ def england_shapes() -> gpd.GeoDataFrame:
     return store.read_ward_shapes("england", BOUNDARIES)
 
 
-@pytest.fixture(scope="session")
-def lad_lines_icb() -> gpd.GeoDataFrame:
-    _require(BOUNDARIES / "lad_borders_icb.parquet")
-    return store.read_lad_lines("icb", BOUNDARIES)
-
-
-@pytest.fixture(scope="session")
-def lad_lines_england() -> gpd.GeoDataFrame:
-    _require(BOUNDARIES / "lad_borders_england.parquet")
-    return store.read_lad_lines("england", BOUNDARIES)
-
-
 # --- the app in a real browser ---------------------------------------------------------------
 
 CHROMIUM = Path("/usr/bin/chromium")

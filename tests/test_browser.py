@@ -91,7 +91,7 @@ def test_msoa_life_expectancy_tab_in_chromium(browser, app_url: str) -> None:
         page.get_by_role("tab", name="Life expectancy by MSOA").click()
         page.get_by_role("heading", name="Life expectancy by MSOA: Lancashire and South Cumbria ICB").wait_for(
             timeout=30_000)
-        iframe = page.locator(MAP_IFRAME).nth(1)
+        iframe = page.get_by_role("tabpanel", name="Life expectancy by MSOA").locator(MAP_IFRAME)
         iframe.wait_for(state="visible", timeout=30_000)
         frame = iframe.element_handle().content_frame()
         frame.wait_for_selector(WARD_PATHS, state="attached", timeout=30_000)

@@ -19,7 +19,7 @@ from geo import areas
 from layers import INDICATORS
 from layers.indicator import Indicator
 from layers.mapdata import decode, encode_geometries, encode_lines
-from layers.mapview import (AreaGeometry, base_map, lad_lines_for, layer_payload, prepare_area, selection_group,
+from layers.mapview import (AreaGeometry, base_map, layer_payload, prepare_area, selection_group,
                             standalone, ward_group)
 from layers.style import style_layer
 from layers.view import layer_view
@@ -61,11 +61,10 @@ def test_point_in_bloomfield_is_found(icb_shapes: gpd.GeoDataFrame) -> None:
     assert areas.ward_at(icb_shapes, 48.0, -20.0) is None  # mid-Atlantic
 
 
-def _geometry(ward_table: pd.DataFrame, shapes: gpd.GeoDataFrame, lines: gpd.GeoDataFrame,
-              icb: str | None, level: str) -> tuple[AreaGeometry, pd.Index]:
+def _geometry(ward_table: pd.DataFrame, shapes: gpd.GeoDataFrame, icb: str | None,
+              level: str) -> tuple[AreaGeometry, pd.Index]:
     codes = ward_table.index if icb is None else ward_table.index[ward_table["icb_code"] == icb]
-    lads = ward_table.loc[codes, "lad_code"].unique()
-    return prepare_area(shapes.loc[codes], lad_lines_for(lines, list(lads)), level), codes
+    return prepare_area(shapes.loc[codes], ward_table.loc[codes, "lad_name"], level), codes
 
 
 def _render(catalogue, ward_table: pd.DataFrame, geometry: AreaGeometry, icb: str | None, record: Indicator,
@@ -83,9 +82,8 @@ def _payload(html: str) -> dict:
 
 @pytest.mark.parametrize("icb", [LSC, LLR])
 def test_icb_map_is_within_budget_offline_and_outlines_its_targets(
-        icb: str, catalogue, ward_table: pd.DataFrame, icb_shapes: gpd.GeoDataFrame,
-        lad_lines_icb: gpd.GeoDataFrame) -> None:
-    geometry, codes = _geometry(ward_table, icb_shapes, lad_lines_icb, icb, "icb")
+        icb: str, catalogue, ward_table: pd.DataFrame, icb_shapes: gpd.GeoDataFrame) -> None:
+    geometry, codes = _geometry(ward_table, icb_shapes, icb, "icb")
     html, payload_bytes = _render(catalogue, ward_table, geometry, icb, INDICATORS["imd_score_2025"])
     assert len(html.encode()) <= ICB_BUDGET
     # Only the app's own files: Leaflet and its map script; no CDN, no jQuery / Bootstrap / Font Awesome.
@@ -99,9 +97,8 @@ def test_icb_map_is_within_budget_offline_and_outlines_its_targets(
     assert data["legend"]["entries"][-1]["label"] == "No data"
 
 
-def test_england_map_is_within_budget(catalogue, ward_table: pd.DataFrame, england_shapes: gpd.GeoDataFrame,
-                                      lad_lines_england: gpd.GeoDataFrame) -> None:
-    geometry, codes = _geometry(ward_table, england_shapes, lad_lines_england, None, "england")
+def test_england_map_is_within_budget(catalogue, ward_table: pd.DataFrame, england_shapes: gpd.GeoDataFrame) -> None:
+    geometry, codes = _geometry(ward_table, england_shapes, None, "england")
     html, _ = _render(catalogue, ward_table, geometry, None, INDICATORS["imd_score_2025"])
     assert len(codes) == 6826
     assert len(html.encode()) <= ENGLAND_BUDGET
@@ -115,8 +112,7 @@ def test_data_text_is_html_escaped_and_cannot_break_the_template() -> None:
     wards = pd.DataFrame({"ward_name": ['<script>alert("x")</script>', "{{ 7*7 }} & {% raw %}"],
                           "lad_name": ["<b>LAD</b>", "O'Brien"], "method_flag": ["best fit", "areal overlay"]},
                          index=shapes.index)
-    lines = gpd.GeoDataFrame({"lad_code": ["E0"]}, geometry=[shapes.union_all().boundary], crs=4326)
-    geometry = prepare_area(shapes, lines, "icb")
+    geometry = prepare_area(shapes, wards["lad_name"], "icb")
     record = INDICATORS["imd_score_2025"]
     values = pd.Series([10.0, np.nan], index=shapes.index)
     styled = style_layer(record, values, values)
@@ -133,9 +129,8 @@ def test_data_text_is_html_escaped_and_cannot_break_the_template() -> None:
 
 @pytest.mark.parametrize("record", list(INDICATORS.values()), ids=list(INDICATORS))
 def test_every_indicator_renders_an_lsc_map_with_a_legend(
-        record: Indicator, catalogue, ward_table: pd.DataFrame, icb_shapes: gpd.GeoDataFrame,
-        lad_lines_icb: gpd.GeoDataFrame) -> None:
-    geometry, codes = _geometry(ward_table, icb_shapes, lad_lines_icb, LSC, "icb")
+        record: Indicator, catalogue, ward_table: pd.DataFrame, icb_shapes: gpd.GeoDataFrame) -> None:
+    geometry, codes = _geometry(ward_table, icb_shapes, LSC, "icb")
     flags = tuple(r.id for r in INDICATORS.values() if r.kind == "flag")
     html, payload_bytes = _render(catalogue, ward_table, geometry, LSC, record, selected=BLOOMFIELD, flags=flags)
     data = _payload(html)

@@ -141,11 +141,11 @@ def test_suppressed_wards_are_hatched_with_their_own_legend_entry(children, ward
     assert deciles.legend.scheme == "deciles of all wards in your file"
 
 
-def test_payload_says_fewer_than_5_and_escapes_the_users_text(lsc_wards, ward_table, icb_shapes, lad_lines_icb) -> None:
+def test_payload_says_fewer_than_5_and_escapes_the_users_text(lsc_wards, ward_table, icb_shapes) -> None:
     layer = user_layer("upload-5", lsc_wards, CHILDREN, title="<b>Kids</b> [x](http://e.vil)", unit="<i>n</i>",
                        higher_is_worse=True, source_name="f")
     codes = ward_table.index[ward_table["icb_code"] == LSC]
-    geometry = prepare_area(icb_shapes.loc[codes], lad_lines_icb.iloc[:0], "icb")
+    geometry = prepare_area(icb_shapes.loc[codes], ward_table.loc[codes, "lad_name"], "icb")
     styled = style_source(layer, codes)
     payload = layer_payload(geometry, ward_table.loc[codes], layer.record, value_text(layer, codes), styled.colour,
                             styled.legend, pd.Series(False, index=codes), "")

@@ -15,7 +15,7 @@ import streamlit as st
 from geo import areas, store
 from geo.upload import Reference, read_reference, template_for_area
 from layers import INDICATORS
-from layers.mapview import AreaGeometry, lad_lines_for, prepare_area
+from layers.mapview import AreaGeometry, prepare_area
 from layers.source import PublishedLayer, table_columns
 
 
@@ -47,12 +47,6 @@ def _shapes(level: str) -> gpd.GeoDataFrame:
 
 
 @st.cache_resource(show_spinner=False)
-def lad_lines(level: str) -> gpd.GeoDataFrame:
-    """Local authority border lines at ``level`` (read once, for the ward and MSOA maps)."""
-    return store.read_lad_lines(level)
-
-
-@st.cache_resource(show_spinner=False)
 def area_wards(key: str) -> pd.Index:
     """Ward codes of the area, sorted."""
     table = ward_table()
@@ -68,10 +62,9 @@ def area_shapes(key: str) -> gpd.GeoDataFrame:
 
 @st.cache_resource(show_spinner="Preparing the map…")
 def area_geometry(key: str) -> AreaGeometry:
-    """The area's wards and LAD boundaries, encoded for the browser (once per area)."""
-    area = area_of(key)
-    lads = ward_table().loc[area_wards(key), "lad_code"].unique()
-    return prepare_area(area_shapes(key), lad_lines_for(lad_lines(area.level), list(lads)), area.level)
+    """The area's wards, local authority borders and names, encoded for the browser (once per area)."""
+    shapes = area_shapes(key)
+    return prepare_area(shapes, ward_table().loc[shapes.index, "lad_name"], area_of(key).level)
 
 
 @st.cache_resource(show_spinner=False)

@@ -14,7 +14,7 @@ from streamlit_folium import st_folium
 
 from geo import msoa, store
 from geo.areas import Area
-from layers.mapview import AreaGeometry, MapPayload, base_map, lad_lines_for, prepare_area, ward_group
+from layers.mapview import AreaGeometry, MapPayload, base_map, prepare_area, ward_group
 from layers.msoa import CAVEAT, MSOA_LIFE_EXPECTANCY, MSOA_LIFE_EXPECTANCY_COLUMNS
 from layers.msoa_view import (COMPARISON_NOTE, HIGHER, LOWER, NO_FIGURE,
                               msoa_payload, msoa_table, msoas_in_area)
@@ -71,10 +71,10 @@ def area_msoas(key: str) -> pd.DataFrame:
 
 @st.cache_resource(show_spinner="Preparing the MSOA map…")
 def msoa_geometry(key: str) -> AreaGeometry:
-    """The area's MSOA polygons and its LAD boundaries, encoded for the browser (once per area)."""
+    """The area's MSOA polygons, local authority borders and names, encoded for the browser (once per area)."""
     area, rows = loaders.area_of(key), area_msoas(key)
-    lines = lad_lines_for(loaders.lad_lines(area.level), list(rows["lad_code"].dropna().unique()))
-    return prepare_area(_msoa_shapes().loc[rows.index], lines, area.level)
+    lad_names = loaders.ward_table().drop_duplicates("lad_code").set_index("lad_code")["lad_name"]
+    return prepare_area(_msoa_shapes().loc[rows.index], rows["lad_code"].map(lad_names), area.level)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -22,9 +22,23 @@ from layers.view import LayerView
 MAP_HEIGHT = 640
 
 
+#: Below this page width the map and the target list stack (each full width), so that every column
+#: of the list shows without scrolling sideways.
+SIDE_BY_SIDE_MIN_PX = 1600
+
+
 def page_style() -> None:
-    """A little less empty space above the page title."""
-    st.html("<style>[data-testid='stMainBlockContainer']{padding-top:2.2rem}</style>")
+    """Room under the app's header for the tabs (phones included), a compact title, and the map and
+    list side by side only on wide screens."""
+    st.html(f"""<style>
+    [data-testid='stMainBlockContainer'] {{ padding-top: 3.6rem; }}
+    [data-testid='stMainBlockContainer'] h2 {{ font-size: 1.7rem; padding-top: .2rem; }}
+    @media (max-width: {SIDE_BY_SIDE_MIN_PX - 1}px) {{
+      .st-key-map_and_list [data-testid='stHorizontalBlock'] {{ flex-wrap: wrap; }}
+      .st-key-map_and_list [data-testid='stHorizontalBlock'] > [data-testid='stColumn'] {{
+        flex: 1 1 100% !important; width: 100% !important; min-width: 100% !important; }}
+    }}
+    </style>""")
 
 
 def heading(view: LayerView) -> None:

@@ -37,9 +37,61 @@
                                   extra || {}));
   }
 
+  /* Names written on the map (non-interactive, in the 'labels' pane), from minZoom; a name that
+   * would overlap one placed before it (in the order given) is hidden at that zoom. */
+  function nameLayer(map, names, minZoom, className) {
+    var group = L.layerGroup();
+    var markers = names.map(function (n) {
+      return L.marker([n[1], n[2]], {pane: 'labels', interactive: false, keyboard: false,
+        icon: L.divIcon({className: className, html: '<span>' + n[0] + '</span>', iconSize: null})});
+    });
+    function declutter() {
+      var placed = [], bounds = map.getBounds().pad(0.1), zoomed = map.getZoom() >= minZoom;
+      markers.forEach(function (m) {
+        var show = zoomed && bounds.contains(m.getLatLng());
+        if (show && !group.hasLayer(m)) { group.addLayer(m); }
+        if (!show && group.hasLayer(m)) { group.removeLayer(m); }
+        if (!show) { return; }
+        var el = m.getElement().firstChild, r = el.getBoundingClientRect();
+        var clash = placed.some(function (p) {
+          return r.left < p.right + 4 && r.right + 4 > p.left && r.top < p.bottom + 2 && r.bottom + 2 > p.top;
+        });
+        el.style.visibility = clash ? 'hidden' : 'visible';
+        if (!clash) { placed.push(r); }
+      });
+    }
+    group.on('add', function () { map.on('zoomend moveend', declutter); declutter(); });
+    group.on('remove', function () { map.off('zoomend moveend', declutter); });
+    return group;
+  }
+
+  WL.placeNames = function (map, labels, minZoom) {
+    if (!map.getPane('labels')) {
+      map.createPane('labels');
+      map.getPane('labels').style.zIndex = 450;
+      map.getPane('labels').style.pointerEvents = 'none';
+    }
+    map.whenReady(function () { nameLayer(map, labels, minZoom, 'wl-place').addTo(map); });
+  };
+
+  /* A line on the map when the background tiles cannot load (e.g. offline), once. */
+  WL.tileNotice = function (map, tiles) {
+    tiles.once('tileerror', function () {
+      var note = L.control({position: 'topright'});
+      note.onAdd = function () {
+        var div = L.DomUtil.create('div', 'wl-notice');
+        div.setAttribute('role', 'status');
+        div.textContent = 'The OpenStreetMap background could not load (no internet connection?). ' +
+          'The wards and their colours are unaffected.';
+        return div;
+      };
+      note.addTo(map);
+    });
+  };
+
   function legendControl(D) {
     var legend = L.control({position: 'bottomright'});
-    legend.onAdd = function () {
+    legend.onAdd = function (map) {
       var div = L.DomUtil.create('div', 'wl-legend'), G = D.legend;
       function row(swatch, label, count) {
         return '<div class="wl-row">' + swatch + '<span>' + label + '</span><em>' + count + '</em></div>';
@@ -54,7 +106,8 @@
                      '"></i>', o.label, '');
       });
       if (lines) { html += '<div class="wl-sep"></div>' + lines; }
-      div.innerHTML = '<details open><summary class="wl-title">' + G.title + '</summary>' +
+      var open = map.getSize().x >= 560 ? ' open' : '';  /* collapsed on a phone: tap the title */
+      div.innerHTML = '<details' + open + '><summary class="wl-title">' + G.title + '</summary>' +
         '<div class="wl-sub">' + G.unit + ' · ' + G.scheme + '</div>' +
         '<div class="wl-row wl-head"><span></span><em>' + D.noun + '</em></div>' + html + '</details>';
       L.DomEvent.disableClickPropagation(div);
@@ -118,9 +171,15 @@
       holder.addLayer(g);
     });
     current = {shapes: shapes, style: S, selection: current.selection};
-    var legend = legendControl(D);
-    holder.on('add', function () { legend.addTo(holder._map); });
-    holder.on('remove', function () { legend.remove(); });
+    var legend = legendControl(D), names = null;
+    holder.on('add', function () {
+      var map = holder._map;
+      legend.addTo(map);
+      names = nameLayer(map, D.names.map(function (n, i) { return [n, D.points[i][0], D.points[i][1]]; }),
+                        S.label_zoom, 'wl-ward-name');
+      if (map.getPane('labels')) { names.addTo(map); }
+    });
+    holder.on('remove', function () { legend.remove(); if (names) { names.remove(); } });
     return holder;
   };
 
