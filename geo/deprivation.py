@@ -105,8 +105,9 @@ def ward_deprivation(pieces: pd.DataFrame, register: pd.DataFrame, edition: int,
 def area_summaries(lsoas: pd.DataFrame, by: str, name: str, edition: int) -> pd.DataFrame:
     """MHCLG IMD summary measures for the areas ``by`` (named by ``name``) of one edition.
 
-    ``lsoas``: one row per LSOA (or LSOA piece) with ``by``, ``name``, ``IMD_score``,
-    ``IMD_rank`` and ``weight`` (its population).
+    ``lsoas``: one row per LSOA (for IoD2019, per LSOA11 -> LSOA21 pair) with ``by``, ``name``,
+    ``IMD_score``, ``IMD_rank`` and ``weight`` (its population). Whole LSOAs: ``n_lsoas`` and
+    ``imd_proportion_most_deprived_10`` count rows.
     """
     summary = summarise_deprivation(lsoas, by, score="IMD_score", rank="IMD_rank",
                                     population="weight", n_national=N_LSOAS[edition])
@@ -131,18 +132,28 @@ def lsoa11_pieces(lookup: pd.DataFrame, population21: pd.DataFrame) -> pd.DataFr
     return pairs[["lsoa11_code", "lsoa21_code", "share11"]]
 
 
-def recast_2019(imd2019: pd.DataFrame, pairs: pd.DataFrame, membership: pd.DataFrame) -> pd.DataFrame:
-    """IoD2019 LSOA11 values spread onto 2025 ward pieces.
+def carry_2019(imd2019: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
+    """IoD2019 LSOA11 values carried onto LSOA21s: one row per (LSOA11, LSOA21) pair.
 
     ``imd2019``: one row per LSOA11 with the IoD2019 values and the mid-2015 denominators
-    ``population``, ``pop_0_15``, ``pop_60_plus``; ``pairs`` from :func:`lsoa11_pieces`;
-    ``membership`` from :func:`geo.bestfit.ward_membership`. Returns one row per
-    (ward, LSOA21, LSOA11) with the denominators scaled by the LSOA11's share and ``weight``
-    = scaled population x ward share, ready for :func:`ward_deprivation`.
+    ``population``, ``pop_0_15``, ``pop_60_plus``; ``pairs`` from :func:`lsoa11_pieces`. The
+    denominators are scaled by the pair's ``share11``, so a split LSOA11's people are divided
+    among its LSOA21s and every pair can be summed into today's areas.
     """
     carried = pairs.merge(imd2019, on="lsoa11_code", how="inner", validate="many_to_one")
     for col in DENOMINATORS_2019:
         carried[col] = carried[col] * carried["share11"]
+    return carried
+
+
+def recast_2019(carried: pd.DataFrame, membership: pd.DataFrame) -> pd.DataFrame:
+    """IoD2019 LSOA11 values spread onto 2025 ward pieces.
+
+    ``carried``: from :func:`carry_2019`; ``membership`` from
+    :func:`geo.bestfit.ward_membership`. Returns one row per (ward, LSOA21, LSOA11) with
+    ``weight`` = the scaled mid-2015 population x the ward's share of the LSOA21, ready for
+    :func:`ward_deprivation`.
+    """
     uncovered = set(membership["lsoa21_code"]) - set(carried["lsoa21_code"])
     if uncovered:
         raise ValueError(f"{len(uncovered)} LSOA21(s) get no IoD2019 LSOA11 through the lookup, "
@@ -150,3 +161,4 @@ def recast_2019(imd2019: pd.DataFrame, pairs: pd.DataFrame, membership: pd.DataF
     pieces = membership.merge(carried, on="lsoa21_code", how="inner")
     pieces["weight"] = pieces["population"] * pieces["share"]
     return pieces
+

@@ -2,11 +2,13 @@
 
 Three ways a ward value is made, each its own function so the record can say which:
 
-* **summed** counts (:func:`ward_counts`): Census 2021 people counted in the ward's best-fit
-  LSOAs. Ward sums then add up to LAD totals exactly. A ward that no LSOA best-fits to (its
-  value comes from an areal overlay of neighbouring LSOAs, see :mod:`geo.bestfit`) gets no
-  count: those residents are already counted in the ward their LSOA best-fits to, so a count
-  would be counted twice. Its percentage is still estimated (:func:`ward_percentages`).
+* **summed** counts (:func:`ward_counts`): Census 2021 people counted in the ward. An LSOA
+  whose Output Areas fall in several wards has its count split among them by the residents of
+  its OAs in each, in whole people (:func:`geo.wards.apportion_counts`), so ward counts are
+  whole numbers and add up to LAD totals exactly. A ward that no OA best-fits to (its value
+  comes from an areal overlay of neighbouring LSOAs, see :mod:`geo.bestfit`) gets no count:
+  those residents are already counted in the ward their OAs best-fit to, so a count would be
+  counted twice. Its percentage is still estimated (:func:`ward_percentages`).
 * **population-weighted** means of LSOA rates, ratios and scores (:func:`ward_means`).
 * **estimates** from MSOA 2011 values (life expectancy, QOF prevalence): see :mod:`geo.msoa`.
 
@@ -24,9 +26,10 @@ import numpy as np
 import pandas as pd
 
 from geo.bestfit import OVERLAY, weighted_mean
+from geo.wards import apportion_counts
 
 #: Why a ward has a percentage but no count (see the module docstring).
-OVERLAY_COUNT_NOTE = ("no count: no LSOA best-fits to this ward, so its residents are counted in "
+OVERLAY_COUNT_NOTE = ("no count: no Output Area best-fits to this ward, so its residents are counted in "
                       "neighbouring wards; the percentage is an areal-overlay estimate")
 
 #: The register columns every ward table starts with, and the one it ends with. LAD and ICB
@@ -36,26 +39,30 @@ LAST_COLUMN = "method_flag"
 
 
 def ward_counts(pieces: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """Sum LSOA counts over each ward's best-fit LSOAs; NaN for areal-overlay wards.
+    """Sum LSOA counts over each ward's best-fit pieces, split in whole people; NaN for overlay wards.
 
-    ``pieces``: one row per (ward, LSOA) with ``WD25CD``, ``method`` and the count ``columns``
-    (people, from :func:`geo.wards.lsoa_pieces`). Returns one row per ward (index ``WD25CD``).
-    Every LSOA best-fits to exactly one ward, so the counts of the wards of a LAD add up to the
-    LAD's LSOA total.
+    ``pieces``: every (ward, LSOA) piece, with ``WD25CD``, ``lsoa21_code``, ``method``,
+    ``share`` and the LSOA's whole-number count ``columns`` (people, from
+    :func:`geo.wards.lsoa_pieces`). Returns one row per ward (index ``WD25CD``). Each LSOA's
+    count is split among its wards by :func:`geo.wards.apportion_counts`, so the counts of the
+    wards of a LAD add up to the LAD's LSOA total.
     """
-    overlay = pieces["method"].eq(OVERLAY).groupby(pieces["WD25CD"]).any()
-    sums = pieces.groupby("WD25CD")[columns].sum(min_count=1)
+    split = apportion_counts(pieces, columns)
+    overlay = split["method"].eq(OVERLAY).groupby(split["WD25CD"]).any()
+    sums = split.groupby("WD25CD")[columns].sum(min_count=1)
     return sums.where(~overlay.reindex(sums.index), np.nan)
 
 
 def ward_percentages(pieces: pd.DataFrame, numerator: str, denominator: str) -> pd.Series:
     """100 x (sum of ``numerator``) / (sum of ``denominator``) per ward, over its LSOA pieces.
 
-    Each piece counts with its ``share`` (1 for best fit; the area share for an overlay ward),
-    so for a best-fit ward this is the exact percentage and for an overlay ward an estimate.
+    Both counts are split among the pieces as in :func:`ward_counts` (the area share for an
+    overlay ward), so for a best-fit ward this is its count over its residents and for an
+    overlay ward an estimate.
     """
-    num = (pieces[numerator] * pieces["share"]).groupby(pieces["WD25CD"]).sum(min_count=1)
-    den = (pieces[denominator] * pieces["share"]).groupby(pieces["WD25CD"]).sum(min_count=1)
+    split = apportion_counts(pieces, [numerator, denominator])
+    num = split[numerator].groupby(split["WD25CD"]).sum(min_count=1)
+    den = split[denominator].groupby(split["WD25CD"]).sum(min_count=1)
     return 100.0 * num / den.where(den > 0, np.nan)
 
 

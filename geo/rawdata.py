@@ -57,6 +57,7 @@ class RawVector:
 
 _IMD2019 = "imd2019/"
 _LOOKUPS = "lookups/"
+_OA = "census2021_oa/"
 
 RAW_TABLES: dict[str, RawTable] = {t.key: t for t in (
     RawTable(
@@ -213,6 +214,22 @@ RAW_TABLES: dict[str, RawTable] = {t.key: t for t in (
         "ward_codes", _LOOKUPS + "drkane_ward_all_codes.csv",
         {"WDCD": "ward_code", "SOURCEFILE": "first_year", "LADCD_ACTIVE": "lad_code_active"}),
     RawTable(
+        "wd25_bestfit", _LOOKUPS + "LSOA21_WD25_LAD25_EW_bestfit_lookup_v2.csv",
+        {"LSOA21CD": "lsoa21_code", "WD25CD": "WD25CD"},
+        unique="lsoa21_code", read_options={"encoding": "utf-8-sig"}),
+    # Census 2021 by Output Area (SOURCES.md section 10): ward populations.
+    RawTable(
+        "oa21_residents", _OA + "census2021_ts001_usual_residents_oa21_ew.csv",
+        {"OA21CD": "oa21_code", "LSOA21CD": "lsoa21_code", "usual_residents": "residents"},
+        unique="oa21_code"),
+    # Census 2021 general health by 2022 ward in Lancashire: the check on ward populations.
+    RawTable(
+        "census_wards22_lancashire", "health/census2021/census2021_ts037_ts038_ts039_ward2022_lancashire14.csv",
+        {"ward22_code": "ward22_code", "ward22_name": "ward22_name", "lad_code": "lad_code",
+         **{f"gh: {c} health": f"health_{c.lower().replace(' ', '_')}"
+            for c in ("Very good", "Good", "Fair", "Bad", "Very bad")}},
+        unique="ward22_code"),
+    RawTable(
         "ruc21", "rurality/ruc21_lsoa21.csv",
         {"lsoa21_code": "lsoa21_code", "ruc21_code": "ruc21_code", "classification": "ruc21_name",
          "ruc": "ruc21_urban_rural"},
@@ -227,6 +244,8 @@ RAW_VECTORS: dict[str, RawVector] = {v.key: v for v in (
               {"lsoa21_code": "lsoa21_code"}, crs="EPSG:4326", unique="lsoa21_code"),
     RawVector("lsoa11_polygons", "lsoa_boundaries/ew_lsoa11_bsc_simplified_geographr.gpkg",
               {"lsoa11_code": "lsoa11_code"}, crs="EPSG:4326", unique="lsoa11_code"),
+    RawVector("oa21_centroids", _OA + "oa21_population_weighted_centroids_ew.geojsonl.gz",
+              {"areacd": "oa21_code"}, crs="EPSG:4326", unique="oa21_code"),
     RawVector("coastline", "coastline/ne_10m_coastline_british_isles.geojson", {}, crs="EPSG:4326"),
     RawVector("land", "coastline/ne_10m_land_british_isles.geojson", {}, crs="EPSG:4326"),
 )}
@@ -274,8 +293,10 @@ def read_vector(key: str, raw: Path) -> gpd.GeoDataFrame:
     """Read the raw vector file ``key`` from ``raw``, checking columns, key and CRS."""
     spec = RAW_VECTORS[key]
     path = _existing(raw, spec.path)
+    # GDAL reads a gzipped file (one GeoJSON feature per line) through its /vsigzip/ handler.
+    source = f"/vsigzip/{path}" if path.suffix == ".gz" else path
     try:
-        frame = gpd.read_file(path, layer=spec.layer, engine="pyogrio")
+        frame = gpd.read_file(source, layer=spec.layer, engine="pyogrio")
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as exc:
         raise BuildInputError(spec.path, f"cannot be read as a vector file ({exc})", _REFETCH) from exc
     if frame.crs is None or not frame.crs.equals(spec.crs):

@@ -19,6 +19,7 @@ from geo.bestfit import BEST_FIT, OVERLAY
 from geo.health import OVERLAY_COUNT_NOTE, ward_counts, ward_percentages
 from geo.paths import BOUNDARIES, INDICATORS, raw_dir
 from geo.rurality import RURAL_THRESHOLD
+from geo.wards import apportion_counts
 
 RAW = raw_dir()
 needs_raw = pytest.mark.skipif(not RAW.is_dir(), reason=f"raw open data not found at {RAW}")
@@ -101,19 +102,23 @@ def test_disabled_counts_add_up_to_lad_totals_exactly(conditions: pd.DataFrame, 
     # England: the 33,755 English LSOAs of the raw TS038 file, all in best-fit wards once.
     assert best["disabled_census2021"].sum() == lsoas["disabled"].sum() == 9_774_486
 
-    # A LSOA whose best-fit ward is in another LAD (the ward boundaries moved since 2021) moves
-    # its count with it; there are four, and accounting for them the totals agree exactly.
+    # Each LSOA's count is split among the wards its Output Areas best-fit to, in whole people. One
+    # LSOA straddles a 2025 LAD border: 0.13825 of E01028119's residents (Broxtowe, 238 disabled)
+    # live in OAs of Bilborough ward (Nottingham), so 33 of its 238 go to Nottingham and 205 stay.
     placed = (membership[membership["method"] != OVERLAY]
               .merge(conditions["lad_code"], left_on="ward_code", right_index=True)
               .merge(lsoas[["lsoa21_code", "lad_code", "disabled"]], on="lsoa21_code", suffixes=("_ward", "_lsoa")))
     moved = placed[placed["lad_code_ward"] != placed["lad_code_lsoa"]]
-    assert len(moved) == 4
-    expected = (lsoas.groupby("lad_code")["disabled"].sum()
-                .sub(moved.groupby("lad_code_lsoa")["disabled"].sum(), fill_value=0)
-                .add(moved.groupby("lad_code_ward")["disabled"].sum(), fill_value=0))
+    assert moved[["lsoa21_code", "ward_code", "lad_code_lsoa", "lad_code_ward"]].values.tolist() == [
+        ["E01028119", "E05012274", "E07000172", "E06000018"]]
+    assert moved["disabled"].item() == 238 and round(238 * moved["share"].item()) == 33
+    expected = lsoas.groupby("lad_code")["disabled"].sum()
+    expected[["E07000172", "E06000018"]] += [-33, 33]
     wards = best.groupby("lad_code")["disabled_census2021"].sum()
     pd.testing.assert_series_equal(wards.sort_index(), expected.sort_index(), check_names=False, check_dtype=False)
     assert len(wards) == 296
+    # Whole people in every ward, though 6,400 LSOAs are split between wards.
+    assert (best["disabled_census2021"] % 1 == 0).all() and (best["residents_census2021_ts038"] % 1 == 0).all()
 
 
 def test_disabled_percentage_is_count_over_residents_and_overlay_wards_have_no_count(conditions: pd.DataFrame) -> None:
@@ -122,7 +127,7 @@ def test_disabled_percentage_is_count_over_residents_and_overlay_wards_have_no_c
     assert np.allclose(best["pct_disabled_census2021"], pct, rtol=1e-7)
     assert best["disabled_note"].isna().all()
     overlay = conditions[conditions["method_flag"] == "areal overlay"]
-    assert len(overlay) == 33
+    assert len(overlay) == 16
     assert overlay["disabled_census2021"].isna().all()
     assert (overlay["disabled_note"] == OVERLAY_COUNT_NOTE).all()
     assert overlay["pct_disabled_census2021"].between(1, 60).all()
@@ -264,6 +269,22 @@ def test_coastal_flag_is_boolean_with_a_reason_for_every_ward(place: pd.DataFram
 
 
 # --- edge cases of the aggregation, hand-built -----------------------------------------------------
+
+def test_counts_are_split_in_whole_people_that_add_up() -> None:
+    pieces = pd.DataFrame({
+        "WD25CD": ["A", "B", "C", "D", "B"], "lsoa21_code": ["L1", "L1", "L1", "L2", "L3"],
+        "method": [BEST_FIT, BEST_FIT, BEST_FIT, BEST_FIT, OVERLAY], "share": [0.5, 0.3, 0.2, 1.0, 0.25],
+        "disabled": [7.0, 7.0, 7.0, 9.0, 8.0],
+    })
+    split = apportion_counts(pieces, ["disabled"])
+    # 7 x (0.5, 0.3, 0.2) = 3.5, 2.1, 1.4: floors 3 + 2 + 1 = 6, the one left over goes to the largest
+    # remainder (A's 0.5); an overlay row is an estimate, count x share, not rounded.
+    assert split["disabled"].tolist() == [4.0, 2.0, 1.0, 9.0, 2.0]
+    ties = apportion_counts(pieces.assign(share=[1 / 3, 1 / 3, 1 / 3, 1.0, 0.25]), ["disabled"])
+    assert ties["disabled"].tolist()[:3] == [3.0, 2.0, 2.0]  # a tie goes to the lower ward code
+    with pytest.raises(ValueError, match="not whole numbers"):
+        apportion_counts(pieces.assign(disabled=2.5), ["disabled"])
+
 
 def test_counts_skip_overlay_wards_and_percentages_weight_by_share() -> None:
     pieces = pd.DataFrame({
