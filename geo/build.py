@@ -392,9 +392,17 @@ def step_ward_health(b: Build) -> str:
                                                           how="left", validate="one_to_one"), "population")
     admissions = health.ward_means(pieces, ["acute_morbidity_ratio"]).rename(
         columns={"acute_morbidity_ratio": "emergency_admissions_ratio_iod2025"})
-    wards = health.ward_table(b.register, [estimates, admissions])
+    oas = b.oa_residents.merge(b.table("oa21_general_health"), on="oa21_code", how="left", validate="one_to_one")
+    try:
+        general = health.ward_general_health(oas, b.oa_wards, b.membership)
+    except ValueError as exc:
+        raise BuildInputError(rawdata.RAW_TABLES["oa21_general_health"].path, str(exc),
+                              "use the complete Census 2021 TS037 OA file (SOURCES.md section 10)") from exc
+    wards = health.ward_table(b.register, [estimates, admissions, general])
     write_csv(wards, b.out / "indicators" / "ward_health.csv")
-    return _summary(wards, [*_LE_COLUMNS.values(), "emergency_admissions_ratio_iod2025"])
+    good, bad = ((oas[c] * oas["residents"]).sum() / oas["residents"].sum() for c in ("pct_good", "pct_bad"))
+    return (_summary(wards, [*_LE_COLUMNS.values(), "emergency_admissions_ratio_iod2025", *health.GENERAL_HEALTH.values()])
+            + f"; England {good:.1f}% in good or very good health, {bad:.1f}% bad or very bad")
 
 
 def step_ward_conditions(b: Build) -> str:
@@ -459,7 +467,7 @@ STEPS: tuple[tuple[str, Callable[[Build], str]], ...] = (
     ("LAD and ICB summaries", step_area_summaries),
     ("MSOA 2011 life expectancy and polygons", step_msoa_life_expectancy),
     ("Lookups for uploads: LSOA 2011 and MSOA 2011 to wards", step_lookups),
-    ("Ward health: life expectancy, emergency admissions", step_ward_health),
+    ("Ward health: life expectancy, emergency admissions, general health", step_ward_health),
     ("Ward long-term conditions", step_ward_conditions),
     ("Ward children", step_ward_children),
     ("Ward place: rurality and coastal flag", step_ward_place),

@@ -9,6 +9,8 @@ Three ways a ward value is made, each its own function so the record can say whi
   comes from an areal overlay of neighbouring LSOAs, see :mod:`geo.bestfit`) gets no count:
   those residents are already counted in the ward their OAs best-fit to, so a count would be
   counted twice. Its percentage is still estimated (:func:`ward_percentages`).
+* **Output Area** sums (:func:`ward_general_health`): Census 2021 general health is published
+  by OA, so best-fit wards are summed from their own OAs exactly.
 * **population-weighted** means of LSOA rates, ratios and scores (:func:`ward_means`).
 * **estimates** from MSOA 2011 values (life expectancy, QOF prevalence): see :mod:`geo.msoa`.
 
@@ -26,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from geo.bestfit import OVERLAY, weighted_mean
-from geo.wards import apportion_counts
+from geo.wards import apportion_counts, lsoa_pieces
 
 #: Why a ward has a percentage but no count (see the module docstring).
 OVERLAY_COUNT_NOTE = ("no count: no Output Area best-fits to this ward, so its residents are counted in "
@@ -64,6 +66,42 @@ def ward_percentages(pieces: pd.DataFrame, numerator: str, denominator: str) -> 
     num = split[numerator].groupby(split["WD25CD"]).sum(min_count=1)
     den = split[denominator].groupby(split["WD25CD"]).sum(min_count=1)
     return 100.0 * num / den.where(den > 0, np.nan)
+
+
+#: Census 2021 TS037 general health: the OA percentage column -> the ward column.
+GENERAL_HEALTH = {"pct_good": "pct_good_or_very_good_health_census2021",
+                  "pct_bad": "pct_bad_or_very_bad_health_census2021"}
+
+
+def ward_general_health(oas: pd.DataFrame, oa_wards: pd.DataFrame, membership: pd.DataFrame) -> pd.DataFrame:
+    """Crude percentages of residents in good or very good, and bad or very bad, health per ward.
+
+    ``oas``: one row per English OA with ``oa21_code``, ``lsoa21_code``, ``residents`` (Census
+    2021 TS001 usual residents) and the TS037 percentages ``pct_good`` / ``pct_bad`` (of usual
+    residents, 1 dp); ``oa_wards``: ``oa21_code, WD25CD`` (see
+    :func:`geo.bestfit.assign_centroids_to_wards`); ``membership``: the ward membership, whose
+    areal-overlay rows give the wards no OA best-fits to. Each OA's percentage times its
+    residents is a count of people (not whole: the percentages are rounded); a best-fit ward's
+    value is the sum of its OAs' counts over the sum of their residents, x 100. An overlay
+    ward's is the same ratio over its overlay LSOAs (each the sum of its OAs) weighted by area
+    share. Returns one row per ward (index ``WD25CD``) with the :data:`GENERAL_HEALTH` columns,
+    in % (0-100), not age-standardised. Raises ``ValueError`` for an OA without a value.
+    """
+    missing = oas.loc[oas[list(GENERAL_HEALTH)].isna().any(axis=1), "oa21_code"]
+    if len(missing):
+        raise ValueError(f"{len(missing)} OA(s) have no general health percentage, e.g. {missing.iloc[0]}")
+    counts = oas[["oa21_code", "lsoa21_code", "residents"]].assign(
+        **{c: oas[c] * oas["residents"] / 100.0 for c in GENERAL_HEALTH})
+    placed = counts.merge(oa_wards[["oa21_code", "WD25CD"]], on="oa21_code", how="left", validate="one_to_one")
+    sums = placed.groupby("WD25CD")[["residents", *GENERAL_HEALTH]].sum()
+    overlay = membership[membership["method"] == OVERLAY]
+    lsoas = counts.groupby("lsoa21_code", as_index=False)[["residents", *GENERAL_HEALTH]].sum()
+    pieces = lsoa_pieces(overlay, lsoas, "residents")
+    for column in ("residents", *GENERAL_HEALTH):
+        pieces[column] = pieces[column] * pieces["share"]
+    sums = pd.concat([sums, pieces.groupby("WD25CD")[["residents", *GENERAL_HEALTH]].sum()])
+    out = sums[list(GENERAL_HEALTH)].div(sums["residents"].where(sums["residents"] > 0), axis=0) * 100.0
+    return out.rename(columns=GENERAL_HEALTH).rename_axis("WD25CD").sort_index()
 
 
 def ward_means(pieces: pd.DataFrame, columns: list[str]) -> pd.DataFrame:

@@ -217,10 +217,15 @@ RAW_TABLES: dict[str, RawTable] = {t.key: t for t in (
         "wd25_bestfit", _LOOKUPS + "LSOA21_WD25_LAD25_EW_bestfit_lookup_v2.csv",
         {"LSOA21CD": "lsoa21_code", "WD25CD": "WD25CD"},
         unique="lsoa21_code", read_options={"encoding": "utf-8-sig"}),
-    # Census 2021 by Output Area (SOURCES.md section 10): ward populations.
+    # Census 2021 by Output Area (SOURCES.md section 10): ward populations and general health.
     RawTable(
         "oa21_residents", _OA + "census2021_ts001_usual_residents_oa21_ew.csv",
         {"OA21CD": "oa21_code", "LSOA21CD": "lsoa21_code", "usual_residents": "residents"},
+        unique="oa21_code"),
+    RawTable(
+        "oa21_general_health", _OA + "census2021_ts037_general_health_3cat_pct_oa21_ew.csv",
+        {"OA21CD": "oa21_code", "pct_very_good_or_good": "pct_good", "pct_fair": "pct_fair",
+         "pct_bad_or_very_bad": "pct_bad"},
         unique="oa21_code"),
     # Census 2021 general health by 2022 ward in Lancashire: the check on ward populations.
     RawTable(

@@ -1,4 +1,5 @@
-"""Health layers: life expectancy at birth (ONS, MSOA 2011) and emergency admissions (IoD2025).
+"""Health layers: life expectancy at birth (ONS, MSOA 2011), emergency admissions (IoD2025) and
+general health (Census 2021, Output Areas).
 
 The Health Deprivation and Disability domain score sits with the deprivation records
 (:mod:`layers.deprivation`), in this same theme.
@@ -105,4 +106,71 @@ _EMERGENCY_ADMISSIONS_2025 = Indicator(
            "as well as how ill people are.",
 )
 
-HEALTH: tuple[Indicator, ...] = (_LE_MALE, _LE_FEMALE, _EMERGENCY_ADMISSIONS_2025)
+CENSUS_TS037_OA = Source(
+    publisher="Office for National Statistics (ONS)",
+    dataset="Census 2021, TS037 General health, by Output Area 2021",
+    licence="Open Government Licence v3.0",
+    attribution="Source: Office for National Statistics licensed under the Open Government Licence v.3.0. "
+                "Contains OS data © Crown copyright and database right 2022.",
+    url="https://www.nomisweb.co.uk/datasets/c2021ts037",
+)
+
+_GENERAL_HEALTH_METHOD = (
+    "Each Output Area's Census 2021 percentage (1 dp) times its usual residents gives a count of "
+    "people; the counts of the OAs whose population-weighted centroid lies in the ward are added up "
+    "and divided by those OAs' residents. The 16 wards that hold no OA centroid get an areal-overlay "
+    "estimate from the LSOAs around them."
+)
+
+_GENERAL_HEALTH_CAVEAT = (
+    "Crude percentages, not age-standardised: wards with older residents show more bad (and less good) "
+    "health whatever the health of people of a given age, so compare wards of similar age profile or "
+    "read it beside the age-standardised emergency admissions and illness ratios. Self-reported: "
+    "people rated their own health, it is not a clinical measure. Census 2021 was taken on 21 March "
+    "2021, during the COVID-19 pandemic, which may have changed how people rated their health."
+)
+
+_BAD_HEALTH_2021 = Indicator(
+    id="bad_health_2021",
+    title="Bad or very bad general health (% of residents, crude)",
+    theme="Health",
+    family="General health (Census 2021)",
+    variant="Bad or very bad",
+    definition="Share of usual residents who described their general health as bad or very bad in "
+               "Census 2021, the closest open small-area measure to the 'healthy' in healthy life "
+               "expectancy (HLE is not published below local authority).",
+    file="ward_health.csv",
+    column="pct_bad_or_very_bad_health_census2021",
+    unit="% of residents",
+    value_format=".1f",
+    period="Census 2021 (21 March 2021)",
+    source_geography="Output Area 2021",
+    method="summed",
+    method_note=_GENERAL_HEALTH_METHOD,
+    higher_is_worse=True,
+    kind="numeric",
+    scheme="Quantiles",
+    palette="RdPu",
+    aggregation="weighted mean",
+    weight="population",
+    valid_range=(0.0, 40.0),
+    source=CENSUS_TS037_OA,
+    caveat=_GENERAL_HEALTH_CAVEAT,
+)
+
+_GOOD_HEALTH_2021 = replace(
+    _BAD_HEALTH_2021,
+    id="good_health_2021",
+    title="Good or very good general health (% of residents, crude)",
+    variant="Good or very good",
+    definition="Share of usual residents who described their general health as good or very good in "
+               "Census 2021, the closest open small-area measure to the 'healthy' in healthy life "
+               "expectancy (HLE is not published below local authority).",
+    column="pct_good_or_very_good_health_census2021",
+    higher_is_worse=False,
+    palette="YlGnBu",
+    valid_range=(40.0, 100.0),
+)
+
+HEALTH: tuple[Indicator, ...] = (_LE_MALE, _LE_FEMALE, _EMERGENCY_ADMISSIONS_2025, _BAD_HEALTH_2021,
+                                 _GOOD_HEALTH_2021)

@@ -16,7 +16,7 @@ import shapely
 
 from geo import childpoverty, msoa, rawdata
 from geo.bestfit import BEST_FIT, OVERLAY
-from geo.health import OVERLAY_COUNT_NOTE, ward_counts, ward_percentages
+from geo.health import OVERLAY_COUNT_NOTE, ward_counts, ward_general_health, ward_percentages
 from geo.paths import BOUNDARIES, INDICATORS, raw_dir
 from geo.rurality import RURAL_THRESHOLD
 from geo.wards import apportion_counts
@@ -268,6 +268,53 @@ def test_coastal_flag_is_boolean_with_a_reason_for_every_ward(place: pd.DataFram
     assert 700 < place["coastal"].sum() < 1_000
 
 
+# --- general health (Census 2021 TS037, by Output Area) -------------------------------------------
+
+#: Census 2021, England: 82.2% of usual residents in good or very good health, 5.2% in bad or very
+#: bad health (ONS, "Health, England and Wales: Census 2021", 19 January 2023).
+ENGLAND_GOOD_HEALTH, ENGLAND_BAD_HEALTH = 82.2, 5.2
+
+
+def test_general_health_adds_up_to_the_published_england_figures(health: pd.DataFrame) -> None:
+    best = health[health["method_flag"] == "best fit"]
+    assert best["population"].sum() == 56_490_284  # every English OA's residents, once
+    for column, published in (("pct_good_or_very_good_health_census2021", ENGLAND_GOOD_HEALTH),
+                              ("pct_bad_or_very_bad_health_census2021", ENGLAND_BAD_HEALTH)):
+        assert health[column].notna().all()
+        england = (best[column] * best["population"]).sum() / best["population"].sum()
+        assert round(england, 1) == published, (column, england)
+    assert england == pytest.approx(5.1534, abs=1e-4)
+    assert (health["pct_good_or_very_good_health_census2021"] + health["pct_bad_or_very_bad_health_census2021"]
+            <= 100 + 1e-6).all()
+
+
+def test_general_health_follows_deprivation(health: pd.DataFrame) -> None:
+    bad = health["pct_bad_or_very_bad_health_census2021"]
+    imd = _read("ward_deprivation_2025.csv").set_index("ward_code")["imd_score"].reindex(bad.index)
+    assert bad.corr(imd, method="spearman") > 0.7
+    # Blackpool's worst: Claremont (11.7%) and Bloomfield (11.6%), the most deprived ward in England.
+    blackpool = health[health["lad_code"] == BLACKPOOL].sort_values("pct_bad_or_very_bad_health_census2021")
+    assert blackpool["ward_name"].iloc[-2:].tolist() == ["Bloomfield", "Claremont"]
+    assert blackpool.loc["E05015188", "pct_bad_or_very_bad_health_census2021"] == pytest.approx(11.634, abs=1e-3)
+    assert blackpool.loc["E05015188", "pct_good_or_very_good_health_census2021"] == pytest.approx(70.488, abs=1e-3)
+
+
+@needs_raw
+def test_general_health_of_a_ward_is_its_output_areas(health: pd.DataFrame) -> None:
+    """Recompute Bloomfield (Blackpool) from the raw OA files and the raw ward polygon."""
+    ward = rawdata.read_vector("wards25", RAW).set_index("WD25CD").loc[["E05015188"]].to_crs(27700)
+    points = rawdata.read_vector("oa21_centroids", RAW).to_crs(27700)
+    inside = points[points.within(ward.geometry.iloc[0])]["oa21_code"]
+    oas = (rawdata.read_table("oa21_residents", RAW).merge(rawdata.read_table("oa21_general_health", RAW), on="oa21_code")
+           .set_index("oa21_code").loc[inside])
+    assert len(oas) == 25
+    row = health.loc["E05015188"]
+    assert row["population"] == oas["residents"].sum()
+    for pct, column in (("pct_good", "pct_good_or_very_good_health_census2021"),
+                        ("pct_bad", "pct_bad_or_very_bad_health_census2021")):
+        assert row[column] == pytest.approx((oas[pct] * oas["residents"]).sum() / oas["residents"].sum(), abs=1e-5)
+
+
 # --- edge cases of the aggregation, hand-built -----------------------------------------------------
 
 def test_counts_are_split_in_whole_people_that_add_up() -> None:
@@ -284,6 +331,21 @@ def test_counts_are_split_in_whole_people_that_add_up() -> None:
     assert ties["disabled"].tolist()[:3] == [3.0, 2.0, 2.0]  # a tie goes to the lower ward code
     with pytest.raises(ValueError, match="not whole numbers"):
         apportion_counts(pieces.assign(disabled=2.5), ["disabled"])
+
+
+def test_general_health_sums_output_areas_and_overlays_lsoas() -> None:
+    oas = pd.DataFrame({"oa21_code": ["O1", "O2", "O3"], "lsoa21_code": ["L1", "L1", "L2"],
+                        "residents": [100, 300, 200], "pct_good": [90.0, 70.0, 80.0], "pct_bad": [2.0, 10.0, 5.0]})
+    oa_wards = pd.DataFrame({"oa21_code": ["O1", "O2", "O3"], "WD25CD": ["A", "A", "C"]})
+    membership = pd.DataFrame({"WD25CD": ["A", "C", "B", "B"], "lsoa21_code": ["L1", "L2", "L1", "L2"],
+                               "method": [BEST_FIT, BEST_FIT, OVERLAY, OVERLAY], "share": [1.0, 1.0, 0.5, 0.1]})
+    out = ward_general_health(oas, oa_wards, membership)
+    assert out.loc["A", "pct_good_or_very_good_health_census2021"] == pytest.approx((90 + 210) / 400 * 100)
+    assert out.loc["C", "pct_bad_or_very_bad_health_census2021"] == pytest.approx(5.0)
+    # B holds no OA: half of L1 (200 people, 150 good) and a tenth of L2 (20 people, 16 good).
+    assert out.loc["B", "pct_good_or_very_good_health_census2021"] == pytest.approx((150 + 16) / 220 * 100)
+    with pytest.raises(ValueError, match="no general health percentage"):
+        ward_general_health(oas.assign(pct_bad=[1.0, np.nan, 2.0]), oa_wards, membership)
 
 
 def test_counts_skip_overlay_wards_and_percentages_weight_by_share() -> None:
