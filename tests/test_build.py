@@ -3,12 +3,13 @@ best-fit agreement, recast, determinism, bad input."""
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
-
-import gzip
 
 import geopandas as gpd
 import numpy as np
@@ -18,7 +19,7 @@ import shapely
 
 from geo import build, rawdata
 from geo.errors import BuildInputError
-from geo.paths import DATA, INDICATORS, raw_dir
+from geo.paths import DATA, INDICATORS, ROOT, raw_dir
 
 RAW = raw_dir()
 needs_raw = pytest.mark.skipif(not RAW.is_dir(), reason=f"raw open data not found at {RAW}")
@@ -250,7 +251,17 @@ def _digest(folder: Path) -> dict[str, str]:
 
 @needs_raw
 def test_rebuild_reproduces_committed_data_byte_for_byte(tmp_path: Path) -> None:
-    build.run(RAW, tmp_path, log=lambda _: None)
+    """``python -m geo.build`` in a fresh interpreter gives the committed bytes.
+
+    A fresh process, as a user runs it: PROJ caches CRS objects per process, and once any code
+    has identified a CRS read without a datum ensemble (``CRS.to_epsg()`` on
+    ``msoa11.parquet``'s, as tests/test_health_layers.py does), EPSG:4326 is exported without
+    its ensemble too, which changes the GeoParquet metadata though not a coordinate.
+    """
+    done = subprocess.run([sys.executable, "-m", "geo.build", "--raw", str(RAW), "--out", str(tmp_path)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert "Build finished" in done.stdout
     for folder in build.FOLDERS:
         assert _digest(tmp_path / folder) == _digest(DATA / folder), f"data/{folder} differs from a rebuild"
 
