@@ -342,15 +342,43 @@ def step_deprivation_2019(b: Build) -> str:
 
 
 def step_area_summaries(b: Build) -> str:
-    lsoa25 = b.lsoas2025.assign(weight=b.lsoas2025["population"])
+    """LAD and ICB summaries: MHCLG's published IoD2025 figures, and our own (computed) ones."""
+    history = b.table("lad_codes")
+    try:
+        lads = deprivation.current_lad_codes(b.lsoas2025["lad24_code"], history)
+    except ValueError as exc:
+        raise BuildInputError(rawdata.RAW_TABLES["lad_codes"].path, str(exc),
+                              "use drkane's complete la_all_codes.csv (SOURCES.md section 6)") from exc
+    areas21 = b.lsoas2025[["lsoa21_code", "lad24_name", "icb_code", "icb_name"]].assign(lad_code=lads.to_numpy())
+    lsoa25 = b.lsoas2025.assign(weight=b.lsoas2025["population"], lad_code=lads.to_numpy())
     # IoD2019 for today's areas: each (LSOA11, LSOA21) pair goes with its LSOA21's LAD and ICB.
-    areas21 = b.lsoas2025[["lsoa21_code", "lad24_code", "lad24_name", "icb_code", "icb_name"]]
     lsoa19 = b.lsoas2019.merge(areas21, on="lsoa21_code", how="inner").assign(weight=lambda f: f["population"])
+    out = b.out / "indicators"
     for edition, lsoas in ((2025, lsoa25), (2019, lsoa19)):
-        for level, code, name in (("lad", "lad24_code", "lad24_name"), ("icb", "icb_code", "icb_name")):
+        for level, code, name in (("lad", "lad_code", "lad24_name"), ("icb", "icb_code", "icb_name")):
             table = deprivation.area_summaries(lsoas, code, name, edition)
-            write_csv(table, b.out / "indicators" / f"summaries_{level}_{edition}.csv")
-    return f"{lsoa25['lad24_code'].nunique()} LADs, {lsoa25['icb_code'].nunique()} ICBs, 2 editions"
+            _require_areas(table, b.register, f"{level}_code", "lad_codes")
+            write_csv(table, out / f"summaries_{level}_{edition}_computed.csv")
+    for level, key, lad_history in (("lad", "imd2025_lad_summaries", history), ("icb", "imd2025_icb_summaries", None)):
+        try:
+            table = deprivation.official_summaries(b.table(key), lad_history)
+        except ValueError as exc:
+            raise BuildInputError(rawdata.RAW_TABLES[key].path, str(exc),
+                                  "use MHCLG's IoD2025 summaries for 2024 LADs and ICBs (SOURCES.md section 5)") from exc
+        _require_areas(table, b.register, f"{level}_code", key)
+        write_csv(table, out / f"summaries_{level}_2025_official.csv")
+    return (f"{lsoa25['lad_code'].nunique()} LADs and {lsoa25['icb_code'].nunique()} ICBs: MHCLG published "
+            "(IoD2025) and computed (IoD2025, IoD2019 recast)")
+
+
+def _require_areas(table: pd.DataFrame, register: pd.DataFrame, column: str, key: str) -> None:
+    """A summaries file must cover exactly the LADs (or ICBs) of the ward register, by the same codes."""
+    ours, theirs = set(register[column]), set(table["area_code"])
+    if ours != theirs:
+        odd = sorted(ours ^ theirs)
+        raise BuildInputError(rawdata.RAW_TABLES[key].path, f"{len(odd)} area code(s) are in only one of the "
+                              f"summaries and the ward register ({column}), e.g. {odd[0]}",
+                              "use files of the same LAD and ICB vintage (SOURCES.md sections 5 and 6)")
 
 
 #: Web simplification of the MSOA 2011 polygons (dissolved from the already generalised ONS

@@ -233,7 +233,7 @@ def test_iod2019_recast_reproduces_file10_for_unchanged_lads() -> None:
     by up to 0.1; nearly all match to 0.01.
     """
     file10 = rawdata.read_table("imd2019_lad_summaries", RAW)
-    ours = pd.read_csv(INDICATORS / "summaries_lad_2019.csv")
+    ours = pd.read_csv(INDICATORS / "summaries_lad_2019_computed.csv")
     both = file10.merge(ours, on="area_code", suffixes=("_file10", ""))
     assert len(both) >= 280
     diff = (both["imd_average_score"] - both["imd_average_score_file10"]).abs()
