@@ -357,7 +357,7 @@ def step_area_summaries(b: Build) -> str:
     for edition, lsoas in ((2025, lsoa25), (2019, lsoa19)):
         for level, code, name in (("lad", "lad_code", "lad24_name"), ("icb", "icb_code", "icb_name")):
             table = deprivation.area_summaries(lsoas, code, name, edition)
-            _require_areas(table, b.register, f"{level}_code", "lad_codes")
+            _require_areas(table, b.register, f"{level}_code", "lad_codes" if level == "lad" else "icb24")
             write_csv(table, out / f"summaries_{level}_{edition}_computed.csv")
     for level, key, lad_history in (("lad", "imd2025_lad_summaries", history), ("icb", "imd2025_icb_summaries", None)):
         try:
