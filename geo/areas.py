@@ -16,8 +16,8 @@ import shapely
 
 ENGLAND = "england"
 
-#: Wards whose values came from areal overlay (very small wards with no LSOA of their own):
-#: their residents are also counted in the best-fit ward their LSOA belongs to.
+#: Wards whose values came from areal overlay (very small wards holding no Output Area centroid):
+#: their residents are also counted in the best-fit wards their Output Areas belong to.
 OVERLAY_FLAG = "areal overlay"
 
 

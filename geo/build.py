@@ -28,7 +28,7 @@ from geo.errors import BuildInputError
 from geo.outputs import publish, write_csv, write_geoparquet
 from geo.paths import DATA, raw_dir
 from geo.simplify import LEVELS, border_lines, dissolve_boundaries, simplify_coverage
-from geo.wards import lsoa_pieces, ward_register
+from geo.wards import apportion_counts, census_ward_check, lsoa_pieces, ward_register
 
 FOLDERS = ("boundaries", "indicators")
 
@@ -68,10 +68,54 @@ class Build:
         return self.wards.to_crs(bestfit.BNG)
 
     @cached_property
+    def oa_residents(self) -> pd.DataFrame:
+        """Census 2021 usual residents (TS001) of English OA21s, with the LSOA21 each nests in."""
+        spec = rawdata.RAW_TABLES["oa21_residents"]
+        oas = self.table("oa21_residents")
+        oas = oas[oas["oa21_code"].str.startswith("E00")].sort_values("oa21_code").reset_index(drop=True)
+        lsoas = self.table("population21")["lsoa21_code"]
+        lsoas = set(lsoas[lsoas.str.startswith("E01")])
+        stray = sorted(set(oas["lsoa21_code"]) - lsoas)
+        bare = sorted(lsoas - set(oas["lsoa21_code"]))
+        if stray or bare:
+            raise BuildInputError(spec.path, f"{len(stray)} OA LSOA code(s) are not English LSOA 2021s and "
+                                  f"{len(bare)} English LSOA(s) have no OA, e.g. {(stray or bare)[0]}",
+                                  "use the complete Census 2021 TS001 OA file (SOURCES.md section 10)")
+        return oas
+
+    @cached_property
+    def oa_centroids(self) -> gpd.GeoDataFrame:
+        """ONS population-weighted centroids of English OA21s, British National Grid."""
+        spec = rawdata.RAW_VECTORS["oa21_centroids"]
+        pts = self.vector("oa21_centroids")
+        pts = pts[pts["oa21_code"].str.startswith("E00")]
+        missing = sorted(set(self.oa_residents["oa21_code"]) - set(pts["oa21_code"]))
+        if missing:
+            raise BuildInputError(spec.path, f"{len(missing)} English OA(s) of the TS001 file have no centroid, "
+                                  f"e.g. {missing[0]}", "use the complete ONS OA 2021 population-weighted centroids")
+        return pts.sort_values("oa21_code").reset_index(drop=True).to_crs(bestfit.BNG)
+
+    @cached_property
+    def oa_wards(self) -> pd.DataFrame:
+        """Each English OA21 in the 2025 ward holding its population-weighted centroid."""
+        try:
+            return bestfit.assign_centroids_to_wards(self.oa_centroids, self.wards_bng, "oa21_code")
+        except ValueError as exc:
+            raise BuildInputError(rawdata.RAW_VECTORS["oa21_centroids"].path, str(exc),
+                                  "use OA centroids and ward boundaries for England in EPSG:4326") from exc
+
+    @cached_property
     def population(self) -> pd.DataFrame:
-        """Census 2021 usual residents of English LSOA21s, with the 0-15 and 65+ bands."""
+        """Census 2021 usual residents of English LSOA21s, with the 0-15 and 65+ bands.
+
+        ``population`` is the sum of the LSOA's OA counts (TS001), the basis of every ward
+        population and share; ONS perturbs each table's cells, so it differs from the LSOA age
+        table's total by up to 11 people. The age bands come from the LSOA age table (no OA ages).
+        """
         pop = self.table("population21")
-        return pop[pop["lsoa21_code"].str.startswith("E01")].reset_index(drop=True)
+        pop = pop[pop["lsoa21_code"].str.startswith("E01")].reset_index(drop=True)
+        residents = self.oa_residents.groupby("lsoa21_code")["residents"].sum()
+        return pop.assign(population=residents.reindex(pop["lsoa21_code"]).to_numpy())
 
     @cached_property
     def centroids(self) -> gpd.GeoDataFrame:
@@ -93,17 +137,41 @@ class Build:
                                 crs=bestfit.BNG)
 
     @cached_property
-    def best_fit(self) -> pd.DataFrame:
-        return bestfit.assign_lsoas_to_wards(self.centroids, self.wards_bng)
-
-    @cached_property
     def membership(self) -> pd.DataFrame:
-        """Which LSOA21s count towards which ward (best fit, or overlay for empty wards)."""
-        empty = self.wards_bng[~self.wards_bng["WD25CD"].isin(self.best_fit["WD25CD"])]
+        """Which LSOA21s count towards which ward, and what share (OA best fit, or overlay for empty wards)."""
+        best_fit = bestfit.oa_membership(self.oa_wards, self.oa_residents)
+        empty = self.wards_bng[~self.wards_bng["WD25CD"].isin(best_fit["WD25CD"])]
         lsoas = self.vector("lsoa21_polygons")
         lsoas = lsoas[lsoas["lsoa21_code"].str.startswith("E01")].to_crs(bestfit.BNG)
         lsoas["geometry"] = lsoas.geometry.make_valid()
-        return bestfit.ward_membership(self.best_fit, bestfit.overlay_empty_wards(empty, lsoas))
+        return bestfit.ward_membership(best_fit, bestfit.overlay_empty_wards(empty, lsoas))
+
+    @cached_property
+    def official_best_fit(self) -> pd.Series:
+        """ONS's LSOA21 -> WD25 best-fit ward of every English LSOA (the one ward per LSOA)."""
+        spec = rawdata.RAW_TABLES["wd25_bestfit"]
+        lookup = self.table("wd25_bestfit")
+        lookup = lookup[lookup["lsoa21_code"].str.startswith("E01")].set_index("lsoa21_code")["WD25CD"]
+        missing = sorted(set(self.population["lsoa21_code"]) - set(lookup.index))
+        unknown = sorted(set(lookup) - set(self.wards["WD25CD"]))
+        if missing or unknown:
+            raise BuildInputError(spec.path, f"{len(missing)} English LSOA(s) missing and {len(unknown)} ward "
+                                  f"code(s) not 2025 wards, e.g. {(missing or unknown)[0]}",
+                                  "use ONS's LSOA21 to WD25 best-fit lookup (SOURCES.md section 6)")
+        return lookup.sort_index()
+
+    @cached_property
+    def best_fit_check(self) -> pd.DataFrame:
+        """Our two one-ward-per-LSOA rules against ONS's lookup, one row per English LSOA."""
+        try:
+            by_centroid = bestfit.assign_centroids_to_wards(self.centroids, self.wards_bng, "lsoa21_code")
+        except ValueError as exc:
+            raise BuildInputError(rawdata.RAW_TABLES["centroids21"].path, str(exc),
+                                  "use LSOA centroids in British National Grid for England") from exc
+        best = self.membership[self.membership["method"] != bestfit.OVERLAY]
+        return bestfit.lsoa_best_fit_comparison(self.official_best_fit,
+                                                by_centroid.set_index("lsoa21_code")["WD25CD"],
+                                                bestfit.most_residents_ward(best))
 
     @cached_property
     def register(self) -> pd.DataFrame:
@@ -121,13 +189,18 @@ class Build:
         return lsoas
 
     @cached_property
-    def pieces2019(self) -> pd.DataFrame:
-        """IoD2019 LSOA11 values carried onto (ward, LSOA21) pieces, mid-2015 weights."""
+    def lsoas2019(self) -> pd.DataFrame:
+        """IoD2019 LSOA11 values carried onto LSOA21s: one row per (LSOA11, LSOA21) pair, mid-2015 weights."""
         imd = (self.table("imd2019_ranks")
                .merge(self.table("imd2019_score"), on="lsoa11_code", validate="one_to_one")
                .merge(self.table("imd2019_supplementary"), on="lsoa11_code", validate="one_to_one")
                .merge(self.table("imd2019_denominators"), on="lsoa11_code", validate="one_to_one"))
-        return deprivation.recast_2019(imd, self.lsoa11_pairs, self.membership)
+        return deprivation.carry_2019(imd, self.lsoa11_pairs)
+
+    @cached_property
+    def pieces2019(self) -> pd.DataFrame:
+        """IoD2019 on (ward, LSOA21, LSOA11) pieces, weighted by mid-2015 population x ward share."""
+        return deprivation.recast_2019(self.lsoas2019, self.membership)
 
     @cached_property
     def lsoa11_pairs(self) -> pd.DataFrame:
@@ -187,20 +260,35 @@ def step_check_inputs(b: Build) -> str:
 
 
 def step_membership(b: Build) -> str:
-    m = b.membership
-    write_csv(m[["lsoa21_code", "WD25CD", "method", "share"]].rename(columns={"WD25CD": "ward_code"}),
+    """OA best fit to 2025 wards: the LSOA -> ward membership, and the one-ward-per-LSOA check."""
+    m = b.membership.merge(b.official_best_fit.rename("best_fit_ward_code"), left_on="lsoa21_code",
+                           right_index=True, how="left", validate="many_to_one")
+    write_csv(m[["lsoa21_code", "WD25CD", "method", "share", "best_fit_ward_code"]].rename(columns={"WD25CD": "ward_code"}),
               b.out / "indicators" / "lsoa21_ward25_membership.csv")
+    check = b.best_fit_check
+    differ = check[~(check["lsoa_centroid_agrees"] & check["most_residents_agrees"])]
+    write_csv(differ, b.out / "indicators" / "lsoa21_ward25_bestfit_check.csv")
+    oas = b.oa_wards
+    near = oas[oas["method"] == bestfit.NEAREST]
+    best = m[m["method"] != bestfit.OVERLAY]
+    split = int(best.groupby("lsoa21_code").size().gt(1).sum())
     overlay = m.loc[m["method"] == bestfit.OVERLAY, "WD25CD"].nunique()
-    nearest = int((m["method"] == bestfit.NEAREST).sum())
-    return f"{m['lsoa21_code'].nunique():,} LSOAs; {nearest} by nearest ward; {overlay} wards by areal overlay"
+    return (f"{len(oas):,} OAs in {oas['WD25CD'].nunique():,} wards ({len(near)} by nearest ward, up to "
+            f"{near['distance_m'].max():.0f} m); {overlay} wards with no OA by areal overlay; "
+            f"{best['lsoa21_code'].nunique():,} LSOAs, {split:,} of them split between wards; one ward per LSOA "
+            f"from the ONS lookup: "
+            f"LSOA centroid agrees for {check['lsoa_centroid_agrees'].mean():.2%} "
+            f"({(~check['lsoa_centroid_agrees']).sum()} differ), most OA residents for "
+            f"{check['most_residents_agrees'].mean():.2%} ({(~check['most_residents_agrees']).sum()} differ)")
 
 
 def step_lookups(b: Build) -> str:
     """Lookups an upload needs: LSOA 2021 population, LSOA 2011 and MSOA 2011 to wards."""
     best = b.membership[b.membership["method"] != bestfit.OVERLAY]
-    lsoa11 = (b.lsoa11_pairs.merge(best[["lsoa21_code", "WD25CD"]], on="lsoa21_code")
-              .groupby(["lsoa11_code", "WD25CD"], as_index=False)["share11"].sum()
-              .rename(columns={"WD25CD": "ward_code", "share11": "share"}))
+    lsoa11 = b.lsoa11_pairs.merge(best[["lsoa21_code", "WD25CD", "share"]], on="lsoa21_code")
+    lsoa11 = (lsoa11.assign(share=lsoa11["share11"] * lsoa11["share"])
+              .groupby(["lsoa11_code", "WD25CD"], as_index=False)["share"].sum()
+              .rename(columns={"WD25CD": "ward_code"}))
     msoa11 = (b.msoa11_pieces[b.msoa11_pieces["method"] != bestfit.OVERLAY]
               .groupby(["msoa11_code", "WD25CD"], as_index=False)["weight"].sum()
               .rename(columns={"WD25CD": "ward_code"}))
@@ -208,7 +296,7 @@ def step_lookups(b: Build) -> str:
     write_csv(b.population[["lsoa21_code", "population"]], b.out / "indicators" / "lsoa21_population.csv")
     write_csv(lsoa11, b.out / "indicators" / "lsoa11_ward25_lookup.csv")
     write_csv(msoa11[["msoa11_code", "ward_code", "share"]], b.out / "indicators" / "msoa11_ward25_lookup.csv")
-    return (f"{lsoa11['lsoa11_code'].nunique():,} LSOA11s ({int(lsoa11['lsoa11_code'].duplicated(keep=False).sum())} "
+    return (f"{lsoa11['lsoa11_code'].nunique():,} LSOA11s ({int(lsoa11['lsoa11_code'].duplicated(keep=False).sum()):,} "
             f"rows split between wards); {msoa11['msoa11_code'].nunique():,} MSOA11s in {len(msoa11):,} rows")
 
 
@@ -228,8 +316,12 @@ def step_boundaries(b: Build) -> str:
 def step_register(b: Build) -> str:
     reg = b.register
     write_csv(reg, b.out / "indicators" / "wards.csv")
+    check = census_ward_check(reg, b.table("census_wards22_lancashire"))
+    error = check["error"].abs()
     return (f"{len(reg):,} wards in {reg['lad_code'].nunique()} LADs and {reg['icb_code'].nunique()} ICBs; "
-            f"{reg.loc[reg['method_flag'] == 'best fit', 'population'].sum():,} residents in best-fit wards")
+            f"{reg.loc[reg['method_flag'] == 'best fit', 'population'].sum():,} residents in best-fit wards; "
+            f"against the Census 2021 ward tables ({len(check)} unchanged Lancashire wards) a median "
+            f"{error.median():.2%} off, at most {error.max():.2%} ({check.loc[error.idxmax(), 'ward_name']})")
 
 
 def step_deprivation_2025(b: Build) -> str:
@@ -250,16 +342,43 @@ def step_deprivation_2019(b: Build) -> str:
 
 
 def step_area_summaries(b: Build) -> str:
-    lsoa25 = b.lsoas2025.assign(weight=b.lsoas2025["population"])
-    # IoD2019 for today's areas: each LSOA11 piece goes with its LSOA21's LAD and ICB.
-    areas21 = b.lsoas2025[["lsoa21_code", "lad24_code", "lad24_name", "icb_code", "icb_name"]]
-    best = b.pieces2019[b.pieces2019["method"] != bestfit.OVERLAY]
-    lsoa19 = best.merge(areas21, on="lsoa21_code", how="left")
+    """LAD and ICB summaries: MHCLG's published IoD2025 figures, and our own (computed) ones."""
+    history = b.table("lad_codes")
+    try:
+        lads = deprivation.current_lad_codes(b.lsoas2025["lad24_code"], history)
+    except ValueError as exc:
+        raise BuildInputError(rawdata.RAW_TABLES["lad_codes"].path, str(exc),
+                              "use drkane's complete la_all_codes.csv (SOURCES.md section 6)") from exc
+    areas21 = b.lsoas2025[["lsoa21_code", "lad24_name", "icb_code", "icb_name"]].assign(lad_code=lads.to_numpy())
+    lsoa25 = b.lsoas2025.assign(weight=b.lsoas2025["population"], lad_code=lads.to_numpy())
+    # IoD2019 for today's areas: each (LSOA11, LSOA21) pair goes with its LSOA21's LAD and ICB.
+    lsoa19 = b.lsoas2019.merge(areas21, on="lsoa21_code", how="inner").assign(weight=lambda f: f["population"])
+    out = b.out / "indicators"
     for edition, lsoas in ((2025, lsoa25), (2019, lsoa19)):
-        for level, code, name in (("lad", "lad24_code", "lad24_name"), ("icb", "icb_code", "icb_name")):
+        for level, code, name in (("lad", "lad_code", "lad24_name"), ("icb", "icb_code", "icb_name")):
             table = deprivation.area_summaries(lsoas, code, name, edition)
-            write_csv(table, b.out / "indicators" / f"summaries_{level}_{edition}.csv")
-    return f"{lsoa25['lad24_code'].nunique()} LADs, {lsoa25['icb_code'].nunique()} ICBs, 2 editions"
+            _require_areas(table, b.register, f"{level}_code", "lad_codes" if level == "lad" else "icb24")
+            write_csv(table, out / f"summaries_{level}_{edition}_computed.csv")
+    for level, key, lad_history in (("lad", "imd2025_lad_summaries", history), ("icb", "imd2025_icb_summaries", None)):
+        try:
+            table = deprivation.official_summaries(b.table(key), lad_history)
+        except ValueError as exc:
+            raise BuildInputError(rawdata.RAW_TABLES[key].path, str(exc),
+                                  "use MHCLG's IoD2025 summaries for 2024 LADs and ICBs (SOURCES.md section 5)") from exc
+        _require_areas(table, b.register, f"{level}_code", key)
+        write_csv(table, out / f"summaries_{level}_2025_official.csv")
+    return (f"{lsoa25['lad_code'].nunique()} LADs and {lsoa25['icb_code'].nunique()} ICBs: MHCLG published "
+            "(IoD2025) and computed (IoD2025, IoD2019 recast)")
+
+
+def _require_areas(table: pd.DataFrame, register: pd.DataFrame, column: str, key: str) -> None:
+    """A summaries file must cover exactly the LADs (or ICBs) of the ward register, by the same codes."""
+    ours, theirs = set(register[column]), set(table["area_code"])
+    if ours != theirs:
+        odd = sorted(ours ^ theirs)
+        raise BuildInputError(rawdata.RAW_TABLES[key].path, f"{len(odd)} area code(s) are in only one of the "
+                              f"summaries and the ward register ({column}), e.g. {odd[0]}",
+                              "use files of the same LAD and ICB vintage (SOURCES.md sections 5 and 6)")
 
 
 #: Web simplification of the MSOA 2011 polygons (dissolved from the already generalised ONS
@@ -301,9 +420,17 @@ def step_ward_health(b: Build) -> str:
                                                           how="left", validate="one_to_one"), "population")
     admissions = health.ward_means(pieces, ["acute_morbidity_ratio"]).rename(
         columns={"acute_morbidity_ratio": "emergency_admissions_ratio_iod2025"})
-    wards = health.ward_table(b.register, [estimates, admissions])
+    oas = b.oa_residents.merge(b.table("oa21_general_health"), on="oa21_code", how="left", validate="one_to_one")
+    try:
+        general = health.ward_general_health(oas, b.oa_wards, b.membership)
+    except ValueError as exc:
+        raise BuildInputError(rawdata.RAW_TABLES["oa21_general_health"].path, str(exc),
+                              "use the complete Census 2021 TS037 OA file (SOURCES.md section 10)") from exc
+    wards = health.ward_table(b.register, [estimates, admissions, general])
     write_csv(wards, b.out / "indicators" / "ward_health.csv")
-    return _summary(wards, [*_LE_COLUMNS.values(), "emergency_admissions_ratio_iod2025"])
+    good, bad = ((oas[c] * oas["residents"]).sum() / oas["residents"].sum() for c in ("pct_good", "pct_bad"))
+    return (_summary(wards, [*_LE_COLUMNS.values(), "emergency_admissions_ratio_iod2025", *health.GENERAL_HEALTH.values()])
+            + f"; England {good:.1f}% in good or very good health, {bad:.1f}% bad or very bad")
 
 
 def step_ward_conditions(b: Build) -> str:
@@ -330,7 +457,8 @@ def step_ward_children(b: Build) -> str:
              .merge(b.table("iod2025_subdomains"), on="lsoa21_code", how="left", validate="one_to_one"))
     lsoas["idaci_decile1"] = lsoas["IDACI_decile"].eq(1).astype(float)
     pieces = lsoa_pieces(b.membership, lsoas, "pop_0_15")
-    children = pieces.groupby("WD25CD")["weight"].sum().round().rename("children_0_15_census2021")
+    children = (apportion_counts(pieces, ["pop_0_15"]).groupby("WD25CD")["pop_0_15"].sum().round()
+                .rename("children_0_15_census2021"))
     iod = health.ward_means(pieces, ["idaci_decile1", "cyp_score"]).rename(
         columns={"idaci_decile1": "idaci_decile1_share_2025", "cyp_score": "cyp_score_2025"})
     dwp, history = b.table("dwp_child_poverty"), childpoverty.ward_history(b.table("ward_codes"))
@@ -359,7 +487,7 @@ def step_ward_place(b: Build) -> str:
 
 STEPS: tuple[tuple[str, Callable[[Build], str]], ...] = (
     ("Read and check raw inputs", step_check_inputs),
-    ("Best-fit LSOA 2021 to 2025 wards", step_membership),
+    ("Best-fit Output Areas to 2025 wards; LSOA 2021 shares", step_membership),
     ("Ward register: LAD, ICB, population", step_register),
     ("Simplified ward boundaries and LAD borders", step_boundaries),
     ("Ward deprivation, IoD2025", step_deprivation_2025),
@@ -367,7 +495,7 @@ STEPS: tuple[tuple[str, Callable[[Build], str]], ...] = (
     ("LAD and ICB summaries", step_area_summaries),
     ("MSOA 2011 life expectancy and polygons", step_msoa_life_expectancy),
     ("Lookups for uploads: LSOA 2011 and MSOA 2011 to wards", step_lookups),
-    ("Ward health: life expectancy, emergency admissions", step_ward_health),
+    ("Ward health: life expectancy, emergency admissions, general health", step_ward_health),
     ("Ward long-term conditions", step_ward_conditions),
     ("Ward children", step_ward_children),
     ("Ward place: rurality and coastal flag", step_ward_place),

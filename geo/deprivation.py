@@ -40,7 +40,7 @@ _SUMMARY_NAMES = {
 }
 
 AREA_SUMMARY_COLUMNS = [
-    "area_code", "area_name", "population", "n_lsoas", "imd_average_score", "imd_rank_of_average_score",
+    "area_code", "area_name", "basis", "population", "n_lsoas", "imd_average_score", "imd_rank_of_average_score",
     "imd_average_rank", "imd_rank_of_average_rank", "imd_proportion_most_deprived_10",
     "imd_extent", "imd_local_concentration",
 ]
@@ -105,15 +105,16 @@ def ward_deprivation(pieces: pd.DataFrame, register: pd.DataFrame, edition: int,
 def area_summaries(lsoas: pd.DataFrame, by: str, name: str, edition: int) -> pd.DataFrame:
     """MHCLG IMD summary measures for the areas ``by`` (named by ``name``) of one edition.
 
-    ``lsoas``: one row per LSOA (or LSOA piece) with ``by``, ``name``, ``IMD_score``,
-    ``IMD_rank`` and ``weight`` (its population).
+    ``lsoas``: one row per LSOA (for IoD2019, per LSOA11 -> LSOA21 pair) with ``by``, ``name``,
+    ``IMD_score``, ``IMD_rank`` and ``weight`` (its population). Whole LSOAs: ``n_lsoas`` and
+    ``imd_proportion_most_deprived_10`` count rows. ``basis`` says the figures are computed.
     """
     summary = summarise_deprivation(lsoas, by, score="IMD_score", rank="IMD_rank",
                                     population="weight", n_national=N_LSOAS[edition])
     names = lsoas.drop_duplicates(by).set_index(by)[name]
     out = summary.rename(columns=lambda c: c if c in ("population", "n_lsoas") else f"imd_{c}")
-    out = out.assign(area_name=names.reindex(out.index)).rename_axis("area_code").reset_index()
-    return out[AREA_SUMMARY_COLUMNS]
+    out = out.assign(area_name=names.reindex(out.index), basis=BASIS_COMPUTED[edition])
+    return out.rename_axis("area_code").reset_index()[AREA_SUMMARY_COLUMNS]
 
 
 def lsoa11_pieces(lookup: pd.DataFrame, population21: pd.DataFrame) -> pd.DataFrame:
@@ -131,18 +132,28 @@ def lsoa11_pieces(lookup: pd.DataFrame, population21: pd.DataFrame) -> pd.DataFr
     return pairs[["lsoa11_code", "lsoa21_code", "share11"]]
 
 
-def recast_2019(imd2019: pd.DataFrame, pairs: pd.DataFrame, membership: pd.DataFrame) -> pd.DataFrame:
-    """IoD2019 LSOA11 values spread onto 2025 ward pieces.
+def carry_2019(imd2019: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
+    """IoD2019 LSOA11 values carried onto LSOA21s: one row per (LSOA11, LSOA21) pair.
 
     ``imd2019``: one row per LSOA11 with the IoD2019 values and the mid-2015 denominators
-    ``population``, ``pop_0_15``, ``pop_60_plus``; ``pairs`` from :func:`lsoa11_pieces`;
-    ``membership`` from :func:`geo.bestfit.ward_membership`. Returns one row per
-    (ward, LSOA21, LSOA11) with the denominators scaled by the LSOA11's share and ``weight``
-    = scaled population x ward share, ready for :func:`ward_deprivation`.
+    ``population``, ``pop_0_15``, ``pop_60_plus``; ``pairs`` from :func:`lsoa11_pieces`. The
+    denominators are scaled by the pair's ``share11``, so a split LSOA11's people are divided
+    among its LSOA21s and every pair can be summed into today's areas.
     """
     carried = pairs.merge(imd2019, on="lsoa11_code", how="inner", validate="many_to_one")
     for col in DENOMINATORS_2019:
         carried[col] = carried[col] * carried["share11"]
+    return carried
+
+
+def recast_2019(carried: pd.DataFrame, membership: pd.DataFrame) -> pd.DataFrame:
+    """IoD2019 LSOA11 values spread onto 2025 ward pieces.
+
+    ``carried``: from :func:`carry_2019`; ``membership`` from
+    :func:`geo.bestfit.ward_membership`. Returns one row per (ward, LSOA21, LSOA11) with
+    ``weight`` = the scaled mid-2015 population x the ward's share of the LSOA21, ready for
+    :func:`ward_deprivation`.
+    """
     uncovered = set(membership["lsoa21_code"]) - set(carried["lsoa21_code"])
     if uncovered:
         raise ValueError(f"{len(uncovered)} LSOA21(s) get no IoD2019 LSOA11 through the lookup, "
@@ -150,3 +161,43 @@ def recast_2019(imd2019: pd.DataFrame, pairs: pd.DataFrame, membership: pd.DataF
     pieces = membership.merge(carried, on="lsoa21_code", how="inner")
     pieces["weight"] = pieces["population"] * pieces["share"]
     return pieces
+
+
+def current_lad_codes(codes: pd.Series, history: pd.DataFrame) -> pd.Series:
+    """Each LAD code as the code of the LAD it is part of today (e.g. 2024's Barnsley E08000016 -> E08000038).
+
+    ``history``: ``lad_code, lad_code_active`` (every LAD code since 2011 and its current
+    code). Raises ``ValueError`` for a code the history does not know.
+    """
+    active = history.set_index("lad_code")["lad_code_active"]
+    out = codes.map(active)
+    unknown = codes[out.isna()]
+    if len(unknown):
+        raise ValueError(f"{unknown.nunique()} LAD code(s) are not in the LAD code history, e.g. {unknown.iloc[0]}")
+    return out
+
+
+#: What each summaries file holds, in its ``basis`` column, so published and computed figures
+#: are never confused.
+BASIS_OFFICIAL = "MHCLG published"
+BASIS_COMPUTED = {2025: "computed by WardLens with Census 2021 weights",
+                  2019: "computed by WardLens: IoD2019 recast to today's areas with mid-2015 weights"}
+
+
+def official_summaries(published: pd.DataFrame, history: pd.DataFrame | None = None) -> pd.DataFrame:
+    """MHCLG's published IoD2025 summaries for LADs or ICBs, with today's codes and a ``basis`` column.
+
+    ``published``: one row per area with ``area_code``, ``area_name`` and the value columns as
+    :mod:`geo.rawdata` renames them (``imd_average_score``, ``income_scale`` ...); ``history``:
+    the LAD code history (see :func:`current_lad_codes`) for a LAD file, ``None`` for ICBs.
+    Values are unchanged. Columns: ``area_code, area_name, basis``, then IMD's measures, then
+    each domain's (in :data:`DOMAINS` order; the income and employment scales with their
+    domain); sorted by ``area_code``.
+    """
+    out = published.copy()
+    if history is not None:
+        out["area_code"] = current_lad_codes(out["area_code"], history)
+    out.insert(2, "basis", BASIS_OFFICIAL)
+    stems = ["imd", *DOMAINS.values()]
+    values = sorted(out.columns[3:], key=lambda c: next(i for i, d in enumerate(stems) if c.startswith(f"{d}_")))
+    return out[[*out.columns[:3], *values]].sort_values("area_code").reset_index(drop=True)

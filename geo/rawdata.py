@@ -57,6 +57,41 @@ class RawVector:
 
 _IMD2019 = "imd2019/"
 _LOOKUPS = "lookups/"
+_OA = "census2021_oa/"
+
+#: The domains of MHCLG's published IoD2025 summaries: the stem of their column names -> ours
+#: (the same stems as the ward files, see :data:`geo.deprivation.DOMAINS`).
+OFFICIAL_SUMMARY_DOMAINS = {
+    "imd": "imd", "income": "income", "employment": "employment",
+    "education_skills_and_training": "education", "health_deprivation_and_disability": "health",
+    "crime": "crime", "barriers_to_housing_and_services": "barriers", "living_environment": "living_environment",
+}
+#: The measures published for every domain: the column's ending -> ours.
+OFFICIAL_SUMMARY_MEASURES = {
+    "average_rank": "average_rank", "rank_of_average_rank": "rank_of_average_rank",
+    "average_score": "average_score", "rank_of_average_score": "rank_of_average_score",
+    "proportion_of_lso_as_in_most_deprived_10_percent_nationally": "proportion_most_deprived_10",
+    "rank_of_proportion_of_lso_as_in_most_deprived_10_percent_nationally": "rank_of_proportion_most_deprived_10",
+}
+
+
+def _official_summary_columns(imd_prefix: str) -> dict[str, str]:
+    """Column names of an official IoD2025 summary file -> this project's snake_case names.
+
+    ``<domain>_<measure>`` for every domain and measure, plus IMD extent and local
+    concentration (whose published prefix, ``imd_prefix``, differs between the LAD file,
+    ``imd25``, and the ICB file, ``imd_2025``) and the income and employment scales.
+    """
+    columns = {f"{d}_{m}": f"{ours}_{mine}" for d, ours in OFFICIAL_SUMMARY_DOMAINS.items()
+               for m, mine in OFFICIAL_SUMMARY_MEASURES.items()}
+    for measure in ("extent", "local_concentration"):
+        columns[f"{imd_prefix}_{measure}"] = f"imd_{measure}"
+        columns[f"{imd_prefix}_rank_of_{measure}"] = f"imd_rank_of_{measure}"
+    for domain in ("income", "employment"):
+        columns[f"{domain}_scale"] = f"{domain}_scale"
+        columns[f"rank_of_{domain}_scale"] = f"{domain}_rank_of_scale"
+    return columns
+
 
 RAW_TABLES: dict[str, RawTable] = {t.key: t for t in (
     RawTable(
@@ -213,6 +248,41 @@ RAW_TABLES: dict[str, RawTable] = {t.key: t for t in (
         "ward_codes", _LOOKUPS + "drkane_ward_all_codes.csv",
         {"WDCD": "ward_code", "SOURCEFILE": "first_year", "LADCD_ACTIVE": "lad_code_active"}),
     RawTable(
+        "wd25_bestfit", _LOOKUPS + "LSOA21_WD25_LAD25_EW_bestfit_lookup_v2.csv",
+        {"LSOA21CD": "lsoa21_code", "WD25CD": "WD25CD"},
+        unique="lsoa21_code", read_options={"encoding": "utf-8-sig"}),
+    RawTable(
+        "lad_codes", _LOOKUPS + "drkane_la_all_codes.csv",
+        {"LADCD": "lad_code", "LADCD_ACTIVE": "lad_code_active"},
+        unique="lad_code"),
+    # Census 2021 by Output Area (SOURCES.md section 10): ward populations and general health.
+    RawTable(
+        "oa21_residents", _OA + "census2021_ts001_usual_residents_oa21_ew.csv",
+        {"OA21CD": "oa21_code", "LSOA21CD": "lsoa21_code", "usual_residents": "residents"},
+        unique="oa21_code"),
+    RawTable(
+        "oa21_general_health", _OA + "census2021_ts037_general_health_3cat_pct_oa21_ew.csv",
+        {"OA21CD": "oa21_code", "pct_very_good_or_good": "pct_good", "pct_fair": "pct_fair",
+         "pct_bad_or_very_bad": "pct_bad"},
+        unique="oa21_code"),
+    # Census 2021 general health by 2022 ward in Lancashire: the check on ward populations.
+    RawTable(
+        "census_wards22_lancashire", "health/census2021/census2021_ts037_ts038_ts039_ward2022_lancashire14.csv",
+        {"ward22_code": "ward22_code", "ward22_name": "ward22_name", "lad_code": "lad_code",
+         **{f"gh: {c} health": f"health_{c.lower().replace(' ', '_')}"
+            for c in ("Very good", "Good", "Fair", "Bad", "Very bad")}},
+        unique="ward22_code"),
+    # MHCLG's published IoD2025 summaries for LADs and ICBs (2024 codes), renamed to this project's
+    # names (see _official_summary_columns).
+    RawTable(
+        "imd2025_lad_summaries", "imd2025/imd2025_england_ltla24_summaries_official.csv",
+        {"ltla24_code": "area_code", "ltla24_name": "area_name", **_official_summary_columns("imd25")},
+        unique="area_code"),
+    RawTable(
+        "imd2025_icb_summaries", "imd2025/imd2025_england_icb24_summaries_official.csv",
+        {"icb24_code": "area_code", "icb24_name": "area_name", **_official_summary_columns("imd_2025")},
+        unique="area_code"),
+    RawTable(
         "ruc21", "rurality/ruc21_lsoa21.csv",
         {"lsoa21_code": "lsoa21_code", "ruc21_code": "ruc21_code", "classification": "ruc21_name",
          "ruc": "ruc21_urban_rural"},
@@ -227,6 +297,8 @@ RAW_VECTORS: dict[str, RawVector] = {v.key: v for v in (
               {"lsoa21_code": "lsoa21_code"}, crs="EPSG:4326", unique="lsoa21_code"),
     RawVector("lsoa11_polygons", "lsoa_boundaries/ew_lsoa11_bsc_simplified_geographr.gpkg",
               {"lsoa11_code": "lsoa11_code"}, crs="EPSG:4326", unique="lsoa11_code"),
+    RawVector("oa21_centroids", _OA + "oa21_population_weighted_centroids_ew.geojsonl.gz",
+              {"areacd": "oa21_code"}, crs="EPSG:4326", unique="oa21_code"),
     RawVector("coastline", "coastline/ne_10m_coastline_british_isles.geojson", {}, crs="EPSG:4326"),
     RawVector("land", "coastline/ne_10m_land_british_isles.geojson", {}, crs="EPSG:4326"),
 )}
@@ -274,8 +346,10 @@ def read_vector(key: str, raw: Path) -> gpd.GeoDataFrame:
     """Read the raw vector file ``key`` from ``raw``, checking columns, key and CRS."""
     spec = RAW_VECTORS[key]
     path = _existing(raw, spec.path)
+    # GDAL reads a gzipped file (one GeoJSON feature per line) through its /vsigzip/ handler.
+    source = f"/vsigzip/{path}" if path.suffix == ".gz" else path
     try:
-        frame = gpd.read_file(path, layer=spec.layer, engine="pyogrio")
+        frame = gpd.read_file(source, layer=spec.layer, engine="pyogrio")
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as exc:
         raise BuildInputError(spec.path, f"cannot be read as a vector file ({exc})", _REFETCH) from exc
     if frame.crs is None or not frame.crs.equals(spec.crs):

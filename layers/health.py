@@ -1,4 +1,5 @@
-"""Health layers: life expectancy at birth (ONS, MSOA 2011) and emergency admissions (IoD2025).
+"""Health layers: life expectancy at birth (ONS, MSOA 2011), emergency admissions (IoD2025) and
+general health (Census 2021, Output Areas).
 
 The Health Deprivation and Disability domain score sits with the deprivation records
 (:mod:`layers.deprivation`), in this same theme.
@@ -7,7 +8,7 @@ The Health Deprivation and Disability domain score sits with the deprivation rec
 from __future__ import annotations
 
 from layers.indicator import Indicator
-from layers.sources import IOD2025, ONS_LE_MSOA
+from layers.sources import CENSUS_TS037_OA, IOD2025, ONS_LE_MSOA
 
 #: Why the life expectancy layer ranks areas and must never be read against official figures.
 _LE_CAVEAT = (
@@ -79,8 +80,54 @@ _EMERGENCY_ADMISSIONS_2025 = Indicator(
            "as well as how ill people are.",
 )
 
+_GENERAL_HEALTH_METHOD = (
+    "Each Output Area's Census 2021 percentage (1 dp) times its usual residents gives a count of "
+    "people; the counts of the OAs whose population-weighted centroid lies in the ward are added up "
+    "and divided by those OAs' residents. The 16 wards that hold no OA centroid get an areal-overlay "
+    "estimate from the LSOAs around them."
+)
+
+_GENERAL_HEALTH_CAVEAT = (
+    "Crude percentages, not age-standardised: wards with older residents show more bad (and less good) "
+    "health whatever the health of people of a given age, so compare wards of similar age profile or "
+    "read it beside the age-standardised emergency admissions and illness ratios. Self-reported: "
+    "people rated their own health, it is not a clinical measure. Census 2021 was taken on 21 March "
+    "2021, during the COVID-19 pandemic, which may have changed how people rated their health."
+)
+
+
+def _general_health(stem: str, rating: str, column: str, higher_is_worse: bool, palette: str,
+                    valid_range: tuple[float, float]) -> Indicator:
+    """Census 2021 general health of the ward's residents, one rating band ("bad or very bad" ...)."""
+    return Indicator(
+        id=f"{stem}_health_2021",
+        title=f"{rating.capitalize()} general health (% of residents, crude)",
+        theme="Health",
+        family="General health (Census 2021)",
+        variant=rating.capitalize(),
+        definition=f"Share of usual residents who described their general health as {rating} in Census 2021, "
+                   "the closest open small-area measure to the 'healthy' in healthy life expectancy (HLE is "
+                   "not published below local authority).",
+        file="ward_health.csv",
+        column=column,
+        unit="% of residents",
+        period="Census 2021 (21 March 2021)",
+        source_geography="Output Area 2021",
+        method="summed",
+        method_note=_GENERAL_HEALTH_METHOD,
+        higher_is_worse=higher_is_worse,
+        palette=palette,
+        valid_range=valid_range,
+        source=CENSUS_TS037_OA,
+        caveat=_GENERAL_HEALTH_CAVEAT,
+    )
+
+
 HEALTH: tuple[Indicator, ...] = (
     _life_expectancy("male", "boy", (65.0, 100.0)),
     _life_expectancy("female", "girl", (70.0, 105.0)),
     _EMERGENCY_ADMISSIONS_2025,
+    _general_health("bad", "bad or very bad", "pct_bad_or_very_bad_health_census2021", True, "RdPu", (0.0, 40.0)),
+    _general_health("good", "good or very good", "pct_good_or_very_good_health_census2021", False, "YlGnBu",
+                    (40.0, 100.0)),
 )

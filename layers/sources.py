@@ -60,6 +60,15 @@ CENSUS_TS038 = Source(
     url="https://www.nomisweb.co.uk/datasets/c2021ts038",
 )
 
+CENSUS_TS037_OA = Source(
+    publisher="Office for National Statistics (ONS)",
+    dataset="Census 2021, TS037 General health, by Output Area 2021",
+    licence=OGL,
+    attribution="Source: Office for National Statistics licensed under the Open Government Licence v.3.0. "
+                "Contains OS data © Crown copyright and database right 2022.",
+    url="https://www.nomisweb.co.uk/datasets/c2021ts037",
+)
+
 HOCL_QOF = Source(
     publisher="House of Commons Library (from NHS England, formerly NHS Digital, QOF data)",
     dataset="Constituency data: how healthy is your area - modelled MSOA prevalence estimates",

@@ -52,8 +52,8 @@ def test_default_view_is_lsc_imd_2025_with_its_28_most_deprived_wards(default_ap
     _ok(at)
     assert _heading(at) == "## Lancashire and South Cumbria ICB"
     subtitle = next(m.value for m in at.main.markdown if m.value.startswith("**Index of Multiple"))
-    assert "(IoD2025) for 280 wards" in subtitle and "28 wards, 220,090 residents (12.8%" in subtitle
-    assert (_metric(at, "Wards"), _metric(at, "Residents"), _metric(at, "Share of area")) == ("28", "220,090", "12.8%")
+    assert "(IoD2025) for 280 wards" in subtitle and "28 wards, 221,247 residents (12.9%" in subtitle
+    assert (_metric(at, "Wards"), _metric(at, "Residents"), _metric(at, "Share of area")) == ("28", "221,247", "12.9%")
     listing = next(df.value for df in at.dataframe if "Rank" in df.value.columns)
     assert listing.iloc[0]["Ward"] == "Bloomfield" and len(listing) == 28
     assert _query(at) == {"area": LSC, "layer": "imd_score_2025", "target": "imd10"}

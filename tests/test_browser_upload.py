@@ -2,7 +2,7 @@
 
 Uploads ``tests/data/uploads/lsc_lsoa21_5plus_ltc.csv`` (1,063 LSOA 2021 rows for Lancashire
 and South Cumbria) with Playwright's ``set_input_files`` on the uploader's ``<input
-type=file>``, maps its "Aged 0-17" column (167 of its 280 ward totals are 1-4) and checks:
+type=file>``, maps its "Aged 0-17" column (161 of its 280 ward totals are 1-4) and checks:
 the ward fills change to the new layer, with the suppressed wards hatched; the legend shows
 the user's title and a "Suppressed (1–4)" entry; no tooltip, table cell or downloaded CSV
 cell shows a value from 1 to 4 for that column; then a person-level file is refused with one
@@ -78,27 +78,27 @@ def test_an_uploaded_lsoa_file_becomes_a_suppressed_layer_in_chromium(browser, a
         page.get_by_text("Your data: check it, then add it as a layer").wait_for(timeout=30_000)
         page.get_by_text("LSOA 2021, detected from the codes in column").wait_for(timeout=10_000)
         choose(page, "Column to map", COLUMN)
-        page.get_by_text("113 wards with a value, 167 suppressed").wait_for(timeout=10_000)
+        page.get_by_text("119 wards with a value, 161 suppressed").wait_for(timeout=10_000)
         title = page.get_by_role("textbox", name="Title")
         title.fill(TITLE)
         title.press("Enter")
         page.wait_for_timeout(500)
         page.get_by_role("button", name="Add layer").click()
 
-        # The map: same 280 wards, new fills, 167 of them hatched as suppressed.
+        # The map: same 280 wards, new fills, 161 of them hatched as suppressed.
         wait_until(lambda: fills(frame) != before and SUPPRESSED_FILL in fills(frame), timeout=30,
                    what="the ward fills to change to the uploaded layer")
         after = fills(frame)
-        assert len(after) == 280 and after.count(SUPPRESSED_FILL) == 167
+        assert len(after) == 280 and after.count(SUPPRESSED_FILL) == 161
         assert frame.evaluate("() => !!document.getElementById('wl-suppressed')")  # the hatch pattern exists
         legend = frame.inner_text(".wl-legend")
-        assert TITLE in legend and "Suppressed (1–4)" in legend and "167" in legend and "No data" in legend
+        assert TITLE in legend and "Suppressed (1–4)" in legend and "161" in legend and "No data" in legend
         page.get_by_role("heading", name="Lancashire and South Cumbria ICB").wait_for()
         assert "layer=upload-1" in page.evaluate("() => location.href")
 
         # Tooltips: every ward's value text, and the real tooltip over a hatched ward.
         shown = frame.evaluate(_ALL_TOOLTIPS)
-        assert len(shown) == 280 and shown.count("fewer than 5") == 167
+        assert len(shown) == 280 and shown.count("fewer than 5") == 161
         assert not [v for v in shown if SMALL.match(v)]
         box = page.locator(MAP_IFRAME).bounding_box()
         hatched = frame.evaluate("""() => {
@@ -135,7 +135,7 @@ def test_an_uploaded_lsoa_file_becomes_a_suppressed_layer_in_chromium(browser, a
         assert "This looks like person-level data, which WardLens refuses" in alert.inner_text()
         page.wait_for_timeout(1000)
         frame = map_frame(page)
-        assert frame.locator(WARD_PATHS).count() == 280 and fills(frame).count(SUPPRESSED_FILL) == 167
+        assert frame.locator(WARD_PATHS).count() == 280 and fills(frame).count(SUPPRESSED_FILL) == 161
         assert TITLE in frame.inner_text(".wl-legend")
         no_exception(page)
         only_local(requests, app_url)

@@ -16,9 +16,10 @@ import shapely
 
 from geo import childpoverty, msoa, rawdata
 from geo.bestfit import BEST_FIT, OVERLAY
-from geo.health import OVERLAY_COUNT_NOTE, ward_counts, ward_percentages
+from geo.health import OVERLAY_COUNT_NOTE, ward_counts, ward_general_health, ward_percentages
 from geo.paths import BOUNDARIES, INDICATORS, raw_dir
 from geo.rurality import RURAL_THRESHOLD
+from geo.wards import apportion_counts
 
 RAW = raw_dir()
 needs_raw = pytest.mark.skipif(not RAW.is_dir(), reason=f"raw open data not found at {RAW}")
@@ -101,19 +102,23 @@ def test_disabled_counts_add_up_to_lad_totals_exactly(conditions: pd.DataFrame, 
     # England: the 33,755 English LSOAs of the raw TS038 file, all in best-fit wards once.
     assert best["disabled_census2021"].sum() == lsoas["disabled"].sum() == 9_774_486
 
-    # A LSOA whose best-fit ward is in another LAD (the ward boundaries moved since 2021) moves
-    # its count with it; there are four, and accounting for them the totals agree exactly.
+    # Each LSOA's count is split among the wards its Output Areas best-fit to, in whole people. One
+    # LSOA straddles a 2025 LAD border: 0.13825 of E01028119's residents (Broxtowe, 238 disabled)
+    # live in OAs of Bilborough ward (Nottingham), so 33 of its 238 go to Nottingham and 205 stay.
     placed = (membership[membership["method"] != OVERLAY]
               .merge(conditions["lad_code"], left_on="ward_code", right_index=True)
               .merge(lsoas[["lsoa21_code", "lad_code", "disabled"]], on="lsoa21_code", suffixes=("_ward", "_lsoa")))
     moved = placed[placed["lad_code_ward"] != placed["lad_code_lsoa"]]
-    assert len(moved) == 4
-    expected = (lsoas.groupby("lad_code")["disabled"].sum()
-                .sub(moved.groupby("lad_code_lsoa")["disabled"].sum(), fill_value=0)
-                .add(moved.groupby("lad_code_ward")["disabled"].sum(), fill_value=0))
+    assert moved[["lsoa21_code", "ward_code", "lad_code_lsoa", "lad_code_ward"]].values.tolist() == [
+        ["E01028119", "E05012274", "E07000172", "E06000018"]]
+    assert moved["disabled"].item() == 238 and round(238 * moved["share"].item()) == 33
+    expected = lsoas.groupby("lad_code")["disabled"].sum()
+    expected[["E07000172", "E06000018"]] += [-33, 33]
     wards = best.groupby("lad_code")["disabled_census2021"].sum()
     pd.testing.assert_series_equal(wards.sort_index(), expected.sort_index(), check_names=False, check_dtype=False)
     assert len(wards) == 296
+    # Whole people in every ward, though 6,400 LSOAs are split between wards.
+    assert (best["disabled_census2021"] % 1 == 0).all() and (best["residents_census2021_ts038"] % 1 == 0).all()
 
 
 def test_disabled_percentage_is_count_over_residents_and_overlay_wards_have_no_count(conditions: pd.DataFrame) -> None:
@@ -122,7 +127,7 @@ def test_disabled_percentage_is_count_over_residents_and_overlay_wards_have_no_c
     assert np.allclose(best["pct_disabled_census2021"], pct, rtol=1e-7)
     assert best["disabled_note"].isna().all()
     overlay = conditions[conditions["method_flag"] == "areal overlay"]
-    assert len(overlay) == 33
+    assert len(overlay) == 16
     assert overlay["disabled_census2021"].isna().all()
     assert (overlay["disabled_note"] == OVERLAY_COUNT_NOTE).all()
     assert overlay["pct_disabled_census2021"].between(1, 60).all()
@@ -263,7 +268,85 @@ def test_coastal_flag_is_boolean_with_a_reason_for_every_ward(place: pd.DataFram
     assert 700 < place["coastal"].sum() < 1_000
 
 
+# --- general health (Census 2021 TS037, by Output Area) -------------------------------------------
+
+#: Census 2021, England: 82.2% of usual residents in good or very good health, 5.2% in bad or very
+#: bad health (ONS, "Health, England and Wales: Census 2021", 19 January 2023).
+ENGLAND_GOOD_HEALTH, ENGLAND_BAD_HEALTH = 82.2, 5.2
+
+
+def test_general_health_adds_up_to_the_published_england_figures(health: pd.DataFrame) -> None:
+    best = health[health["method_flag"] == "best fit"]
+    assert best["population"].sum() == 56_490_284  # every English OA's residents, once
+    for column, published in (("pct_good_or_very_good_health_census2021", ENGLAND_GOOD_HEALTH),
+                              ("pct_bad_or_very_bad_health_census2021", ENGLAND_BAD_HEALTH)):
+        assert health[column].notna().all()
+        england = (best[column] * best["population"]).sum() / best["population"].sum()
+        assert round(england, 1) == published, (column, england)
+    assert england == pytest.approx(5.1534, abs=1e-4)
+    assert (health["pct_good_or_very_good_health_census2021"] + health["pct_bad_or_very_bad_health_census2021"]
+            <= 100 + 1e-6).all()
+
+
+def test_general_health_follows_deprivation(health: pd.DataFrame) -> None:
+    bad = health["pct_bad_or_very_bad_health_census2021"]
+    imd = _read("ward_deprivation_2025.csv").set_index("ward_code")["imd_score"].reindex(bad.index)
+    assert bad.corr(imd, method="spearman") > 0.7
+    # Blackpool's worst: Claremont (11.7%) and Bloomfield (11.6%), the most deprived ward in England.
+    blackpool = health[health["lad_code"] == BLACKPOOL].sort_values("pct_bad_or_very_bad_health_census2021")
+    assert blackpool["ward_name"].iloc[-2:].tolist() == ["Bloomfield", "Claremont"]
+    assert blackpool.loc["E05015188", "pct_bad_or_very_bad_health_census2021"] == pytest.approx(11.634, abs=1e-3)
+    assert blackpool.loc["E05015188", "pct_good_or_very_good_health_census2021"] == pytest.approx(70.488, abs=1e-3)
+
+
+@needs_raw
+def test_general_health_of_a_ward_is_its_output_areas(health: pd.DataFrame) -> None:
+    """Recompute Bloomfield (Blackpool) from the raw OA files and the raw ward polygon."""
+    ward = rawdata.read_vector("wards25", RAW).set_index("WD25CD").loc[["E05015188"]].to_crs(27700)
+    points = rawdata.read_vector("oa21_centroids", RAW).to_crs(27700)
+    inside = points[points.within(ward.geometry.iloc[0])]["oa21_code"]
+    oas = (rawdata.read_table("oa21_residents", RAW).merge(rawdata.read_table("oa21_general_health", RAW), on="oa21_code")
+           .set_index("oa21_code").loc[inside])
+    assert len(oas) == 25
+    row = health.loc["E05015188"]
+    assert row["population"] == oas["residents"].sum()
+    for pct, column in (("pct_good", "pct_good_or_very_good_health_census2021"),
+                        ("pct_bad", "pct_bad_or_very_bad_health_census2021")):
+        assert row[column] == pytest.approx((oas[pct] * oas["residents"]).sum() / oas["residents"].sum(), abs=1e-5)
+
+
 # --- edge cases of the aggregation, hand-built -----------------------------------------------------
+
+def test_counts_are_split_in_whole_people_that_add_up() -> None:
+    pieces = pd.DataFrame({
+        "WD25CD": ["A", "B", "C", "D", "B"], "lsoa21_code": ["L1", "L1", "L1", "L2", "L3"],
+        "method": [BEST_FIT, BEST_FIT, BEST_FIT, BEST_FIT, OVERLAY], "share": [0.5, 0.3, 0.2, 1.0, 0.25],
+        "disabled": [7.0, 7.0, 7.0, 9.0, 8.0],
+    })
+    split = apportion_counts(pieces, ["disabled"])
+    # 7 x (0.5, 0.3, 0.2) = 3.5, 2.1, 1.4: floors 3 + 2 + 1 = 6, the one left over goes to the largest
+    # remainder (A's 0.5); an overlay row is an estimate, count x share, not rounded.
+    assert split["disabled"].tolist() == [4.0, 2.0, 1.0, 9.0, 2.0]
+    ties = apportion_counts(pieces.assign(share=[1 / 3, 1 / 3, 1 / 3, 1.0, 0.25]), ["disabled"])
+    assert ties["disabled"].tolist()[:3] == [3.0, 2.0, 2.0]  # a tie goes to the lower ward code
+    with pytest.raises(ValueError, match="not whole numbers"):
+        apportion_counts(pieces.assign(disabled=2.5), ["disabled"])
+
+
+def test_general_health_sums_output_areas_and_overlays_lsoas() -> None:
+    oas = pd.DataFrame({"oa21_code": ["O1", "O2", "O3"], "lsoa21_code": ["L1", "L1", "L2"],
+                        "residents": [100, 300, 200], "pct_good": [90.0, 70.0, 80.0], "pct_bad": [2.0, 10.0, 5.0]})
+    oa_wards = pd.DataFrame({"oa21_code": ["O1", "O2", "O3"], "WD25CD": ["A", "A", "C"]})
+    membership = pd.DataFrame({"WD25CD": ["A", "C", "B", "B"], "lsoa21_code": ["L1", "L2", "L1", "L2"],
+                               "method": [BEST_FIT, BEST_FIT, OVERLAY, OVERLAY], "share": [1.0, 1.0, 0.5, 0.1]})
+    out = ward_general_health(oas, oa_wards, membership)
+    assert out.loc["A", "pct_good_or_very_good_health_census2021"] == pytest.approx((90 + 210) / 400 * 100)
+    assert out.loc["C", "pct_bad_or_very_bad_health_census2021"] == pytest.approx(5.0)
+    # B holds no OA: half of L1 (200 people, 150 good) and a tenth of L2 (20 people, 16 good).
+    assert out.loc["B", "pct_good_or_very_good_health_census2021"] == pytest.approx((150 + 16) / 220 * 100)
+    with pytest.raises(ValueError, match="no general health percentage"):
+        ward_general_health(oas.assign(pct_bad=[1.0, np.nan, 2.0]), oa_wards, membership)
+
 
 def test_counts_skip_overlay_wards_and_percentages_weight_by_share() -> None:
     pieces = pd.DataFrame({

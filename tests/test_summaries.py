@@ -1,4 +1,5 @@
-"""geo.summaries reproduces MHCLG's published IoD2019 LAD summaries (File 10) and handles edge cases.
+"""geo.summaries reproduces MHCLG's published IoD2019 LAD summaries (File 10) and handles edge cases;
+the IoD2025 LAD and ICB summaries files: MHCLG's published figures, and ours beside them.
 
 The File 10 test rebuilds the IMD summaries of all 317 LADs from the LSOA files:
 scores = IMD score reconstructed from File 9 (3 dp, SOURCES.md section 4), ranks and LAD19
@@ -16,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo.paths import raw_dir
+from geo.paths import INDICATORS, raw_dir
 from geo.rawdata import read_table
 from geo.summaries import OUTPUT_COLUMNS, summarise_deprivation
 
@@ -226,3 +227,77 @@ def test_missing_column_raises(hand_built: pd.DataFrame) -> None:
 def test_bad_n_national_raises(hand_built: pd.DataFrame, bad: object) -> None:
     with pytest.raises(ValueError, match="n_national must be a positive whole number"):
         summarise_deprivation(hand_built, "ward", n_national=bad)
+
+
+# --- IoD2025 LAD and ICB summaries: MHCLG's published figures beside ours ------------------
+
+SUMMARY_FILES = ("summaries_lad_2025_official.csv", "summaries_icb_2025_official.csv",
+                 "summaries_lad_2025_computed.csv", "summaries_icb_2025_computed.csv",
+                 "summaries_lad_2019_computed.csv", "summaries_icb_2019_computed.csv")
+
+
+def _indicators(name: str) -> pd.DataFrame:
+    return pd.read_csv(INDICATORS / name)
+
+
+@pytest.mark.parametrize("name", SUMMARY_FILES)
+def test_every_summaries_file_uses_the_ward_registers_area_codes(name: str) -> None:
+    register = _indicators("wards.csv")
+    table = _indicators(name)
+    level = "lad_code" if "_lad_" in name else "icb_code"
+    assert table["area_code"].is_unique
+    assert set(table["area_code"]) == set(register[level])
+    assert len(table) == (296 if level == "lad_code" else 42)
+    # Barnsley and Sheffield carry their 2025 codes, as in wards.csv.
+    if level == "lad_code":
+        assert {"E08000038", "E08000039"} <= set(table["area_code"])
+        assert not {"E08000016", "E08000019"} & set(table["area_code"])
+    basis = table["basis"].unique().tolist()
+    assert basis == (["MHCLG published"] if "official" in name else
+                     ["computed by WardLens with Census 2021 weights"] if "2025" in name else
+                     ["computed by WardLens: IoD2019 recast to today's areas with mid-2015 weights"])
+
+
+@pytest.mark.parametrize(("name", "key"), [("summaries_lad_2025_official.csv", "imd2025_lad_summaries"),
+                                           ("summaries_icb_2025_official.csv", "imd2025_icb_summaries")])
+def test_official_summaries_are_the_published_values(name: str, key: str) -> None:
+    raw = raw_dir()
+    if not raw.is_dir():
+        pytest.skip(f"raw data folder {raw} is absent")
+    published = read_table(key, raw)
+    ours = _indicators(name)
+    # Every published measure, under a snake_case name: 7 domains + IMD x 6 measures, IMD extent and
+    # local concentration with their ranks, income and employment scales with theirs.
+    assert ours.columns.tolist()[:3] == ["area_code", "area_name", "basis"]
+    assert sorted(ours.columns[3:]) == sorted(published.columns[2:]) and len(ours.columns) == 3 + 56
+    recoded = {"E08000016": "E08000038", "E08000019": "E08000039"} if "lad" in name else {}
+    published = published.assign(area_code=published["area_code"].replace(recoded)).set_index("area_code")
+    ours = ours.set_index("area_code")
+    # Exactly the published values (a scale of 33507.0 is written 33507, so dtypes may differ).
+    pd.testing.assert_frame_equal(ours[published.columns].sort_index(), published.sort_index(), check_exact=True,
+                                  check_dtype=False)
+    if "lad" in name:
+        blackpool = ours.loc["E06000009"]
+        assert (blackpool["imd_average_score"], blackpool["imd_rank_of_average_score"]) == (43.467, 1)
+
+
+def test_computed_summaries_against_published_ones() -> None:
+    """Census 2021 weights against MHCLG's mid-2022 denominators: close, but not the published figures.
+
+    Measured: LAD average scores differ by a median 0.03 and at most 0.34 (City of London); 100 of
+    296 LADs change rank of average score, by at most 7 places; the proportion of LSOAs in the most
+    deprived 10% (a count, no weights) matches for all 296. ICB average scores differ by at most
+    0.10 and no ICB changes rank.
+    """
+    for level, n_changed, max_shift, max_diff in (("lad", 100, 7, 0.35), ("icb", 0, 0, 0.1)):
+        official = _indicators(f"summaries_{level}_2025_official.csv").set_index("area_code")
+        computed = _indicators(f"summaries_{level}_2025_computed.csv").set_index("area_code").reindex(official.index)
+        diff = (computed["imd_average_score"] - official["imd_average_score"]).abs()
+        assert 0 < diff.max() < max_diff
+        shift = (computed["imd_rank_of_average_score"] - official["imd_rank_of_average_score"]).abs()
+        assert ((shift > 0).sum(), shift.max()) == (n_changed, max_shift), level
+        same = np.isclose(_round_half_up(computed["imd_proportion_most_deprived_10"], 4),
+                          official["imd_proportion_most_deprived_10"], rtol=0, atol=1e-9)
+        assert same.all(), level
+    lad = _indicators("summaries_lad_2025_computed.csv").set_index("area_code")
+    assert lad.loc["E09000001", "area_name"] == "City of London"

@@ -214,7 +214,7 @@ READS: dict[str, Reads] = {
     "ward25_rates.csv": Reads(r"text \(UTF-8, comma-separated\)", "ward25", 18, 16,
                               {"Emergency admission rate per 1,000": "rate", "Registered population": "count"},
                               {("Emergency admission rate per 1,000", "E05012193"): 119.0,
-                               ("Registered population", "E05012193"): 9671},
+                               ("Registered population", "E05012193"): 8666},
                               (r"2 code\(s\) did not match any ward \(May 2025\) code: WardLens uses the May 2025 "
                                r"wards",), unmatched=("E05009049", "E05009050")),
     "ward_names_preston.csv": Reads(r"text \(UTF-8, comma-separated\)", "ward25", 17, 16, _PATIENTS,
@@ -228,8 +228,9 @@ READS: dict[str, Reads] = {
         r"text \(UTF-8, comma-separated\)", "lsoa21", 1063, 1063,
         {"People with 5+ long-term conditions": "count", "Aged 0-17 with 5+ long-term conditions": "count",
          "Registered population": "count"},
-        {("People with 5+ long-term conditions", "E01012571"): 131, ("Registered population", "E01012571"): 1324},
-        (r"167 ward value\(s\) between 1 and 4 were suppressed",)),
+        {("People with 5+ long-term conditions", "E01012571"): 131, ("Registered population", "E01012571"): 1312},
+        (r"161 ward value\(s\) between 1 and 4 were suppressed",
+         r"209 LSOA 2021 area\(s\) are split between wards, so their counts were shared out by population")),
 }
 
 
@@ -315,28 +316,47 @@ def test_aggregate_files_with_births_and_postcode_districts_are_not_person_level
 def test_lsoa21_counts_sum_to_two_wards_by_hand(reference) -> None:
     _, _, wards = run("lsc_lsoa21_5plus_ltc.csv", reference)
     people, children = "People with 5+ long-term conditions", "Aged 0-17 with 5+ long-term conditions"
-    # Ashton, Preston: LSOAs E01025231 E01025232 E01025233 E01025266 E01025267 E01025288 E01025311.
-    assert wards.frame.at["E05012193", people] == 103 + 77 + 111 + 112 + 84 + 60 + 99 == 646
-    assert wards.frame.at["E05012193", children] == 2 + 1 + 0 + 0 + 1 + 1 + 0 == 5
-    # Ingol & Cottam, Preston: LSOAs E01025260 E01025262 E01025263 E01025264 E01025272 E01025273.
-    assert wards.frame.at["E05012201", people] == 114 + 126 + 139 + 103 + 164 + 109 == 755
-    assert wards.frame.at["E05012201", "Registered population"] == 1490 + 1611 + 1507 + 1656 + 2134 + 1494 == 9892
-    # Every L&SC ward with an LSOA is reached, and nothing outside the ICB.
-    register = reference.wards
-    assert set(wards.frame.index) == set(register.loc[register["icb_code"] == LSC_ICB, "ward_code"])
-    # A ward total of exactly 5 is shown; with threshold 6 it is hidden.
-    _, _, strict = run("lsc_lsoa21_5plus_ltc.csv", reference, threshold=6)
+    # Ashton, Preston: five whole LSOAs (E01025231 E01025232 E01025233 E01025266 E01025288) and the
+    # parts of three whose Output Areas it holds: 0.18981 of E01025267, 0.65956 of E01025311 and
+    # 0.31935 of E01025312 (by Census 2021 residents; lsoa21_ward25_membership.csv).
+    assert wards.frame.at["E05012193", people] == round(
+        90 + 60 + 107 + 101 + 72 + 0.18980798 * 74 + 0.65955701 * 74 + 0.31934878 * 163) == 545
+    assert wards.frame.at["E05012193", children] == round(
+        3 + 0 + 0 + 1 + 1 + 0.18980798 * 1 + 0.65955701 * 3 + 0.31934878 * 1) == 7
+    # Ingol & Cottam, Preston: E01025260 E01025263 E01025272 E01025273 whole, 0.20014 of
+    # E01025261, 0.87145 of E01025262 and 0.56286 of E01025264.
+    assert wards.frame.at["E05012201", people] == round(
+        128 + 113 + 155 + 92 + 0.20013803 * 68 + 0.87144886 * 120 + 0.56285714 * 100) == 662
+    assert wards.frame.at["E05012201", "Registered population"] == round(
+        1414 + 1430 + 2025 + 1418 + 0.20013803 * 1477 + 0.87144886 * 1528 + 0.56285714 * 1571) == 8798
+    # Every L&SC ward gets a value. One ward outside the ICB is reached too: Gosforth (Cumberland,
+    # North East and North Cumbria ICB) holds Output Areas of an L&SC LSOA of the Millom area, but
+    # not all its LSOAs are in the file, so it gets no value rather than a partial total.
+    register = reference.wards.set_index("ward_code")
+    lsc = set(register.index[register["icb_code"] == LSC_ICB])
+    with_value = set(wards.frame.index[wards.frame[people].notna()])
+    assert with_value == lsc and len(lsc) == 280
+    assert [register.at[c, "ward_name"] for c in set(wards.frame.index) - lsc] == ["Gosforth"]
+    # A ward total of exactly 7 is shown; with threshold 8 it is hidden.
+    _, _, strict = run("lsc_lsoa21_5plus_ltc.csv", reference, threshold=8)
     assert np.isnan(strict.frame.at["E05012193", children]) and strict.suppressed.at["E05012193", children]
 
 
 def test_lsoa11_counts_split_by_population_share_and_conserve_the_total(reference) -> None:
     _, _, wards = run("lsoa11_counts.csv", reference, threshold=1)
     counts = wards.frame["Number of patients on the diabetes register"]
-    # E01019213 (30 patients) is split 0.26768 / 0.73232 between Harraby South and Wetheral.
-    assert counts["E05014192"] == round(30 * 0.26768 + 84 + 109) == 201
-    assert counts["E05014214"] == round(30 * 0.73232 + 70 + 80 + 129) == 301
+    # E01019213 (30 patients) is split 0.37059 / 0.62941 between Harraby South and Wetheral, and
+    # both wards hold parts of other split LSOA 2011s (by their Output Areas' Census 2021 residents).
+    assert counts["E05014192"] == round(30 * 0.37059392 + 40 * 0.31772009 + 67 * 0.15826087 + 84 + 109
+                                        + 93 * 0.19300801 + 129 * 0.14789377) == 264
+    assert counts["E05014214"] == round(84 * 0.17956291 + 30 * 0.62940608 + 70 * 0.77975812 + 80
+                                        + 129 * 0.63141026) == 250
+    # Each of the 46 ward totals is rounded to whole people on its own, so with 51 split LSOA 2011s
+    # they add up to 6 fewer than the file (the note says "to within rounding").
     file_total = pd.read_csv(CORPUS / "lsoa11_counts.csv").iloc[:, 1].sum()
-    assert counts.sum() == file_total == 15_742
+    assert (len(counts), counts.sum(), file_total) == (46, 15_736, 15_742)
+    assert any("51 LSOA 2011 area(s) are split between wards" in n for n in wards.notes)
+    assert any("add up to the file's total (to within rounding)" in n for n in wards.notes)
 
 
 def test_lsoa11_counts_for_all_of_england_conserve_the_total(reference) -> None:
@@ -352,33 +372,48 @@ def test_lsoa11_counts_for_all_of_england_conserve_the_total(reference) -> None:
     assert abs(wards.frame["Number of patients"].sum() - sum(values)) <= 0.5 * split_pieces
 
 
+#: Ashton's LSOAs and the share of each one's Census 2021 residents whose Output Areas are in Ashton.
+ASHTON = {"E01025231": 1.0, "E01025232": 1.0, "E01025233": 1.0, "E01025266": 1.0, "E01025267": 0.18980798,
+          "E01025288": 1.0, "E01025311": 0.65955701, "E01025312": 0.31934878}
+
+
 def test_rates_are_weighted_by_denominator_population_or_equally(reference) -> None:
-    ashton = ["E01025231", "E01025232", "E01025233", "E01025266", "E01025267", "E01025288", "E01025311"]
-    rates = [10.0, 20.0, 30.0, 40.0, 50.0, 60.0, 70.0]
-    lists = [1000, 1000, 1000, 1000, 1000, 1000, 4000]
+    ashton, shares = list(ASHTON), list(ASHTON.values())
+    rates = [10.0, 20.0, 30.0, 40.0, 50.0, 60.0, 70.0, 80.0]
+    lists = [1000, 1000, 1000, 1000, 1000, 1000, 4000, 2000]
     text = "lsoa21_code,Rate per 1000,List size\n" + "\n".join(f"{c},{r},{n}" for c, r, n in zip(ashton, rates, lists))
     preview = inspect_upload(read_pasted(text), reference)
     assert preview.denominator == "List size"
+    # Each LSOA weighs its denominator times its share of the ward.
     by_list = aggregate_to_wards(preview, reference)
-    assert by_list.frame.at["E05012193", "Rate per 1000"] == pytest.approx((210 * 1000 + 70 * 4000) / 10_000)
+    weights = [n * s for n, s in zip(lists, shares)]
+    assert by_list.frame.at["E05012193", "Rate per 1000"] == pytest.approx(
+        sum(r * w for r, w in zip(rates, weights)) / sum(weights)) == pytest.approx(47.8652, abs=1e-4)
     no_population = dataclasses.replace(reference, populations={})
     equal = aggregate_to_wards(inspect_upload(read_pasted(text), no_population), no_population, denominator=None)
-    assert equal.frame.at["E05012193", "Rate per 1000"] == pytest.approx(40.0)
+    assert equal.frame.at["E05012193", "Rate per 1000"] == pytest.approx(
+        sum(r * s for r, s in zip(rates, shares)) / sum(shares)) == pytest.approx(39.1017, abs=1e-4)
     assert any("equal weights" in n for n in equal.notes)
-    population = pd.DataFrame({"lsoa21_code": ashton, "population": [1, 1, 1, 1, 1, 1, 2]})
+    population = pd.DataFrame({"lsoa21_code": ashton, "population": [1, 1, 1, 1, 1, 1, 2, 1]})
     with_population = dataclasses.replace(
         reference, populations={"lsoa21": population.set_index("lsoa21_code")["population"].astype(float)})
     weighted = aggregate_to_wards(inspect_upload(read_pasted(text), with_population), with_population, denominator=None)
-    assert weighted.frame.at["E05012193", "Rate per 1000"] == pytest.approx((210 + 140) / 8)
+    weights = [p * s for p, s in zip(population["population"], shares)]
+    assert weighted.frame.at["E05012193", "Rate per 1000"] == pytest.approx(
+        sum(r * w for r, w in zip(rates, weights)) / sum(weights)) == pytest.approx(42.0862, abs=1e-4)
 
 
 def test_a_ward_missing_one_lsoa_gets_no_value(reference) -> None:
-    text = "lsoa21_code,Number of patients\nE01025231,10\nE01025232,*\nE01025233,10\nE01025266,10\n" \
-           "E01025267,10\nE01025288,10\nE01025311,10\n"
+    text = "lsoa21_code,Number of patients\n" + "\n".join(
+        f"{c},{'*' if c == 'E01025232' else 10}" for c in ASHTON) + "\n"
     wards = aggregate_to_wards(inspect_upload(read_pasted(text), reference), reference)
     assert np.isnan(wards.frame.at["E05012193", "Number of patients"])
     assert not wards.suppressed.at["E05012193", "Number of patients"]
-    assert any(re.search(r"1 ward\(s\) left without a value \(e\.g\. Ashton\)", n) for n in wards.notes)
+    # Ashton, and the three neighbours holding parts of E01025267, E01025311 and E01025312 (whose
+    # other LSOAs are not in the file), are left without a value.
+    assert wards.frame["Number of patients"].isna().all() and len(wards.frame) == 4
+    assert any(re.search(r"4 ward\(s\) left without a value \(e\.g\. Ashton, Cadley, Lea & Larches\)", n)
+               for n in wards.notes)
 
 
 def test_msoa_uploads_work_once_a_lookup_exists(reference) -> None:
@@ -492,9 +527,16 @@ def test_templates_list_every_ward_or_lsoa_and_read_back(reference) -> None:
     assert len(icb) == 280 and icb.columns.tolist() == ["ward_code", "ward_name", "lad_name", "'=x", "rate"]
 
     lsoa = pd.read_csv(io.BytesIO(template_for_area(register, PRESTON, level="lsoa", membership=membership)))
-    best_fit = membership[(membership["method"] != "areal overlay")
-                          & membership["ward_code"].isin(register.loc[register["lad_code"] == PRESTON, "ward_code"])]
-    assert sorted(lsoa["lsoa21_code"]) == sorted(best_fit["lsoa21_code"]) and len(lsoa) == len(best_fit)
+    # One row per LSOA, in the ward ONS's LSOA -> ward best-fit lookup puts it in.
+    preston = register.loc[register["lad_code"] == PRESTON].set_index("ward_code")["ward_name"]
+    best_fit = membership.drop_duplicates("lsoa21_code")
+    best_fit = best_fit[best_fit["best_fit_ward_code"].isin(preston.index)].set_index("lsoa21_code")
+    assert sorted(lsoa["lsoa21_code"]) == sorted(best_fit.index) and lsoa["lsoa21_code"].is_unique
+    assert len(lsoa) == 87
+    assert (lsoa.set_index("lsoa21_code")["ward_name"] == preston.reindex(best_fit["best_fit_ward_code"]).set_axis(
+        best_fit.index).reindex(lsoa["lsoa21_code"])).all()
+    # E01025267 is in Ashton by ONS's best fit, though 81% of its residents live in Lea & Larches.
+    assert lsoa.set_index("lsoa21_code").at["E01025267", "ward_name"] == "Ashton"
     filled = lsoa.assign(value=range(10, 10 + len(lsoa))).to_csv(index=False).encode()
     preview = inspect_upload(read_upload("filled.csv", filled), reference)
     assert (preview.geography.key, preview.matched, preview.unmatched) == ("lsoa21", len(lsoa), ())

@@ -8,8 +8,9 @@ and in the profile; refused files give one message and leave the page as it was;
 another session's layer falls back to the default; and the user's data reach no cache
 shared between sessions.
 
-The "Aged 0-17" column is the one with small numbers: of its 280 ward totals, 167 are
-between 1 and 4 and are suppressed, 113 are shown (0 or 5 and over).
+The "Aged 0-17" column is the one with small numbers: of its 280 ward totals, 161 are
+between 1 and 4 and are suppressed, 119 are shown (0 or 5 and over). (Each LSOA's counts are
+split among the wards its Output Areas lie in, by their Census 2021 residents.)
 """
 
 from __future__ import annotations
@@ -49,8 +50,8 @@ CORPUS = Path(__file__).parent / "data" / "uploads"
 LSC_FILE = "lsc_lsoa21_5plus_ltc.csv"
 PEOPLE = "People with 5+ long-term conditions"
 CHILDREN = "Aged 0-17 with 5+ long-term conditions"
-ASHTON = "E05012193"  # Preston: 5 children with 5+ LTCs (shown), 646 people (see tests/test_upload.py)
-TALBOT = "E05015202"  # Blackpool: IMD rank 3 in L&SC, its children's count is suppressed
+ASHTON = "E05012193"  # Preston: 7 children with 5+ LTCs (shown), 545 people (see tests/test_upload.py)
+BLACKBURN_CENTRAL = "E05011511"  # IMD rank 4 in L&SC, its children's count is suppressed
 #: The pasted layer's title: a marker to look for in the shared caches, with HTML and Markdown in it.
 MARKED = "Secret marker 7f3a <b>kids</b> [x](http://e.vil)"
 #: A text 1-4 standing alone: what must never be shown for a suppressed count.
@@ -83,15 +84,15 @@ def test_uploaded_column_becomes_a_valid_record_with_suppressed_values_missing(c
     assert THEME in THEMES and r.id not in INDICATORS  # listed under its theme, never in the registry
     assert r.source == SOURCE and r.source.dataset == "Your upload — not published"
     assert (r.method, r.aggregation, r.weight, r.value_format) == ("summed", "sum", "", ",.0f")
-    assert "167 of the 280 ward values" in r.method_note and "Counts from 1 to 4 are suppressed" in r.method_note
+    assert "161 of the 280 ward values" in r.method_note and "Counts from 1 to 4 are suppressed" in r.method_note
     assert "browser session only" in r.caveat
-    assert (children.n_suppressed, children.n_values) == (167, 113)
+    assert (children.n_suppressed, children.n_values) == (161, 119)
     raw = lsc_wards.frame[CHILDREN]
-    assert children.ward_values.isna().equals(raw.isna()) and children.ward_values[ASHTON] == 5
+    assert children.ward_values.isna().equals(raw.isna()) and children.ward_values[ASHTON] == 7
     hidden = children.suppressed[children.suppressed].index
     assert children.values(hidden).isna().all()
     assert set(value_text(children, hidden)) == {"fewer than 5"}
-    assert value_text(children, pd.Index([ASHTON])).item() == "5"
+    assert value_text(children, pd.Index([ASHTON])).item() == "7"
     assert children.suppression.label == "<5"
 
 
@@ -107,16 +108,20 @@ def test_bad_titles_are_refused_and_repeated_titles_numbered(lsc_wards) -> None:
 
 
 def test_rates_are_not_suppressed_and_average_by_their_denominator(reference) -> None:
-    ashton = ["E01025231", "E01025232", "E01025233", "E01025266", "E01025267", "E01025288", "E01025311"]
+    # Ashton's LSOAs and the share of each one's residents whose Output Areas are in Ashton.
+    ashton = {"E01025231": 1.0, "E01025232": 1.0, "E01025233": 1.0, "E01025266": 1.0, "E01025267": 0.18980798,
+              "E01025288": 1.0, "E01025311": 0.65955701, "E01025312": 0.31934878}
+    rates, lists = [1.0, 2, 3, 4, 5, 6, 7, 8], [1000] * 6 + [4000, 1000]
     text = "lsoa21_code,Rate per 1000,List size\n" + "\n".join(
-        f"{c},{r},{n}" for c, r, n in zip(ashton, [1.0, 2, 3, 4, 5, 6, 7], [1000] * 6 + [4000]))
+        f"{c},{r},{n}" for c, r, n in zip(ashton, rates, lists))
     wards = aggregate_to_wards(inspect_upload(read_pasted(text), reference), reference)
     rate = user_layer("upload-4", wards, "Rate per 1000", title="Rate", unit="per 1,000", higher_is_worse=True,
                       source_name="pasted text")
     assert (rate.kind, rate.record.aggregation, rate.record.weight) == ("rate", "weighted mean", "List size")
     assert rate.suppression is None and rate.n_suppressed == 0 and "Rates are not suppressed" in rate.record.method_note
-    expected = (21 * 1000 + 7 * 4000) / 10_000  # a rate of 4.9 is shown: rates are never suppressed
-    assert rate.ward_values[ASHTON] == pytest.approx(expected) and value_text(rate, pd.Index([ASHTON])).item() == "4.90"
+    weights = [n * s for n, s in zip(lists, ashton.values())]
+    expected = sum(r * w for r, w in zip(rates, weights)) / sum(weights)  # 4.66 is shown: rates are never suppressed
+    assert rate.ward_values[ASHTON] == pytest.approx(expected) and value_text(rate, pd.Index([ASHTON])).item() == "4.66"
     register = reference.wards.set_index("ward_code")
     england = area_value_of(rate, register, pd.Series(True, index=register.index))
     assert (england.n_used, england.value) == (1, pytest.approx(expected))
@@ -130,9 +135,9 @@ def test_suppressed_wards_are_hatched_with_their_own_legend_entry(children, ward
     styled = style_source(children, codes)
     legend = styled.legend
     assert legend.suppressed.colour == SUPPRESSED_FILL and legend.suppressed.label == "Suppressed (1–4)"
-    assert (legend.suppressed.count, legend.no_data.count) == (167, 0)
-    assert sum(e.count for e in legend.entries) == 113
-    assert (styled.colour == SUPPRESSED_FILL).sum() == 167 and NO_DATA_COLOUR not in set(styled.colour)
+    assert (legend.suppressed.count, legend.no_data.count) == (161, 0)
+    assert sum(e.count for e in legend.entries) == 119
+    assert (styled.colour == SUPPRESSED_FILL).sum() == 161 and NO_DATA_COLOUR not in set(styled.colour)
     assert legend.title == "Children with 5+ LTCs · Your data"
     # Class bounds are values that occur (0, 5, 6 ...), so no label names a hidden 1-4.
     numbers = {float(n) for e in legend.entries for n in re.findall(r"\d+(?:\.\d+)?", e.label)}
@@ -151,10 +156,10 @@ def test_payload_says_fewer_than_5_and_escapes_the_users_text(lsc_wards, ward_ta
                             styled.legend, pd.Series(False, index=codes), "")
     data = json.loads(payload.to_json().replace("\\u007b", "{"))
     shown = data["values"]
-    assert shown.count("fewer than 5") == 167 and not [v for v in shown if SMALL.match(v)]
-    assert data["fills"].count(SUPPRESSED_FILL) == 167
+    assert shown.count("fewer than 5") == 161 and not [v for v in shown if SMALL.match(v)]
+    assert data["fills"].count(SUPPRESSED_FILL) == 161
     entries = data["legend"]["entries"]
-    assert [e["label"] for e in entries[-2:]] == ["Suppressed (1–4)", "No data"] and entries[-2]["count"] == 167
+    assert [e["label"] for e in entries[-2:]] == ["Suppressed (1–4)", "No data"] and entries[-2]["count"] == 161
     assert entries[-2]["swatch"].startswith("repeating-linear-gradient")  # the hatch, drawn in CSS in the legend
     assert "<b>" not in payload.to_json() and "&lt;b&gt;Kids&lt;/b&gt;" in data["legend"]["title"]
     assert data["unit"] == "&lt;i&gt;n&lt;/i&gt;"
@@ -166,10 +171,10 @@ def test_profile_row_sums_only_the_wards_shown_in_the_file(children, ward_table)
     shown = children.ward_values.dropna()
     total = f"{shown.sum():,.0f} in your file"
     row = profile_row(children, ward_table, ASHTON)
-    assert (row["Ward"], row["ICB"], row["England"], row["Unit"]) == ("5", total, total, "children")
-    assert row["Rank in ICB (1 = worst)"].endswith(" of 113") and row["Theme"] == THEME
-    assert "sum of its 113 wards with a value in your file" in row["Caveat"]
-    hidden = profile_row(children, ward_table, TALBOT)
+    assert (row["Ward"], row["ICB"], row["England"], row["Unit"]) == ("7", total, total, "children")
+    assert row["Rank in ICB (1 = worst)"].endswith(" of 119") and row["Theme"] == THEME
+    assert "sum of its 119 wards with a value in your file" in row["Caveat"]
+    hidden = profile_row(children, ward_table, BLACKBURN_CENTRAL)
     assert (hidden["Ward"], hidden["Rank in ICB (1 = worst)"]) == ("fewer than 5", "–")
     elsewhere = profile_row(children, ward_table, "E05010465")  # Leicester: not in the file
     assert (elsewhere["Ward"], elsewhere["ICB"], elsewhere["England"]) == ("no data", "none in your file", total)
@@ -186,7 +191,7 @@ def test_target_list_and_downloads_write_suppressed_counts_as_lt5(children, ward
     column = "Children with 5+ LTCs (Your data)"
     cells = table.frame[column].tolist()
     n_hidden = int(children.suppressed.reindex(ranks.index).sum())
-    assert cells.count("<5") == n_hidden > 0 and table.frame.set_index("Ward code").at[TALBOT, column] == "<5"
+    assert cells.count("<5") == n_hidden > 0 and table.frame.set_index("Ward code").at[BLACKBURN_CENTRAL, column] == "<5"
     assert not [c for c in cells if c != "<5" and (c is None or 1 <= c <= 4)]
     assert table.labelled == (column,)
     assert table.notes == (f"Column {column}: {n_hidden} of the 28 listed wards have a count from 1 to 4, "
@@ -286,7 +291,7 @@ def pasted() -> AppTest:
     assert [at.radio(key=f"upw1_kind{i}").value for i in range(3)] == ["count", "count", "count"]
     at.selectbox(key="upw1_column").set_value(1).run()
     assert at.text_input(key="upw1_title1").value == CHILDREN
-    assert any("**113** wards with a value, **167** suppressed" in m.value for m in at.markdown)
+    assert any("**119** wards with a value, **161** suppressed" in m.value for m in at.markdown)
     at.text_input(key="upw1_title1").input(MARKED).run()
     at.button(key="upw1_add").click().run()
     _ok(at)
@@ -304,8 +309,8 @@ def test_a_pasted_file_becomes_the_layer_on_the_map_with_suppression(pasted: App
     legend = data["legend"]
     assert legend["title"] == "Secret marker 7f3a &lt;b&gt;kids&lt;/b&gt; [x](http://e.vil) · Your data"
     assert "<b>kids" not in json.dumps(data)
-    assert [(e["label"], e["count"]) for e in legend["entries"][-2:]] == [("Suppressed (1–4)", 167), ("No data", 0)]
-    assert data["values"].count("fewer than 5") == 167 and not [v for v in data["values"] if SMALL.match(v)]
+    assert [(e["label"], e["count"]) for e in legend["entries"][-2:]] == [("Suppressed (1–4)", 161), ("No data", 0)]
+    assert data["values"].count("fewer than 5") == 161 and not [v for v in data["values"] if SMALL.match(v)]
     captions = " ".join(c.value for c in at.caption)
     assert "Your upload — not published" in captions
 
@@ -313,8 +318,8 @@ def test_a_pasted_file_becomes_the_layer_on_the_map_with_suppression(pasted: App
 def test_the_list_and_profile_show_the_uploaded_layer_suppressed(pasted: AppTest, children) -> None:
     at = pasted
     column = _column(at, f"{MARKED} (Your data)")
-    assert column[TALBOT] == "<5" and not [v for v in column if v and SMALL.match(v)]
-    at.selectbox(key="ward").set_value(TALBOT).run()
+    assert column[BLACKBURN_CENTRAL] == "<5" and not [v for v in column if v and SMALL.match(v)]
+    at.selectbox(key="ward").set_value(BLACKBURN_CENTRAL).run()
     _ok(at)
     profile = next(df.value for df in at.dataframe if "England" in df.value.columns)
     first = profile.iloc[0]
@@ -324,9 +329,9 @@ def test_the_list_and_profile_show_the_uploaded_layer_suppressed(pasted: AppTest
     assert profile.iloc[1]["Indicator"] == INDICATORS["imd_score_2025"].title  # the published layers follow
     at.sidebar.radio(key="targeting").set_value("layer10").run()  # worst 10% on the uploaded layer
     _ok(at)
-    # ceil(10% of the 113 wards shown) = 12, plus the wards tied with the 12th; suppressed wards never count.
+    # ceil(10% of the 119 wards shown) = 12, plus the wards tied with the 12th; suppressed wards never count.
     shown = children.ward_values.dropna().sort_values(ascending=False)
-    assert next(m.value for m in at.metric if m.label == "Wards") == str(int((shown >= shown.iloc[11]).sum())) == "22"
+    assert next(m.value for m in at.metric if m.label == "Wards") == str(int((shown >= shown.iloc[11]).sum())) == "14"
     status = next(m.value for m in at.main.markdown if m.value.startswith("**Target ward?**"))
     assert "Worst 10% on the layer shown: **no**" in status
 
@@ -434,7 +439,8 @@ def test_a_file_that_completes_no_ward_cannot_be_added() -> None:
     name = "html_and_formula_names.csv"  # ten LSOAs: no ward has all of its LSOAs in the file
     at.file_uploader(key="upload_file").set_value((name, (CORPUS / name).read_bytes(), "text/csv")).run()
     _ok(at)
-    assert any("**0** wards with a value, **0** suppressed" in m.value and "**3** without a value" in m.value
+    # The ten Preston LSOAs reach five wards (their Output Areas lie in Ashton, Brookfield, Cadley ...).
+    assert any("**0** wards with a value, **0** suppressed" in m.value and "**5** without a value" in m.value
                for m in at.markdown)
     assert at.button(key="upw1_add").disabled
     assert _layer_query(at) == "imd_score_2025"

@@ -2,12 +2,14 @@
 
 Every geography goes through one lookup ``area_code, ward_code, share`` (see
 :class:`~geo.upload.geography.Reference`): the ward register itself for ward uploads
-(share 1), the best-fit LSOA 2021 membership (share 1, areal-overlay rows excluded), the
+(share 1), the best-fit LSOA 2021 membership (each LSOA shared among the wards its Output
+Areas best-fit to, by their Census 2021 residents; areal-overlay rows excluded), the
 LSOA 2011 lookup (population shares of split LSOAs) or an MSOA 2011 lookup.
 
-* **Counts**: ward value = Σ count × share. A split LSOA 2011's count is divided by
-  population share, so totals can be fractional; whole-number inputs give ward totals
-  rounded to whole numbers, and the notes give the file total and the ward total.
+* **Counts**: ward value = Σ count × share. A split area's count (an LSOA 2021 whose Output
+  Areas lie in several wards, a split LSOA 2011) is divided by population share, so totals
+  can be fractional; whole-number inputs give ward totals rounded to whole numbers, and the
+  notes give the file total and the ward total.
 * **Rates**: ward value = Σ rate × w / Σ w with w = share × the area's denominator (the
   denominator column, if chosen), else × its population (Census 2021 LSOA population, when
   the reference has it), else × 1 — equal weights, stated in the notes.
@@ -178,5 +180,5 @@ def _unreachable_note(reference: Reference, lookup: pd.DataFrame, wards: pd.Inde
     if missing.empty:
         return []
     return [f"{len(missing):,} ward(s) in these areas (e.g. {', '.join(missing['ward_name'].iloc[:3])}) contain no "
-            f"{geography.label}'s population-weighted centre, so {geography.label} figures cannot reach them; they "
+            f"Output Area's population-weighted centre, so {geography.label} figures cannot reach them; they "
             "show as no data"]

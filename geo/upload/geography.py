@@ -10,9 +10,11 @@ Two small registries drive everything (no if/elif per geography):
   ``area_code, ward_code, share`` in :class:`Reference`.
 
 :class:`Reference` holds the processed tables the build writes (``data/indicators``):
-the ward register, the best-fit LSOA 2021 membership (areal-overlay rows excluded, so each
-LSOA 2021 is in exactly one ward), the LSOA 2011 lookup (population shares) and, when they
-exist, an MSOA 2011 lookup and Census 2021 LSOA populations. :func:`read_reference` is the
+the ward register, the best-fit LSOA 2021 membership (areal-overlay rows excluded: each LSOA
+2021 is shared among the wards its Output Areas best-fit to, by their Census 2021 residents, so
+its shares add to 1; each row also names the LSOA's one ONS best-fit ward, for the template),
+the LSOA 2011 lookup (population shares) and, when they exist, an MSOA 2011 lookup and Census
+2021 LSOA populations. :func:`read_reference` is the
 only function in :mod:`geo.upload` that reads a file, and it reads only those open tables.
 """
 
@@ -100,9 +102,14 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.astype({c: object for c in text}).reset_index(drop=True)
 
 
+#: A lookup's optional column: the area's one best-fit ward (ONS), where areas are split by share.
+BEST_FIT_WARD = "best_fit_ward_code"
+
+
 def _lookup(frame: pd.DataFrame, code: str) -> pd.DataFrame:
-    out = frame.rename(columns={code: "area_code"})[["area_code", "ward_code", "share"]]
-    return _plain(out.astype({"area_code": str, "ward_code": str, "share": float}))
+    extra = [BEST_FIT_WARD] if BEST_FIT_WARD in frame.columns else []
+    out = frame.rename(columns={code: "area_code"})[["area_code", "ward_code", "share", *extra]]
+    return _plain(out.astype({"area_code": str, "ward_code": str, "share": float, **{c: str for c in extra}}))
 
 
 @dataclass(frozen=True, eq=False)
@@ -110,7 +117,8 @@ class Reference:
     """The open lookups an upload is checked and aggregated against (read-only; share freely).
 
     ``lookups[key]`` has ``area_code, ward_code, share`` for each geography key of
-    :data:`GEOGRAPHIES` that is available; ``populations[key]`` is a population per area
+    :data:`GEOGRAPHIES` that is available (``lsoa21`` also :data:`BEST_FIT_WARD`, when the
+    membership has it); ``populations[key]`` is a population per area
     code used to weight rates, where one exists.
     """
 
@@ -125,7 +133,7 @@ class Reference:
         """Build from the processed tables (columns as the build writes them).
 
         ``wards``: ``wards.csv``; ``membership``: ``lsoa21_ward25_membership.csv`` (areal
-        overlay rows are dropped here); ``lsoa11_lookup``: ``lsoa11_code, ward_code, share``;
+        overlay rows are dropped here; ``share`` splits an LSOA among its wards); ``lsoa11_lookup``: ``lsoa11_code, ward_code, share``;
         ``msoa11_lookup``: ``msoa11_code, ward_code, share``; ``lsoa21_population``:
         ``lsoa21_code, population`` (Census 2021 usual residents).
         """
@@ -168,5 +176,5 @@ def read_reference(folder: Path = INDICATORS) -> Reference:
     for arg, (name, required) in REFERENCE_FILES.items():
         path = folder / name
         if required or path.exists():
-            frames[arg] = pd.read_csv(path, dtype={"ward_code": str})
+            frames[arg] = pd.read_csv(path, dtype={"ward_code": str, BEST_FIT_WARD: str})
     return Reference.from_frames(**frames)

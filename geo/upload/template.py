@@ -7,6 +7,7 @@ from typing import Iterable, Literal
 import pandas as pd
 
 from geo.upload.errors import UploadError
+from geo.upload.geography import BEST_FIT_WARD
 from geo.upload.safety import neutralise_formulas
 
 Level = Literal["ward", "lsoa"]
@@ -19,8 +20,11 @@ def template_for_area(wards: pd.DataFrame, area_codes: str | Iterable[str], *, l
     ``wards``: the ward register (``wards.csv``); ``area_codes``: one or more local
     authority (E06–E09), ICB (E54) or ward (E05) codes; ``level``: ``"ward"`` gives
     ``ward_code, ward_name, lad_name`` rows, ``"lsoa"`` gives ``lsoa21_code, ward_name,
-    lad_name`` rows for the LSOA 2021s best-fitted to those wards (needs ``membership``,
-    ``lsoa21_ward25_membership.csv``). Each of ``value_columns`` is added empty.
+    lad_name`` rows, one per LSOA 2021 whose one best-fit ward is among those wards (needs
+    ``membership``, ``lsoa21_ward25_membership.csv`` or the reference's LSOA 2021 lookup). The
+    one ward is the membership's ``best_fit_ward_code`` (ONS's LSOA -> ward best fit) where it
+    has one, else the ward holding the largest share of the LSOA. The upload itself is still
+    split among all the LSOA's wards by share. Each of ``value_columns`` is added empty.
     """
     codes = [area_codes] if isinstance(area_codes, str) else list(area_codes)
     chosen = wards[wards["lad_code"].isin(codes) | wards["icb_code"].isin(codes) | wards["ward_code"].isin(codes)]
@@ -34,10 +38,19 @@ def template_for_area(wards: pd.DataFrame, area_codes: str | Iterable[str], *, l
         if membership is None:
             raise UploadError("An LSOA template needs the LSOA 2021 to ward membership",
                               "Pass the membership table (lsoa21_ward25_membership.csv)")
-        best_fit = membership.loc[membership["method"] != "areal overlay", ["lsoa21_code", "ward_code"]]
-        rows = (best_fit.merge(rows, on="ward_code", validate="many_to_one")
+        rows = (one_ward_per_lsoa(membership).merge(rows, on="ward_code", validate="many_to_one")
                 .sort_values("lsoa21_code")[["lsoa21_code", "ward_name", "lad_name"]])
     elif level != "ward":
         raise UploadError(f"Unknown template level '{level}'", "Choose 'ward' or 'lsoa'")
     out = rows.reset_index(drop=True).assign(**{c: "" for c in value_columns})
     return neutralise_formulas(out).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+
+
+def one_ward_per_lsoa(membership: pd.DataFrame) -> pd.DataFrame:
+    """``lsoa21_code, ward_code``: each LSOA's one best-fit ward (see :func:`template_for_area`)."""
+    best = membership[membership["method"] != "areal overlay"]
+    if BEST_FIT_WARD in best.columns:
+        return (best.drop_duplicates("lsoa21_code")[["lsoa21_code", BEST_FIT_WARD]]
+                .rename(columns={BEST_FIT_WARD: "ward_code"}).reset_index(drop=True))
+    top = best.sort_values(["lsoa21_code", "share", "ward_code"], ascending=[True, False, True], kind="stable")
+    return top.drop_duplicates("lsoa21_code")[["lsoa21_code", "ward_code"]].reset_index(drop=True)

@@ -106,7 +106,7 @@
                      '"></i>', o.label, '');
       });
       if (lines) { html += '<div class="wl-sep"></div>' + lines; }
-      var open = map.getSize().x >= 560 ? ' open' : '';  /* collapsed on a phone: tap the title */
+      var open = map.getSize().x >= 440 ? ' open' : '';  /* collapsed on a phone: tap the title */
       div.innerHTML = '<details' + open + '><summary class="wl-title">' + G.title + '</summary>' +
         '<div class="wl-sub">' + G.unit + ' · ' + G.scheme + '</div>' +
         '<div class="wl-row wl-head"><span></span><em>' + D.noun + '</em></div>' + html + '</details>';

@@ -1,8 +1,8 @@
 """Write the upload test corpus: ``python tests/data/uploads/make_corpus.py``.
 
 Every file here is synthetic or derived from the open processed data under
-``data/indicators`` (ward register, LSOA 2021 membership, LSOA 2011 lookup, IoD2025 ward
-scores); no real person's data is involved (NHS numbers are from the 999 test range,
+``data/indicators`` (ward register, LSOA 2021 membership with one best-fit ward per LSOA,
+LSOA 2011 lookup, IoD2025 ward scores); no real person's data is involved (NHS numbers are from the 999 test range,
 postcodes and dates of birth are made up). Numbers come from seeded generators, and Excel
 files are re-zipped with fixed timestamps, so running this again gives the same bytes
 (``tests/test_upload.py`` checks that). The over-size case is made in memory by the tests.
@@ -29,6 +29,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from geo.paths import INDICATORS  # noqa: E402
+from geo.upload.template import one_ward_per_lsoa  # noqa: E402
 
 #: Lancashire and South Cumbria ICB; Preston; County Durham ward codes of 2024 retired in 2025.
 LSC_ICB = "E54000048"
@@ -97,8 +98,8 @@ def _nhs_number(rng: random.Random) -> str:
 
 def _reference() -> dict[str, pd.DataFrame]:
     wards = pd.read_csv(INDICATORS / "wards.csv")
-    membership = pd.read_csv(INDICATORS / "lsoa21_ward25_membership.csv")
-    membership = membership[membership["method"] != "areal overlay"]
+    # One ward per LSOA 2021 (ONS's best fit), as the LSOA template lists them.
+    membership = one_ward_per_lsoa(pd.read_csv(INDICATORS / "lsoa21_ward25_membership.csv"))
     lsoa11 = pd.read_csv(INDICATORS / "lsoa11_ward25_lookup.csv")
     imd = pd.read_csv(INDICATORS / "ward_deprivation_2025.csv", usecols=["ward_code", "imd_score"])
     return {"wards": wards, "membership": membership, "lsoa11": lsoa11, "imd": imd}
@@ -130,13 +131,16 @@ def _lsc_ltc(ref: dict[str, pd.DataFrame]) -> bytes:
 
 
 def _lsoa11_lad(ref: dict[str, pd.DataFrame]) -> tuple[str, pd.DataFrame]:
-    """The first L&SC LAD (by code) whose LSOA 2011s include split ones and all go to its own wards."""
+    """The first L&SC LAD (by code) whose LSOA 2011s include split ones, all go to its own wards and
+    include a code that is not an LSOA 2021 code (so that the file reads as LSOA 2011)."""
     wards, lookup = ref["wards"], ref["lsoa11"]
+    lsoa21 = set(ref["membership"]["lsoa21_code"])
     pieces = lookup.merge(wards[["ward_code", "lad_code", "icb_code"]], on="ward_code")
     for lad in sorted(wards.loc[wards["icb_code"] == LSC_ICB, "lad_code"].unique()):
         codes = pieces.loc[pieces["lad_code"] == lad, "lsoa11_code"].unique()
         mine = pieces[pieces["lsoa11_code"].isin(codes)]
-        if (mine["lad_code"] == lad).all() and mine["lsoa11_code"].duplicated().any():
+        if ((mine["lad_code"] == lad).all() and mine["lsoa11_code"].duplicated().any()
+                and not set(codes) <= lsoa21):
             return lad, mine
     raise RuntimeError("no LAD with split LSOA 2011s found")
 
