@@ -14,12 +14,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo.bestfit import OVERLAY
+
 ENGLAND = "england"
-
-#: Wards whose values came from areal overlay (very small wards holding no Output Area centroid):
-#: their residents are also counted in the best-fit wards their Output Areas belong to.
-OVERLAY_FLAG = "areal overlay"
-
 
 @dataclass(frozen=True)
 class Area:
@@ -93,7 +90,7 @@ def counted(wards: pd.DataFrame, direct: bool = False) -> pd.Series:
     """
     if direct:
         return pd.Series(True, index=wards.index)
-    return (wards["method_flag"] != OVERLAY_FLAG).fillna(True).astype(bool)
+    return (wards["method_flag"] != OVERLAY).fillna(True).astype(bool)
 
 
 def _weighted_mean(values: pd.Series, weights: pd.Series, groups: pd.Series) -> pd.Series:

@@ -31,9 +31,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-#: British National Grid: the CRS every distance and area here is measured in (metres).
-BNG = "EPSG:27700"
+from geo.crs import BNG
 
+#: How an area's residents were placed in a ward (the ``method`` and ``method_flag`` labels, declared
+#: once): by the ward holding its population-weighted centroid; by the nearest ward, for a centroid
+#: just off the generalised coastline; by areal overlay, for a very small ward that holds no
+#: centroid (its residents are also counted in the best-fit wards around it).
 BEST_FIT = "best fit"
 NEAREST = "best fit (nearest ward)"
 OVERLAY = "areal overlay"
@@ -165,19 +168,6 @@ def lsoa_best_fit_comparison(official: pd.Series, by_centroid: pd.Series, by_res
     out["lsoa_centroid_agrees"] = out["ward_code_lsoa_centroid"].eq(out["ward_code_ons"])
     out["most_residents_agrees"] = out["ward_code_most_residents"].eq(out["ward_code_ons"])
     return out.rename_axis("lsoa21_code").sort_index().reset_index()
-
-
-def weighted_mean(values: pd.DataFrame, weights: pd.Series, by: pd.Series) -> pd.DataFrame:
-    """Weighted mean of every column of ``values`` within groups ``by``, skipping missing values.
-
-    A value that is NaN drops out of both numerator and denominator for that column, so a
-    ward whose every LSOA lacks a value gets NaN rather than 0.
-    """
-    present = values.notna()
-    w = present.mul(weights, axis=0)
-    num = values.fillna(0).mul(w).groupby(by.to_numpy()).sum()
-    den = w.groupby(by.to_numpy()).sum()
-    return num.div(den.where(den > 0, np.nan))
 
 
 def _require_bng(*frames: gpd.GeoDataFrame) -> None:

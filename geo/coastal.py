@@ -41,8 +41,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-#: CRS in which distances and lengths are measured: British National Grid, metres.
-BNG = "EPSG:27700"
+from geo.crs import BNG
 
 #: Metres (EPSG:27700): outer edge whose midpoint lies within this distance of the Natural
 #: Earth 10m coastline (and not on the land border) is sea or estuary shore; farther away it

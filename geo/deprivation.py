@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from geo.bestfit import weighted_mean
+from geo.wardvalues import weighted_means
 from geo.summaries import summarise_deprivation
 
 #: LSOAs in England for each edition: the national ranks run 1..N.
@@ -87,7 +87,7 @@ def ward_deprivation(pieces: pd.DataFrame, register: pd.DataFrame, edition: int,
     values = pieces[domain_cols].copy()
     ranks = [c for c in domain_cols if c.endswith("_rank")]
     values[ranks] = n + 1 - values[ranks]  # MHCLG's average rank runs the other way: N = most deprived
-    domains = weighted_mean(values, pieces["weight"], pieces["WD25CD"])
+    domains = weighted_means(values, pieces["weight"], pieces["WD25CD"])
     domains.columns = [f"{DOMAINS[c.rsplit('_', 1)[0]]}_{'average_rank' if c.endswith('_rank') else 'score'}"
                        for c in domain_cols]
     out = out.join(domains)

@@ -27,7 +27,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.bestfit import weighted_mean
+from geo.wardvalues import weighted_means
 
 #: The LSOA 2011 name is its MSOA's name plus one capital letter.
 _LSOA_NAME = r"^(?P<msoa>.+ \d{3})[A-Z]$"
@@ -138,7 +138,7 @@ def ward_estimates(pieces: pd.DataFrame, msoa_values: pd.DataFrame,
     joined = values.reindex(pieces["msoa11_code"]).reset_index(drop=True)
     by = pieces["WD25CD"].reset_index(drop=True)
     weights = pieces["weight"].reset_index(drop=True)
-    means = weighted_mean(joined, weights, by)
+    means = weighted_means(joined, weights, by)
     covered = joined.notna().mul(weights, axis=0).groupby(by.to_numpy()).sum()
     total = weights.groupby(by.to_numpy()).sum()
     share = covered.div(total.where(total > 0, np.nan), axis=0)

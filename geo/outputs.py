@@ -14,6 +14,8 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from geo.manifest import output
+
 #: Eight significant digits: more than any source publishes, few enough to keep files small.
 FLOAT_FORMAT = "%.8g"
 
@@ -29,6 +31,29 @@ def write_geoparquet(frame: gpd.GeoDataFrame, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     frame.reset_index(drop=True).to_parquet(path, index=False, compression="zstd",
                                             schema_version="1.0.0", write_covering_bbox=False)
+
+
+def write_output(frame: pd.DataFrame, name: str, root: Path) -> Path:
+    """Write the processed file ``name`` (declared in :mod:`geo.manifest`) under the data folder ``root``.
+
+    Exactly the declared columns are written, in the declared order; a declared column the
+    frame lacks, or a key that repeats, raises ``ValueError`` naming them. CSV for ``.csv``
+    files, GeoParquet for ``.parquet``. Returns the path written.
+    """
+    spec = output(name)
+    missing = [c for c in spec.columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{name}: the frame lacks the declared column(s) {', '.join(missing)} "
+                         f"(it has {', '.join(map(str, frame.columns))})")
+    table = frame[list(spec.columns)]
+    if table.duplicated(list(spec.key)).any():
+        raise ValueError(f"{name}: the key ({', '.join(spec.key)}) repeats")
+    path = spec.path(root)
+    if path.suffix == ".parquet":
+        write_geoparquet(table, path)
+    else:
+        write_csv(table, path)
+    return path
 
 
 def publish(staging: Path, target: Path, folders: tuple[str, ...]) -> None:

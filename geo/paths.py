@@ -6,9 +6,8 @@ import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+#: The processed data (``indicators/`` and ``boundaries/``; each file declared in :mod:`geo.manifest`).
 DATA = ROOT / "data"
-BOUNDARIES = DATA / "boundaries"
-INDICATORS = DATA / "indicators"
 
 #: The shared raw open data sits beside the project: ``../shared/data/raw``.
 DEFAULT_RAW = ROOT.parent / "shared" / "data" / "raw"

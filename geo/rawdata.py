@@ -19,6 +19,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
+from geo.crs import WGS84
 from geo.errors import BuildInputError
 
 _REFETCH = "restore it from the shared raw data (see ../shared/data/raw/SOURCES.md) or point --raw / WARDLENS_RAW at a complete copy"
@@ -292,15 +293,15 @@ RAW_TABLES: dict[str, RawTable] = {t.key: t for t in (
 RAW_VECTORS: dict[str, RawVector] = {v.key: v for v in (
     RawVector("wards25", "wards/england_wards_2025_bgc.gpkg",
               {"WD25CD": "WD25CD", "WD25NM": "WD25NM", "LAD25CD": "LAD25CD", "LAD25NM": "LAD25NM"},
-              crs="EPSG:4326", unique="WD25CD", layer="wards_2025_bgc"),
+              crs=WGS84, unique="WD25CD", layer="wards_2025_bgc"),
     RawVector("lsoa21_polygons", "lsoa_boundaries/ew_lsoa21_bsc_geographr.gpkg",
-              {"lsoa21_code": "lsoa21_code"}, crs="EPSG:4326", unique="lsoa21_code"),
+              {"lsoa21_code": "lsoa21_code"}, crs=WGS84, unique="lsoa21_code"),
     RawVector("lsoa11_polygons", "lsoa_boundaries/ew_lsoa11_bsc_simplified_geographr.gpkg",
-              {"lsoa11_code": "lsoa11_code"}, crs="EPSG:4326", unique="lsoa11_code"),
+              {"lsoa11_code": "lsoa11_code"}, crs=WGS84, unique="lsoa11_code"),
     RawVector("oa21_centroids", _OA + "oa21_population_weighted_centroids_ew.geojsonl.gz",
-              {"areacd": "oa21_code"}, crs="EPSG:4326", unique="oa21_code"),
-    RawVector("coastline", "coastline/ne_10m_coastline_british_isles.geojson", {}, crs="EPSG:4326"),
-    RawVector("land", "coastline/ne_10m_land_british_isles.geojson", {}, crs="EPSG:4326"),
+              {"areacd": "oa21_code"}, crs=WGS84, unique="oa21_code"),
+    RawVector("coastline", "coastline/ne_10m_coastline_british_isles.geojson", {}, crs=WGS84),
+    RawVector("land", "coastline/ne_10m_land_british_isles.geojson", {}, crs=WGS84),
 )}
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from geo.bestfit import weighted_mean
+from geo.wardvalues import weighted_means
 
 #: A ward is rural when at least this share of its residents live in rural LSOAs (RUC2021).
 RURAL_THRESHOLD = 0.5
@@ -31,7 +31,7 @@ def ward_rurality(pieces: pd.DataFrame) -> pd.DataFrame:
     if odd:
         raise ValueError(f"RUC2021 urban/rural flag has unexpected value(s) {odd}; expected 'Urban' or 'Rural'")
     is_rural = pieces["ruc21_urban_rural"].eq("Rural").astype(float).to_frame("rural_share_ruc2021")
-    out = weighted_mean(is_rural, pieces["weight"], pieces["WD25CD"])
+    out = weighted_means(is_rural, pieces["weight"], pieces["WD25CD"])
     by_class = (pieces.groupby(["WD25CD", "ruc21_code", "ruc21_name"], as_index=False)["weight"].sum()
                 .sort_values(["WD25CD", "weight", "ruc21_code"], ascending=[True, False, True])
                 .drop_duplicates("WD25CD").set_index("WD25CD"))

@@ -1,4 +1,4 @@
-"""Coverage-aware simplification of the ward polygons, and LAD / ICB outlines made from them.
+"""Coverage-aware simplification of the ward polygons for the maps.
 
 The wards are a *coverage*: polygons that tile England without overlaps, whose shared borders
 have identical vertices on both sides. Simplifying each ward on its own would move the two
@@ -24,7 +24,6 @@ Everything is pure: GeoDataFrame in, GeoDataFrame out.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Mapping
@@ -34,10 +33,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-#: CRS in which tolerances are applied: British National Grid, metres.
-BNG = "EPSG:27700"
-#: CRS of every output: WGS84 longitude/latitude, degrees (what folium / Leaflet draws).
-WGS84 = "EPSG:4326"
+from geo.crs import BNG, WGS84
 
 #: Snapping distance, in metres (EPSG:27700), used only if the input is *not* a valid coverage
 #: (overlaps, or shared borders whose vertices differ): ``shapely.coverage_clean`` then snaps
@@ -85,7 +81,7 @@ class Level:
 #: "LLR" E06000016, E06000017, E07000129-E07000135 (176 wards). Budgets: one ICB <= 200 KB,
 #: all England <= 3 MB. A grid of 1e-4 degrees (about 7 m x 11 m) is below a pixel at every
 #: zoom these maps are drawn at; a 1e-3 grid makes the smallest wards vanish.
-LEVELS: Mapping[str, Level] = MappingProxyType({lv.id: lv for lv in (
+SIMPLIFICATION: Mapping[str, Level] = MappingProxyType({lv.id: lv for lv in (
     Level("icb", tolerance_m=500.0, precision_deg=1e-4,
           use="map of one ICB, zoom 9-12 (180-20 m per pixel). L&SC: 4,670 coordinates, "
               "122 KB of geometry, 165 KB with properties; LLR: 2,273 coordinates, 63 KB / "
@@ -127,87 +123,6 @@ def simplify_coverage(wards: gpd.GeoDataFrame, tolerance_m: float, *,
     out = gpd.GeoDataFrame(wards.drop(columns=name),
                            geometry=gpd.GeoSeries(rounded, index=wards.index, crs=WGS84, name=name))
     return out[list(wards.columns)]
-
-
-def dissolve_boundaries(wards: gpd.GeoDataFrame, by: str, *,
-                        keep: Sequence[str] = ()) -> gpd.GeoDataFrame:
-    """Dissolve wards into one outline per value of ``by`` (e.g. ``"LAD25CD"`` or an ICB code).
-
-    ``wards``: a valid coverage, normally the output of :func:`simplify_coverage` (EPSG:4326).
-    The union is a coverage union, so the outlines reuse the wards' own vertices and line up
-    exactly with the ward borders. ``keep``: extra columns that are constant within a group
-    (e.g. ``("LAD25NM",)``) to carry over. Returns one row per group, sorted by ``by``, with
-    columns ``by``, ``*keep`` and ``geometry`` (Polygon or MultiPolygon), in the input CRS.
-    Areas of the outline are in the units of that CRS.
-    """
-    _check_polygons(wards, "wards")
-    missing = [c for c in (by, *keep) if c not in wards.columns]
-    if missing:
-        raise ValueError(f"dissolve_boundaries: column(s) {missing} not in the wards frame")
-    if wards[by].isna().any():
-        raise ValueError(f"dissolve_boundaries: {int(wards[by].isna().sum())} ward(s) have no {by}; "
-                         "assign every ward to a group first")
-    varying = [c for c in keep if (wards.groupby(by)[c].nunique(dropna=False) > 1).any()]
-    if varying:
-        raise ValueError(f"dissolve_boundaries: column(s) {varying} vary within a {by} group, "
-                         "so they cannot be kept on the outline")
-    frame = wards[[by, *keep, wards.geometry.name]]
-    out = frame.dissolve(by=by, aggfunc="first", method="coverage", sort=True).reset_index()
-    return out[[by, *keep, out.geometry.name]]
-
-
-def border_lines(areas: gpd.GeoDataFrame, by: str) -> gpd.GeoDataFrame:
-    """The borders of a set of areas as lines, each stretch of border drawn once.
-
-    ``areas``: a valid coverage of polygons with a unique code column ``by`` (e.g. the output
-    of :func:`dissolve_boundaries` by ``"LAD25CD"``). Returns a GeoDataFrame in the input CRS
-    with columns ``by`` (the area on one side), ``"neighbour"`` (the code of the area on the
-    other side, which sorts after ``by``; ``None`` for the outer edge of the whole coverage:
-    coast and the land border with Wales and Scotland) and ``geometry`` (LineString or
-    MultiLineString). This is what a folium overlay of LAD or ICB borders needs: lines share
-    the ward vertices exactly and are half the size of drawing every outline twice. To draw the
-    borders around a subset of areas, keep the rows whose ``by`` or ``neighbour`` is in it.
-    """
-    _check_polygons(areas, "areas")
-    if by not in areas.columns:
-        raise ValueError(f"border_lines: column {by!r} not in the frame")
-    if areas[by].duplicated().any():
-        raise ValueError(f"border_lines: {by} must be unique (dissolve first)")
-    order = np.argsort(areas[by].to_numpy(), kind="stable")
-    codes = areas[by].to_numpy()[order]
-    geoms = np.asarray(areas.geometry.values, dtype=object)[order]
-    edges = shapely.boundary(geoms)
-    left, right = shapely.STRtree(geoms).query(geoms, predicate="intersects")
-    pair = left < right
-    left, right = left[pair], right[pair]
-    shared = _linear(shapely.intersection(edges[left], edges[right]))
-    has = ~shapely.is_empty(shared)
-    left, right, shared = left[has], right[has], shared[has]
-    # The outer edge of each area: its boundary minus every stretch it shares.
-    touched = pd.Series(list(shared) * 2, index=np.concatenate([left, right]))
-    shared_of = touched.groupby(level=0).agg(lambda s: shapely.union_all(list(s)))
-    others = np.array([shared_of.get(k, shapely.GeometryCollection()) for k in range(len(geoms))],
-                      dtype=object)
-    outer = _linear(shapely.difference(edges, others))
-    keep_outer = ~shapely.is_empty(outer)
-    rows = pd.DataFrame({
-        by: np.concatenate([codes[left], codes[keep_outer]]),
-        "neighbour": np.concatenate([codes[right], np.full(keep_outer.sum(), None, dtype=object)]),
-    })
-    lines = np.concatenate([shared, outer[keep_outer]])
-    return gpd.GeoDataFrame(rows, geometry=list(shapely.line_merge(lines)), crs=areas.crs)
-
-
-def _linear(geoms: np.ndarray) -> np.ndarray:
-    """Keep only the line parts of each geometry (overlay of boundaries also returns points)."""
-    parts, index = shapely.get_parts(geoms, return_index=True)
-    is_line = shapely.get_type_id(parts) == shapely.GeometryType.LINESTRING
-    out = np.full(len(geoms), shapely.MultiLineString(), dtype=object)
-    if is_line.any():
-        present = np.unique(index[is_line])
-        out[present] = shapely.multilinestrings(
-            parts[is_line], indices=np.searchsorted(present, index[is_line]))
-    return out
 
 
 def _check_polygons(frame: gpd.GeoDataFrame, what: str) -> None:

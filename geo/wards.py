@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from geo.bestfit import OVERLAY
+from geo.bestfit import BEST_FIT, OVERLAY
 
 
 def lsoa_pieces(membership: pd.DataFrame, lsoa_values: pd.DataFrame, weight: str) -> pd.DataFrame:
@@ -83,7 +83,7 @@ def ward_register(wards: pd.DataFrame, membership: pd.DataFrame, population: pd.
            .merge(totals, left_on="ward_code", right_index=True, how="left")
            .drop(columns="WD25CD"))
     out["population"] = out["population"].round().astype("int64")
-    out["method_flag"] = out["method"].where(out["method"] == OVERLAY, "best fit")
+    out["method_flag"] = out["method"].where(out["method"] == OVERLAY, BEST_FIT)
     return out.drop(columns="method").sort_values("ward_code").reset_index(drop=True)
 
 

@@ -31,7 +31,8 @@ import shapely
 from branca.element import MacroElement
 from folium.template import Template
 
-from geo.areas import OVERLAY_FLAG, lad_outlines, outline_lines
+from geo.areas import lad_outlines, outline_lines
+from geo.bestfit import OVERLAY
 from layers.indicator import Indicator
 from layers.mapdata import encode_geometries
 from layers.style import SUPPRESSED_FILL, Legend
@@ -273,7 +274,7 @@ def layer_payload(geometry: AreaGeometry, wards: pd.DataFrame, record: Indicator
         values=tuple(_esc(t) for t in value_text.reindex(codes).fillna(record.format_value(None))),
         notes=() if notes is None else tuple(_esc(t).replace("\n", "<br>") for t in notes.reindex(codes).fillna("")),
         targets=indices(targets),
-        overlay=indices(reg["method_flag"] == OVERLAY_FLAG),
+        overlay=indices(reg["method_flag"] == OVERLAY),
         noun=_esc(noun),
         label=_esc(legend.title),
         unit=_esc(record.unit),

@@ -47,11 +47,10 @@ from matplotlib.text import Text
 from matplotlib.textpath import TextToPath
 from matplotlib_scalebar.scalebar import ScaleBar
 
+from geo.crs import BNG
 from layers.mapview import LAD_LINE, LINE_WEIGHTS, TARGET_OUTLINE, Outline
 from layers.style import SUPPRESSED_FILL, Legend, LegendEntry
 
-#: The projected CRS maps are drawn in: British National Grid, metres.
-BNG = "EPSG:27700"
 
 #: DejaVu Sans as shipped inside matplotlib (mpl-data), regular and bold: never a system font.
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"

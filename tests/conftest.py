@@ -39,7 +39,9 @@ LLR = "E54000015"
 #: Bloomfield, Blackpool: the ward with the highest IMD 2025 average score in England.
 BLOOMFIELD = "E05015188"
 
-BOUNDARIES = paths.BOUNDARIES
+#: Where the build writes the processed files (each declared in geo/manifest.py).
+INDICATOR_DIR = paths.DATA / "indicators"
+BOUNDARY_DIR = paths.DATA / "boundaries"
 
 
 def run_app(query: dict[str, str] | None = None) -> AppTest:
@@ -62,7 +64,7 @@ def _require(path: Path) -> None:
 @pytest.fixture(scope="session")
 def ward_table() -> pd.DataFrame:
     """The ward register joined with every indicator's ward values (as the app builds it)."""
-    _require(paths.INDICATORS / store.WARDS_FILE)
+    _require(INDICATOR_DIR / store.WARDS)
     register = store.read_wards()
     values = store.read_ward_columns(table_columns(list(INDICATORS.values()), register.columns))
     return register.join(values, how="left")
@@ -76,14 +78,14 @@ def catalogue(ward_table: pd.DataFrame) -> dict[str, PublishedLayer]:
 
 @pytest.fixture(scope="session")
 def icb_shapes() -> gpd.GeoDataFrame:
-    _require(BOUNDARIES / "wards_icb.parquet")
-    return store.read_ward_shapes("icb", BOUNDARIES)
+    _require(BOUNDARY_DIR / "wards_icb.parquet")
+    return store.read_ward_shapes("icb")
 
 
 @pytest.fixture(scope="session")
 def england_shapes() -> gpd.GeoDataFrame:
-    _require(BOUNDARIES / "wards_england.parquet")
-    return store.read_ward_shapes("england", BOUNDARIES)
+    _require(BOUNDARY_DIR / "wards_england.parquet")
+    return store.read_ward_shapes("england")
 
 
 # --- the app in a real browser ---------------------------------------------------------------

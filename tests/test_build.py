@@ -19,7 +19,8 @@ import shapely
 
 from geo import build, rawdata
 from geo.errors import BuildInputError
-from geo.paths import DATA, INDICATORS, ROOT, raw_dir
+from geo.paths import DATA, ROOT, raw_dir
+from tests.conftest import INDICATOR_DIR as INDICATORS
 
 RAW = raw_dir()
 needs_raw = pytest.mark.skipif(not RAW.is_dir(), reason=f"raw open data not found at {RAW}")

@@ -16,8 +16,9 @@ import shapely
 
 from geo import childpoverty, msoa, rawdata
 from geo.bestfit import BEST_FIT, OVERLAY
-from geo.health import OVERLAY_COUNT_NOTE, ward_counts, ward_general_health, ward_percentages
-from geo.paths import BOUNDARIES, INDICATORS, raw_dir
+from geo.wardvalues import OVERLAY_COUNT_NOTE, ward_counts, ward_general_health, ward_percentages
+from geo.paths import raw_dir
+from tests.conftest import BOUNDARY_DIR as BOUNDARIES, INDICATOR_DIR as INDICATORS
 from geo.rurality import RURAL_THRESHOLD
 from geo.wards import apportion_counts
 

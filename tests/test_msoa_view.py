@@ -40,7 +40,7 @@ SHEFFIELD_2025 = "E08000039"  # E08000019 in the life expectancy file (LAD 2024 
 @pytest.fixture(scope="module")
 def raw() -> pd.DataFrame:
     """The life expectancy file as written by the build, read with plain pandas."""
-    return pd.read_csv(paths.INDICATORS / "msoa11_life_expectancy.csv").set_index("msoa11_code")
+    return pd.read_csv(paths.DATA / "indicators" / "msoa11_life_expectancy.csv").set_index("msoa11_code")
 
 
 @pytest.fixture(scope="module")

@@ -1,9 +1,10 @@
-"""One generic test over every indicator record, and every data file documented.
+"""One generic test over every indicator record, and every data file declared and documented.
 
-Parametrised over :data:`layers.INDICATORS`, so a new record is checked with no new test code:
-its file and column exist in the built ``data/indicators``, it covers enough English wards (or
-says why not), every value lies in its plausible range, flags are booleans, the weight column
-is there, and the metadata the app shows is complete.
+Parametrised over :data:`layers.INDICATORS` (ward layers) and :data:`layers.MSOA_INDICATORS`
+(MSOA 2011 layers), so a new record is checked with no new test code: its file and column are
+declared in :mod:`geo.manifest` (checked without reading data), they exist in the built data,
+it covers enough of its areas (or says why not), every value lies in its plausible range, flags
+are booleans, the weight column is there, and the metadata the app shows is complete.
 """
 
 from __future__ import annotations
@@ -15,41 +16,56 @@ from functools import lru_cache
 import pandas as pd
 import pytest
 
-from geo.paths import DATA, INDICATORS as INDICATOR_DIR
-from layers import INDICATORS
+import geopandas as gpd
+
+from geo.manifest import OUTPUTS, output
+from geo.paths import DATA
+from layers import INDICATORS, MSOA_INDICATORS
 from layers.indicator import Indicator, Method
 
-RECORDS = list(INDICATORS.values())
+RECORDS = [*INDICATORS.values(), *MSOA_INDICATORS.values()]
 IDS = [r.id for r in RECORDS]
 
 
 @lru_cache(maxsize=None)
 def _table(name: str) -> pd.DataFrame:
-    path = INDICATOR_DIR / name
+    path = output(name).path(DATA)
     if not path.is_file():
         pytest.fail(f"{path} is missing: run `python -m geo.build`")
-    return pd.read_csv(path, dtype={"ward_code": "string"})
+    key = output(name).key[0]
+    return pd.read_csv(path, dtype={key: "string"})
 
 
-@pytest.fixture(scope="module")
-def ward_codes() -> pd.Index:
-    codes = pd.Index(_table("wards.csv")["ward_code"])
-    assert len(codes) == 6_826 and codes.is_unique
+def _areas(record: Indicator) -> pd.Index:
+    """The areas a record's values are for: every English ward, or every row of an MSOA file."""
+    key = output(record.file).key[0]
+    codes = pd.Index(_table("wards.csv")["ward_code"] if key == "ward_code" else _table(record.file)[key])
+    assert codes.is_unique and len(codes) == (6_826 if key == "ward_code" else 6_791)
     return codes
 
 
 @pytest.mark.parametrize("record", RECORDS, ids=IDS)
-def test_record_data_exists_covers_wards_and_is_in_range(record: Indicator, ward_codes: pd.Index) -> None:
+def test_record_names_a_declared_file_and_columns(record: Indicator) -> None:
+    spec = output(record.file)  # a KeyError names the declared files
+    assert record.column in spec.columns, f"{record.file} declares no column {record.column!r}"
+    register = output("wards.csv").columns
+    assert not record.weight or record.weight in spec.columns or record.weight in register, (
+        f"{record.id}: weight column {record.weight!r} is declared neither in {record.file} nor in wards.csv")
+
+
+@pytest.mark.parametrize("record", RECORDS, ids=IDS)
+def test_record_data_exists_covers_its_areas_and_is_in_range(record: Indicator) -> None:
+    key = output(record.file).key[0]
     table = _table(record.file)
-    assert "ward_code" in table.columns, f"{record.file} has no ward_code"
     assert record.column in table.columns, f"{record.file} has no column {record.column!r}"
-    assert table["ward_code"].is_unique
-    assert set(table["ward_code"]) <= set(ward_codes), f"{record.file} has codes that are not 2025 wards"
-    values = table.set_index("ward_code")[record.column].reindex(ward_codes)
+    assert table[key].is_unique
+    areas = _areas(record)
+    assert set(table[key]) <= set(areas), f"{record.file} has codes outside its areas"
+    values = table.set_index(key)[record.column].reindex(areas)
 
     coverage = values.notna().mean()
     assert coverage >= record.min_coverage, (
-        f"{record.id}: {values.notna().sum()} of {len(ward_codes)} wards ({coverage:.1%}) have data, "
+        f"{record.id}: {values.notna().sum()} of {len(areas)} areas ({coverage:.1%}) have data, "
         f"below min_coverage {record.min_coverage:.0%}")
 
     present = values.dropna()
@@ -64,8 +80,8 @@ def test_record_data_exists_covers_wards_and_is_in_range(record: Indicator, ward
         assert pd.api.types.is_numeric_dtype(table[record.column]) and table[record.column].dtype != bool
 
     if record.weight:
-        assert record.weight in table.columns, f"{record.id}: weight column {record.weight!r} not in {record.file}"
-        weights = table.set_index("ward_code")[record.weight].reindex(present.index)
+        weights_from = table if record.weight in table.columns else _table("wards.csv")
+        weights = weights_from.set_index(key)[record.weight].reindex(present.index)
         assert weights.notna().all() and (weights >= 0).all() and (weights > 0).any()
 
 
@@ -91,13 +107,17 @@ def test_record_metadata_is_complete(record: Indicator) -> None:
         assert not record.weight, f"{record.id}: a summed count takes no weight"
 
 
-def test_every_data_file_is_documented_in_data_readme() -> None:
+def test_every_data_file_is_declared_built_with_its_columns_and_documented() -> None:
     readme = DATA / "README.md"
     assert readme.is_file(), f"{readme} is missing: every file under data/ must be described there"
     text = readme.read_text(encoding="utf-8")
     files = sorted(p for p in DATA.rglob("*") if p.is_file() and p != readme
                    and not any(part.startswith(".") for part in p.relative_to(DATA).parts))
-    assert files, "data/ holds no built files: run `python -m geo.build`"
+    assert {str(p.relative_to(DATA)) for p in files} == {f"{o.folder}/{o.name}" for o in OUTPUTS.values()}
+    for spec in OUTPUTS.values():
+        path = spec.path(DATA)
+        columns = gpd.read_parquet(path).columns if path.suffix == ".parquet" else pd.read_csv(path, nrows=0).columns
+        assert tuple(columns) == spec.columns, f"{spec.name}: built columns differ from geo/manifest.py"
     undocumented = [str(p.relative_to(DATA)) for p in files if p.name not in text]
     assert not undocumented, f"data/README.md does not mention: {', '.join(undocumented)}"
 

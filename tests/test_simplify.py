@@ -13,7 +13,8 @@ import shapely
 
 from geo.paths import raw_dir
 from geo.rawdata import RAW_VECTORS, read_vector
-from geo.simplify import LEVELS, Level, border_lines, dissolve_boundaries, simplify_coverage
+from geo.areas import lad_outlines, outline_lines
+from geo.simplify import SIMPLIFICATION, Level, simplify_coverage
 
 BNG = "EPSG:27700"
 X0, Y0 = 330_000.0, 430_000.0   # near Blackpool, in metres
@@ -49,9 +50,9 @@ def _area_m2(frame: gpd.GeoDataFrame) -> float:
     return float(shapely.area(shapely.union_all(frame.to_crs(BNG).geometry.values)))
 
 
-@pytest.mark.parametrize("level", list(LEVELS))
+@pytest.mark.parametrize("level", list(SIMPLIFICATION))
 def test_grid_stays_a_coverage(level: str) -> None:
-    lv = LEVELS[level]
+    lv = SIMPLIFICATION[level]
     wards = _grid_2x2(cell=8 * lv.tolerance_m)   # big enough that the square keeps its corners
     out = simplify_coverage(wards, lv.tolerance_m, precision_deg=lv.precision_deg)
     assert out.crs.equals("EPSG:4326")
@@ -100,22 +101,24 @@ def test_bad_input_is_refused(bad: gpd.GeoDataFrame, message: str) -> None:
 
 
 def test_levels_are_checked_and_documented() -> None:
-    assert set(LEVELS) == {"icb", "england"}
-    assert LEVELS["icb"].tolerance_m < LEVELS["england"].tolerance_m
-    assert all(lv.use for lv in LEVELS.values())
+    assert set(SIMPLIFICATION) == {"icb", "england"}
+    assert SIMPLIFICATION["icb"].tolerance_m < SIMPLIFICATION["england"].tolerance_m
+    assert all(lv.use for lv in SIMPLIFICATION.values())
     with pytest.raises(ValueError, match="tolerance_m"):
         Level("x", tolerance_m=0, precision_deg=1e-4, use="")
 
 
-def test_dissolve_and_border_lines_on_the_grid() -> None:
-    out = simplify_coverage(_grid_2x2(), LEVELS["icb"].tolerance_m,
-                            precision_deg=LEVELS["icb"].precision_deg)
-    lads = dissolve_boundaries(out, "LAD25CD")
-    assert list(lads["LAD25CD"]) == ["L1", "L2"]
-    lines = border_lines(lads, "LAD25CD")
-    shared = lines[lines["neighbour"].notna()]
-    assert list(zip(shared["LAD25CD"], shared["neighbour"])) == [("L1", "L2")]
-    assert set(lines.loc[lines["neighbour"].isna(), "LAD25CD"]) == {"L1", "L2"}
+def test_lad_outlines_and_their_border_lines_on_the_grid() -> None:
+    out = simplify_coverage(_grid_2x2(), SIMPLIFICATION["icb"].tolerance_m,
+                            precision_deg=SIMPLIFICATION["icb"].precision_deg)
+    lads = lad_outlines(out, out["LAD25CD"])
+    assert list(lads.index) == ["L1", "L2"]
+    assert all(shapely.contains(lads.geometry.values, lads["label"].values))  # each name inside its LAD
+    lines = outline_lines(lads)
+    # The area's outline and the one border between L1 and L2, each stretch drawn once.
+    every_edge = shapely.union_all(lads.boundary.values)
+    assert shapely.length(lines) == pytest.approx(shapely.length(every_edge), rel=1e-9)
+    assert shapely.length(lines) < shapely.length(lads.boundary.values).sum()
 
 
 # --- real data ---------------------------------------------------------------------------
@@ -144,9 +147,9 @@ PROPERTIES_BYTES = 150
 
 
 @needs_raw
-@pytest.mark.parametrize("level", list(LEVELS))
+@pytest.mark.parametrize("level", list(SIMPLIFICATION))
 def test_all_england_meets_the_level_budget(england, level: str) -> None:
-    lv = LEVELS[level]
+    lv = SIMPLIFICATION[level]
     out = simplify_coverage(england, lv.tolerance_m, precision_deg=lv.precision_deg)
     assert len(out) == 6826 and not shapely.is_empty(out.geometry.values).any()
     assert shapely.coverage_is_valid(out.geometry.values)   # also checked inside, at build time
@@ -157,9 +160,9 @@ def test_all_england_meets_the_level_budget(england, level: str) -> None:
 
 
 @needs_raw
-@pytest.mark.parametrize("level", list(LEVELS))
+@pytest.mark.parametrize("level", list(SIMPLIFICATION))
 def test_real_wards_stay_a_coverage(wards, level: str) -> None:
-    lv = LEVELS[level]
+    lv = SIMPLIFICATION[level]
     out = simplify_coverage(wards, lv.tolerance_m, precision_deg=lv.precision_deg)
     geoms = out.geometry.values
     assert len(out) == len(wards) == 21 + 17 + 21
@@ -174,7 +177,7 @@ def test_real_wards_stay_a_coverage(wards, level: str) -> None:
 
 @needs_raw
 def test_real_wards_keep_their_area_at_icb_level(wards) -> None:
-    lv = LEVELS["icb"]
+    lv = SIMPLIFICATION["icb"]
     out = simplify_coverage(wards, lv.tolerance_m, precision_deg=lv.precision_deg)
     # Measured: -0.3 % (Blackpool + Fylde) and -0.9 % (Leicester); no gap opens inside.
     for lads in (["E06000009", "E07000119"], ["E06000016"]):
@@ -186,24 +189,15 @@ def test_real_wards_keep_their_area_at_icb_level(wards) -> None:
 
 @needs_raw
 def test_real_lad_outlines_match_the_wards(wards) -> None:
-    lv = LEVELS["icb"]
+    lv = SIMPLIFICATION["icb"]
     out = simplify_coverage(wards, lv.tolerance_m, precision_deg=lv.precision_deg)
-    lads = dissolve_boundaries(out, "LAD25CD", keep=("LAD25NM",))
-    assert list(lads["LAD25CD"]) == sorted(LADS)
+    lads = lad_outlines(out, out["LAD25CD"])
+    assert list(lads.index) == sorted(LADS)
     assert shapely.coverage_is_valid(lads.geometry.values)
-    for code, outline in zip(lads["LAD25CD"], lads.geometry):
+    for code, outline in zip(lads.index, lads.geometry):
         union = shapely.union_all(out.loc[out["LAD25CD"] == code].geometry.values)
         assert shapely.area(shapely.symmetric_difference(outline, union)) == pytest.approx(0, abs=1e-12)
-    lines = border_lines(lads, "LAD25CD")
-    assert set(zip(lines["LAD25CD"], lines["neighbour"].fillna("-"))) == {
-        ("E06000009", "E07000119"), ("E06000009", "-"), ("E06000016", "-"), ("E07000119", "-")}
     # Every stretch of outline is drawn exactly once.
-    drawn = shapely.union_all(lines.geometry.values)
+    drawn = outline_lines(lads)
     assert shapely.length(shapely.symmetric_difference(drawn, shapely.union_all(lads.boundary.values))) < 1e-9
-    assert shapely.length(lines.geometry.values).sum() == pytest.approx(shapely.length(drawn), rel=1e-9)
-
-
-def test_dissolve_refuses_varying_kept_column() -> None:
-    frame = _grid_2x2().assign(LAD25NM=["a", "b", "c", "d", "e"])
-    with pytest.raises(ValueError, match="vary within"):
-        dissolve_boundaries(frame, "LAD25CD", keep=("LAD25NM",))
+    assert shapely.length(drawn) < shapely.length(lads.boundary.values).sum()

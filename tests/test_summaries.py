@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo.paths import INDICATORS, raw_dir
+from geo.paths import raw_dir
+from tests.conftest import INDICATOR_DIR as INDICATORS
 from geo.rawdata import read_table
 from geo.summaries import OUTPUT_COLUMNS, summarise_deprivation
 

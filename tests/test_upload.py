@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo.paths import INDICATORS
+from tests.conftest import INDICATOR_DIR as INDICATORS
 from geo.upload import (UploadError, aggregate_to_wards, escape_html, escape_markdown, inspect_upload,
                         neutralise_formulas, nhs_number_is_valid, read_pasted, read_reference, read_upload,
                         small_count_mask, suppress_small_counts, template_for_area)

@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from geo import areas, store
+from geo.bestfit import BEST_FIT
 from geo.upload import Reference, read_reference, template_for_area
 from layers import INDICATORS
 from layers.mapview import AreaGeometry, prepare_area
@@ -80,5 +81,5 @@ def template(key: str, level: str) -> bytes:
     area = area_of(key)
     reference = upload_reference()
     codes = [area.lad or area.icb] if area.icb else sorted(reference.wards["icb_code"].dropna().unique())
-    membership = reference.lookups["lsoa21"].rename(columns={"area_code": "lsoa21_code"}).assign(method="best fit")
+    membership = reference.lookups["lsoa21"].rename(columns={"area_code": "lsoa21_code"}).assign(method=BEST_FIT)
     return template_for_area(reference.wards, codes, level=level, membership=membership)

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from geo.bestfit import OVERLAY
 from geo.upload import escape_markdown
 from layers import INDICATORS
 from layers.export import to_csv, to_excel
@@ -124,7 +125,7 @@ def profile_panel(table: pd.DataFrame, ward: str, profile: pd.DataFrame, status:
     """Every indicator for one ward beside its ICB and England, its ICB rank, target status and caveats."""
     row = table.loc[ward]
     st.markdown(f"### {row['ward_name']}")
-    overlay = row["method_flag"] != "best fit"
+    overlay = row["method_flag"] == OVERLAY
     st.markdown(
         f"{row['lad_name']} · {row['icb_name']} · ward code `{ward}` · "
         f"{int(row['population']):,} residents (Census 2021)"

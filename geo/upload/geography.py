@@ -28,7 +28,9 @@ from typing import Mapping
 
 import pandas as pd
 
-from geo.paths import INDICATORS
+from geo.bestfit import OVERLAY
+from geo.manifest import output
+from geo.paths import DATA
 
 #: An ONS GSS code: a letter for the country, two digits for the entity, six for the area.
 CODE_RE = re.compile(r"^[EWSNK]\d{8}$")
@@ -137,7 +139,7 @@ class Reference:
         ``msoa11_lookup``: ``msoa11_code, ward_code, share``; ``lsoa21_population``:
         ``lsoa21_code, population`` (Census 2021 usual residents).
         """
-        best_fit = membership[membership["method"] != "areal overlay"]
+        best_fit = membership[membership["method"] != OVERLAY]
         lookups = {
             "ward25": _lookup(wards.assign(area_code=wards["ward_code"], share=1.0), "area_code"),
             "lsoa21": _lookup(best_fit, "lsoa21_code"),
@@ -167,14 +169,14 @@ REFERENCE_FILES = {
 }
 
 
-def read_reference(folder: Path = INDICATORS) -> Reference:
-    """Read the open lookup tables from ``data/indicators`` (optional ones only if present).
+def read_reference(data: Path = DATA) -> Reference:
+    """Read the open lookup tables from the processed data (optional ones only if present).
 
     Cache the result app-wide (``st.cache_resource``): it holds only open data.
     """
     frames = {}
     for arg, (name, required) in REFERENCE_FILES.items():
-        path = folder / name
+        path = output(name).path(data)
         if required or path.exists():
             frames[arg] = pd.read_csv(path, dtype={"ward_code": str, BEST_FIT_WARD: str})
     return Reference.from_frames(**frames)

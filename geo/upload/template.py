@@ -6,6 +6,7 @@ from typing import Iterable, Literal
 
 import pandas as pd
 
+from geo.bestfit import OVERLAY
 from geo.upload.errors import UploadError
 from geo.upload.geography import BEST_FIT_WARD
 from geo.upload.safety import neutralise_formulas
@@ -48,7 +49,7 @@ def template_for_area(wards: pd.DataFrame, area_codes: str | Iterable[str], *, l
 
 def one_ward_per_lsoa(membership: pd.DataFrame) -> pd.DataFrame:
     """``lsoa21_code, ward_code``: each LSOA's one best-fit ward (see :func:`template_for_area`)."""
-    best = membership[membership["method"] != "areal overlay"]
+    best = membership[membership["method"] != OVERLAY]
     if BEST_FIT_WARD in best.columns:
         return (best.drop_duplicates("lsoa21_code")[["lsoa21_code", BEST_FIT_WARD]]
                 .rename(columns={BEST_FIT_WARD: "ward_code"}).reset_index(drop=True))

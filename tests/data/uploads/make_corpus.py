@@ -28,7 +28,9 @@ ROOT = HERE.parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from geo.paths import INDICATORS  # noqa: E402
+from geo.paths import DATA  # noqa: E402
+
+INDICATORS = DATA / "indicators"
 from geo.upload.template import one_ward_per_lsoa  # noqa: E402
 
 #: Lancashire and South Cumbria ICB; Preston; County Durham ward codes of 2024 retired in 2025.

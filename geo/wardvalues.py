@@ -1,6 +1,6 @@
-"""Health, long-term conditions and children's measures for 2025 wards, from LSOA and MSOA data.
+"""How ward values are made from small-area data (LSOA, Output Area, MSOA), for every theme.
 
-Three ways a ward value is made, each its own function so the record can say which:
+The ways a ward value is made, each its own function so the record can say which:
 
 * **summed** counts (:func:`ward_counts`): Census 2021 people counted in the ward. An LSOA
   whose Output Areas fall in several wards has its count split among them by the residents of
@@ -13,13 +13,6 @@ Three ways a ward value is made, each its own function so the record can say whi
   by OA, so best-fit wards are summed from their own OAs exactly.
 * **population-weighted** means of LSOA rates, ratios and scores (:func:`ward_means`).
 * **estimates** from MSOA 2011 values (life expectancy, QOF prevalence): see :mod:`geo.msoa`.
-
-The long-term conditions theme is built to take a locally held count later (for example
-people with 5+ long-term conditions from a GP or ICB extract): such an upload arrives as a
-ward (or LSOA) table, goes through :func:`ward_counts` / :func:`ward_percentages` like the
-Census disability count, and is described by the same :class:`layers.indicator.Indicator`
-record type (theme "Long-term conditions", ``method`` "summed", ``file`` / ``column`` naming
-the upload's table and count column) — no new code path, only a record.
 """
 
 from __future__ import annotations
@@ -27,17 +20,27 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from geo.bestfit import OVERLAY, weighted_mean
+from geo.bestfit import OVERLAY
+from geo.manifest import WARD_LAST, WARD_LEAD
 from geo.wards import apportion_counts, lsoa_pieces
 
 #: Why a ward has a percentage but no count (see the module docstring).
 OVERLAY_COUNT_NOTE = ("no count: no Output Area best-fits to this ward, so its residents are counted in "
                       "neighbouring wards; the percentage is an areal-overlay estimate")
 
-#: The register columns every ward table starts with, and the one it ends with. LAD and ICB
-#: names are left to the register (``wards.csv``) to keep the theme files small.
-LEAD_COLUMNS = ["ward_code", "ward_name", "lad_code", "icb_code", "population"]
-LAST_COLUMN = "method_flag"
+
+
+def weighted_means(values: pd.DataFrame, weights: pd.Series, by: pd.Series) -> pd.DataFrame:
+    """Weighted mean of every column of ``values`` within groups ``by``, skipping missing values.
+
+    A value that is NaN drops out of both numerator and denominator for that column, so a
+    ward whose every LSOA lacks a value gets NaN rather than 0.
+    """
+    present = values.notna()
+    w = present.mul(weights, axis=0)
+    num = values.fillna(0).mul(w).groupby(by.to_numpy()).sum()
+    den = w.groupby(by.to_numpy()).sum()
+    return num.div(den.where(den > 0, np.nan))
 
 
 def ward_counts(pieces: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -108,9 +111,9 @@ def ward_means(pieces: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """Weighted mean of LSOA ``columns`` per ward, weighted by the pieces' ``weight``.
 
     ``pieces``: from :func:`geo.wards.lsoa_pieces` (``weight`` = the chosen population x
-    share). Missing LSOA values drop out (see :func:`geo.bestfit.weighted_mean`).
+    share). Missing LSOA values drop out (see :func:`weighted_means`).
     """
-    return weighted_mean(pieces[columns], pieces["weight"], pieces["WD25CD"]).rename_axis("WD25CD")
+    return weighted_means(pieces[columns], pieces["weight"], pieces["WD25CD"]).rename_axis("WD25CD")
 
 
 def ward_table(register: pd.DataFrame, parts: list[pd.DataFrame | pd.Series]) -> pd.DataFrame:
@@ -120,8 +123,8 @@ def ward_table(register: pd.DataFrame, parts: list[pd.DataFrame | pd.Series]) ->
     index is the 2025 ward code. One row per ward of the register, sorted by ward code; a ward
     missing from a part gets NaN.
     """
-    out = register[LEAD_COLUMNS].set_index("ward_code")
+    out = register[list(WARD_LEAD)].set_index("ward_code")
     for part in parts:
         out = out.join(part.to_frame() if isinstance(part, pd.Series) else part, how="left")
-    out[LAST_COLUMN] = register.set_index("ward_code")[LAST_COLUMN]
+    out[list(WARD_LAST)] = register.set_index("ward_code")[list(WARD_LAST)]
     return out.rename_axis("ward_code").reset_index().sort_values("ward_code").reset_index(drop=True)
