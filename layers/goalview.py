@@ -429,7 +429,7 @@ def _gradient(m: _Measure, codes: pd.Index, imd: pd.Series, k: int, repetitions:
     table = _table(m, groups)
     table = table.reindex(range(1, k + 1))
     scale = model.scale if model.kind == "proportion" else 1.0
-    unit = record.unit
+    unit = record.unit.split(" (")[0]
     values, lower, upper = table["value"], table["lower"], table["upper"]
     population = table["denominator"]
     if model.kind == "count":  # counts grow with population: the gradient is of the crude rate
@@ -677,7 +677,7 @@ def goal_view(catalogue: Catalogue, register: pd.DataFrame, area: Area, goal: Go
     gap = baseline.value - rest.value
     worse = (gap > 0) == record.higher_is_worse
     cohort_gap = (f"The cohort's {record.format_value(baseline.value)} against {record.format_value(rest.value)} in the "
-                  f"rest of the area: {abs(gap):,.3g} {record.unit} {'worse' if worse else 'better'}"
+                  f"rest of the area: {abs(gap):,.3g} {record.unit.split(' (')[0]} {'worse' if worse else 'better'}"
                   + (f" (ratio {baseline.value / rest.value:.2f})" if rest.value and model.kind != "score" else "")
                   + "." if not (math.isnan(gap)) else "No value for the cohort or the rest of the area.")
 
