@@ -36,6 +36,19 @@ DEPRIVATION_THIRDS = ("least deprived third", "middle third", "most deprived thi
 OUTCOME_THIRDS = ("best third", "middle third", "worst third")
 
 
+def ink(colour: str) -> str:
+    """Black or white, whichever reads better on ``colour`` ("#rrggbb"): white below a relative
+    luminance of 0.18 (WCAG 2 formula), where white text has the higher contrast.
+
+    >>> ink("#574249"), ink("#e8e8e8")
+    ('#ffffff', '#000000')
+    """
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return "#ffffff" if luminance < 0.18 else "#000000"
+
+
 def thirds(values: pd.Series, higher_is_worse: bool = True) -> pd.Series:
     """Third (0, 1, 2; 2 = highest if ``higher_is_worse``, else lowest) of each value among those
     present, by rank; ties share the lower (better) third; -1 for no value.
@@ -62,6 +75,7 @@ class KeyCell:
     count: int
     deprivation: int
     outcome: int
+    ink: str = "#000000"
 
 
 @dataclass(frozen=True)
@@ -104,7 +118,7 @@ def bivariate(imd: pd.Series, outcome: pd.Series, record: Indicator) -> Bivariat
     colour[both] = [GRID[(int(a), int(b))] for a, b in zip(x[both], y[both])]
     counts = pd.crosstab(x[both], y[both]).reindex(index=range(3), columns=range(3), fill_value=0)
     cells = tuple(KeyCell(GRID[(a, b)], f"{DEPRIVATION_THIRDS[a].capitalize()}, {OUTCOME_THIRDS[b]} on the outcome",
-                          int(counts.loc[a, b]), a, b)
+                          int(counts.loc[a, b]), a, b, ink(GRID[(a, b)]))
                   for b in (2, 1, 0) for a in (0, 1, 2))
     key = BivariateKey(title=f"IMD 2025 × {record.family}", x_title="Deprivation (IMD 2025) →",
                        y_title="Worse outcome ↑", cells=cells)
@@ -127,7 +141,8 @@ def bivariate_payload(geometry: AreaGeometry, wards: pd.DataFrame, record: Indic
                          notes=notes)
     key = classes.key
     safe = BivariateKey(_esc(key.title), _esc(key.x_title), _esc(key.y_title),
-                        tuple(KeyCell(c.colour, _esc(c.label), c.count, c.deprivation, c.outcome) for c in key.cells))
+                        tuple(KeyCell(c.colour, _esc(c.label), c.count, c.deprivation, c.outcome, c.ink)
+                              for c in key.cells))
     fields = {name: getattr(base, name) for name in MapPayload.__dataclass_fields__}
     return BivariatePayload(**fields, key=safe)
 

@@ -44,6 +44,9 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Literal, get_args
 
+import pandas as pd
+
+from geo.precision import Components, msoa_components
 from layers.indicator import Indicator
 from layers.targets import TARGETINGS
 
@@ -327,3 +330,19 @@ def offered_measures(goal: Goal, records: list[Indicator]) -> list[str]:
     related = [r.id for r in records if any(w in f"{r.family} {r.title}".lower() for w in words)]
     uploads = [r.id for r in records if r.theme == "Your data"]
     return list(dict.fromkeys([*own, *related, *uploads]))
+
+
+#: The MSOA column that gives each MSOA's residents (person-years over the five years 2016-20).
+PERSON_YEARS = "person_years_persons_2016_20"
+
+
+def msoa_columns() -> list[str]:
+    """The MSOA life expectancy columns the models' standard errors need (for the loaders)."""
+    return sorted({c for m in MEASURE_MODELS.values() if m.msoa for c in m.msoa} | {PERSON_YEARS})
+
+
+def life_expectancy_components(lookup: pd.DataFrame, msoas: pd.DataFrame) -> dict[str, Components]:
+    """Standard-error components (:mod:`geo.precision`) of every layer whose model names MSOA
+    columns, by layer id, from the MSOA -> ward ``lookup`` and the MSOA life expectancy table."""
+    return {layer: msoa_components(lookup, msoas, *model.msoa, person_years=PERSON_YEARS)
+            for layer, model in MEASURE_MODELS.items() if model.msoa is not None}

@@ -191,6 +191,7 @@ class GoalView:
     change: float
     readings: tuple[Reading, ...]
     overlap: pd.DataFrame
+    reading_table: pd.DataFrame
     overlap_summary: pd.DataFrame
     imd_edition: str
     baseline: Estimate
@@ -359,9 +360,9 @@ OVERLAP_COLOURS = {"all": "#253494", "some": "#41b6c4", "one": "#c7e9b4", "none"
 
 
 def _overlap(readings: tuple[Reading, ...], register: pd.DataFrame, imd: pd.Series,
-             codes: pd.Index) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
-    """Ward-by-reading membership table (wards in any reading), summary table, and each area ward's
-    overlap category ("all", "some", "one", "none")."""
+             codes: pd.Index) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.Series]:
+    """Ward-by-reading membership table (wards in any reading), one row per reading, one row per
+    overlap (in all, in some, in one), and each area ward's overlap category ("all", "some", "one", "none")."""
     member = pd.DataFrame({r.id: r.wards.reindex(codes, fill_value=False) for r in readings})
     n = member.sum(axis=1)
     k = len(readings)
@@ -385,14 +386,14 @@ def _overlap(readings: tuple[Reading, ...], register: pd.DataFrame, imd: pd.Seri
                         "Goal's cohort": r.goal})
     some = "In 2 of 3 readings" if k == 3 else f"In some (2 to {k - 1}) readings"
     groups = {"all": f"In all {k} readings", "some": some, "one": "In one reading only"}
+    overlaps = []
     for key, label in groups.items():
         if key == "some" and k < 3:
             continue
         mask = category == key
-        summary.append({"Reading": label, "Wards": int(mask.sum()), "Residents": int(population[mask].sum()),
-                        "Share of area": float(population[mask].sum()) / area_pop if area_pop else math.nan,
-                        "Only in this reading": None, "Goal's cohort": False})
-    return table.reset_index(drop=True), pd.DataFrame(summary), category
+        overlaps.append({"Wards picked by": label, "Wards": int(mask.sum()), "Residents": int(population[mask].sum()),
+                         "Share of area": float(population[mask].sum()) / area_pop if area_pop else math.nan})
+    return table.reset_index(drop=True), pd.DataFrame(summary), pd.DataFrame(overlaps), category
 
 
 # --- deprivation gradient ---------------------------------------------------------------------------
@@ -651,7 +652,7 @@ def goal_view(catalogue: Catalogue, register: pd.DataFrame, area: Area, goal: Go
 
     readings = _readings(catalogue, register, goal, area, codes, measure)
     cohort = readings[0]
-    overlap, overlap_summary, category = _overlap(readings, register, imd, codes)
+    overlap, reading_table, overlap_summary, category = _overlap(readings, register, imd, codes)
 
     in_area = pd.Series(False, index=register.index)
     in_area[codes] = True
@@ -695,7 +696,7 @@ def goal_view(catalogue: Catalogue, register: pd.DataFrame, area: Area, goal: Go
         overlap_map = _overlap_payload(geometry, rows, imd_record, readings, category, cohort)
     sources = tuple(dict.fromkeys([record, imd_record, catalogue["core20_share_2025"].record]))
     return GoalView(goal=goal, area=area, codes=codes, source=source, model=model, change=change, readings=readings,
-                    overlap=overlap, overlap_summary=overlap_summary, imd_edition=edition, baseline=baseline,
+                    overlap=overlap, reading_table=reading_table, overlap_summary=overlap_summary, imd_edition=edition, baseline=baseline,
                     rest=rest, england=national, target=target, trajectory=trajectory, impact=impact,
                     detectability=detect, gradient=gradient, cohort_gap=cohort_gap, overdispersion=overdispersion,
                     notes=notes, sources=sources, bivariate=classes, bivariate_map=bivariate_map,

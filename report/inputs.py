@@ -13,14 +13,11 @@ from functools import lru_cache
 import pandas as pd
 
 from geo import areas, store
-from geo.precision import Components, msoa_components
+from geo.precision import Components
 from layers import INDICATORS
-from layers.goals import MEASURE_MODELS
+from layers.goals import life_expectancy_components, msoa_columns
 from layers.mapview import AreaGeometry, lad_lines_for, prepare_area
 from layers.source import PublishedLayer, table_columns
-
-#: The MSOA column that gives each MSOA's residents (person-years over five years).
-PERSON_YEARS = "person_years_persons_2016_20"
 
 
 @lru_cache(maxsize=1)
@@ -36,17 +33,6 @@ def catalogue() -> dict[str, PublishedLayer]:
     """Every published layer by id, over :func:`ward_table`."""
     table = ward_table()
     return {i: PublishedLayer(r, table) for i, r in INDICATORS.items()}
-
-
-def life_expectancy_components(lookup: pd.DataFrame, msoas: pd.DataFrame) -> dict[str, Components]:
-    """Standard-error components of every layer whose model names MSOA columns, by layer id."""
-    return {layer: msoa_components(lookup, msoas, *model.msoa, person_years=PERSON_YEARS)
-            for layer, model in MEASURE_MODELS.items() if model.msoa is not None and layer in INDICATORS}
-
-
-def msoa_columns() -> list[str]:
-    """The MSOA life expectancy columns the components need."""
-    return sorted({c for m in MEASURE_MODELS.values() if m.msoa for c in m.msoa} | {PERSON_YEARS})
 
 
 @lru_cache(maxsize=1)

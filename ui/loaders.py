@@ -14,7 +14,9 @@ import streamlit as st
 
 from geo import areas, store
 from geo.upload import Reference, read_reference, template_for_area
+from geo.precision import Components
 from layers import INDICATORS
+from layers.goals import life_expectancy_components, msoa_columns
 from layers.mapview import AreaGeometry, lad_lines_for, prepare_area
 from layers.source import PublishedLayer, table_columns
 
@@ -72,6 +74,12 @@ def area_geometry(key: str) -> AreaGeometry:
     area = area_of(key)
     lads = ward_table().loc[area_wards(key), "lad_code"].unique()
     return prepare_area(area_shapes(key), lad_lines_for(lad_lines(area.level), list(lads)), area.level)
+
+
+@st.cache_resource(show_spinner=False)
+def goal_components() -> dict[str, Components]:
+    """Standard-error components of the life expectancy layers, from the MSOA files (for the Goals tab)."""
+    return life_expectancy_components(store.read_msoa_ward_lookup(), store.read_msoa_life_expectancy(msoa_columns()))
 
 
 @st.cache_resource(show_spinner=False)
