@@ -204,6 +204,7 @@ class GoalView:
     gradient: Gradient | None
     cohort_gap: str
     overdispersion: float
+    within_place: bool
     notes: tuple[str, ...]
     sources: tuple[Indicator, ...]
     bivariate: Bivariate
@@ -216,7 +217,9 @@ class GoalView:
 
     @property
     def cohort(self) -> Reading:
-        return self.readings[0]
+        """The reading the figures are for: the goal's cohort, or for a place the within-place
+        reading when asked (``within_place``)."""
+        return self.readings[-1] if self.within_place else self.readings[0]
 
     @property
     def period(self) -> str:
@@ -419,8 +422,7 @@ _VALUE_TYPE = {"proportion": "proportion", "ratio": "rate", "count": "rate"}
 _GROUP_NAMES = {10: "decile", 5: "quintile"}
 
 
-def _gradient(m: _Measure, codes: pd.Index, imd: pd.Series, k: int, repetitions: int,
-              cohort: Estimate, rest: Estimate) -> Gradient | None:
+def _gradient(m: _Measure, codes: pd.Index, imd: pd.Series, k: int, repetitions: int) -> Gradient | None:
     record, model = m.record, m.model
     name = _GROUP_NAMES.get(k, "group")
     try:
@@ -518,8 +520,8 @@ def _impact(m: _Measure, goal: Goal, change: float, baseline: Estimate, target: 
     if model.kind == "life expectancy":
         return Impact(math.nan, False, False,
                       f"Life expectancy at birth {'up' if change > 0 else 'down'} by {abs(target - baseline.value):.1f} "
-                      f"years for the cohort's {baseline.denominator:,.0f} residents: a change in years of life, not "
-                      "a number of people.")
+                      f"years for the {baseline.denominator:,.0f} residents of the cohort's wards with a value: a "
+                      "change in years of life, not a number of people.")
     people = model.people
     if model.kind in ("ratio", "count"):
         now = baseline.events
@@ -625,7 +627,7 @@ def _overlap_payload(geometry: AreaGeometry, rows: pd.DataFrame, imd_record: Ind
 def goal_view(catalogue: Catalogue, register: pd.DataFrame, area: Area, goal: Goal, measure: str | None = None, *,
               groups: int = DEFAULT_GROUPS, overdispersion: float = DEFAULT_OVERDISPERSION,
               components: Mapping[str, Components] | None = None, geometry: AreaGeometry | None = None,
-              repetitions: int = DEFAULT_REPETITIONS) -> GoalView:
+              repetitions: int = DEFAULT_REPETITIONS, within_place: bool = False) -> GoalView:
     """Everything shown of ``goal`` over ``area``, modelled with the layer ``measure``.
 
     ``catalogue``: every layer by id (published and uploaded); ``register``: the ward register
@@ -634,7 +636,10 @@ def goal_view(catalogue: Catalogue, register: pd.DataFrame, area: Area, goal: Go
     ``groups``: deprivation groups for the SII (10 deciles or 5 quintiles); ``overdispersion``:
     the variance factor for the detectability test; ``components``: standard-error components
     by layer id (life expectancy, :mod:`geo.precision`); ``geometry``: the area's encoded
-    shapes, for the two map payloads. Raises ``ValueError`` for an unknown measure.
+    shapes, for the two map payloads; ``within_place``: for a place, model the within-place
+    reading (the place's own most disadvantaged wards) instead of the ICB-wide cohort -- a
+    separate, labelled option. Raises ``ValueError`` for an unknown measure, or ``within_place``
+    for an area that is not a place.
     """
     measure = measure or goal.measures[0]
     if measure not in catalogue:
@@ -650,8 +655,10 @@ def goal_view(catalogue: Catalogue, register: pd.DataFrame, area: Area, goal: Go
     imd_source = catalogue[IMD]
     imd = imd_source.values(codes)
 
+    if within_place and area.lad is None:
+        raise ValueError("the within-place reading needs a place (a local authority within an ICB)")
     readings = _readings(catalogue, register, goal, area, codes, measure)
-    cohort = readings[0]
+    cohort = readings[-1] if within_place else readings[0]
     overlap, reading_table, overlap_summary, category = _overlap(readings, register, imd, codes)
 
     in_area = pd.Series(False, index=register.index)
@@ -673,7 +680,7 @@ def goal_view(catalogue: Catalogue, register: pd.DataFrame, area: Area, goal: Go
               Impact(math.nan, False, False, "A score centred on 0 has no relative target, so no change in people."))
     detect = (_detectability(m, goal, change, baseline, target, overdispersion) if model.relative_target else
               Detectability(math.nan, math.nan, None, "", "No relative target for a score, so no test.", model.needs))
-    gradient = _gradient(m, codes, imd, groups, repetitions, baseline, rest)
+    gradient = _gradient(m, codes, imd, groups, repetitions)
 
     gap = baseline.value - rest.value
     worse = (gap > 0) == record.higher_is_worse
@@ -686,6 +693,8 @@ def goal_view(catalogue: Catalogue, register: pd.DataFrame, area: Area, goal: Go
     edition = (f"IMD 2025 ({imd_record.source.dataset}, {imd_record.period}); the cohort is frozen on it: keep this "
                "list of wards to measure the goal, even when a new IMD is published")
     notes = _notes(goal, area, record, model, change, readings, imd_record, groups, overdispersion, source)
+    if within_place:
+        notes = (f"Modelled on the within-place reading ({cohort.label}), not on the ICB goal's cohort.", *notes)
 
     rows = register.loc[codes]
     classes = bivariate(imd, source.values(codes), record)
@@ -699,6 +708,7 @@ def goal_view(catalogue: Catalogue, register: pd.DataFrame, area: Area, goal: Go
                     overlap=overlap, reading_table=reading_table, overlap_summary=overlap_summary, imd_edition=edition, baseline=baseline,
                     rest=rest, england=national, target=target, trajectory=trajectory, impact=impact,
                     detectability=detect, gradient=gradient, cohort_gap=cohort_gap, overdispersion=overdispersion,
+                    within_place=within_place,
                     notes=notes, sources=sources, bivariate=classes, bivariate_map=bivariate_map,
                     overlap_map=overlap_map)
 

@@ -52,6 +52,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="deprivation groups for the SII: 10 (deciles of the area's wards, default) or 5")
     parser.add_argument("--overdispersion", type=float, default=DEFAULT_OVERDISPERSION, metavar="PHI",
                         help="variance factor for the detectability test (default 2; 1 = Poisson)")
+    parser.add_argument("--within-place", action="store_true",
+                        help="for a local authority: model its own most disadvantaged wards (ranked within the "
+                             "place) instead of the ICB-wide cohort -- a separate reading, not the goal's cohort")
     parser.add_argument("--json", action="store_true", help="print one JSON object per goal (JSON Lines)")
 
 
@@ -113,6 +116,7 @@ def summary(view: GoalView, area_code: str) -> dict[str, Any]:
         "change": view.change,
         "deadline": view.goal.deadline.isoformat(),
         "cohort_id": cohort.id,
+        "cohort_is_goal_cohort": cohort.goal,
         "cohort_ward_count": cohort.coverage.wards,
         "cohort_share_of_area": cohort.coverage.share,
         "imd_edition": view.imd_edition,
@@ -183,6 +187,8 @@ def run(args: argparse.Namespace) -> int:
         table = inputs.ward_table()
         key = area_key(args.area, table)
         catalogue = inputs.catalogue()
+        if args.within_place and "/" not in key:
+            raise UsageError("--within-place needs a local authority code as --area (a place within an ICB)")
         if args.measure is not None and args.measure not in catalogue:
             raise UsageError(f"unknown measure {args.measure!r}: choose a layer id, e.g. "
                              + ", ".join(dict.fromkeys(m for g in goals for m in GOALS[g].measures)))
@@ -193,7 +199,7 @@ def run(args: argparse.Namespace) -> int:
     components = inputs.components()
     for goal_id in goals:
         view = goal_view(catalogue, table, area, GOALS[goal_id], args.measure, groups=args.groups,
-                         overdispersion=args.overdispersion, components=components)
+                         overdispersion=args.overdispersion, components=components, within_place=args.within_place)
         if args.json:
             print(json.dumps(summary(view, args.area.strip()), ensure_ascii=False, allow_nan=False))
         else:

@@ -221,6 +221,12 @@ def test_a_place_keeps_the_icb_cohort_and_shows_the_within_place_reading_apart(c
     assert within.id == "place10" and within.codes == ["W06"] and not within.goal
     assert "not the ICB goal's cohort" in within.targeting.description
     assert [t.id for t in reading_definitions(GOALS["hle10"], I1)] == ["imd10", "england10", "core20"]
+    # The within-place reading is a separate option: modelled, it takes W06 (75 years) and says so.
+    own = goal_view(catalogue, table, place, GOALS["hle10"], groups=5, repetitions=1000, within_place=True)
+    assert own.cohort.codes == ["W06"] and not own.cohort.goal and own.baseline.value == 75.0
+    assert own.notes[0].startswith("Modelled on the within-place reading")
+    with pytest.raises(ValueError, match="needs a place"):
+        goal_view(catalogue, table, I1, GOALS["hle10"], within_place=True)
 
 
 def test_admissions_baseline_rest_england_target_people_and_detectability_by_hand(catalogue, table) -> None:

@@ -51,7 +51,7 @@ def test_nea20_on_lsc_shows_cohort_baseline_admissions_a_year_detectability_and_
     assert _metric(at, "Baseline") == view.fmt(view.baseline.value)
     assert _metric(at, "Target by March 2027") == view.fmt(view.target)
     assert _metric(at, "In people a year") == f"−{about(view.impact.change)}"
-    assert _metric(at, "Detectable by the deadline?") == {True: "Yes", False: "No"}[view.detectability.detectable]
+    assert _metric(at, "Detectable?") == {True: "Yes", False: "No"}[view.detectability.detectable]
     assert _metric(at, "Slope index of inequality (10 groups)") == f"{view.gradient.sii:,.3g}"
     text = _text(at)
     assert f"{view.cohort.coverage.population:,} residents" in text
@@ -96,6 +96,11 @@ def test_a_place_keeps_the_icb_cohort_and_lists_the_within_place_reading() -> No
     assert readings[0] == "Most disadvantaged 20% of the ICB's wards (IMD 2025)"
     assert readings[-1].startswith("Within-place reading")
     assert "within-place reading ranks the place's wards among themselves" in _text(at)
+    cohort = _metric(at, "Cohort")
+    at.radio(key="goal_reading").set_value("place").run()  # the separate, labelled option
+    _ok(at)
+    assert _metric(at, "Within-place reading").endswith("wards")
+    assert "not on the ICB goal's cohort" in _text(at) and cohort.endswith("wards")
 
 
 def test_an_uploaded_count_models_the_goal_in_the_session() -> None:

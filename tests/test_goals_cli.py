@@ -41,6 +41,10 @@ def test_one_goal_one_line_and_a_place_code(capsys) -> None:
     rows = _json_lines(capsys.readouterr().out)
     assert len(rows) == 1 and rows[0]["goal"] == "cyp10" and rows[0]["deprivation_groups"] == 5
     assert rows[0]["area_name"].startswith("Leicester (")
+    assert main(["goals", "--area", "E06000009", "--goal", "hle10", "--within-place", "--json"]) == 0
+    place = _json_lines(capsys.readouterr().out)[0]
+    assert place["cohort_id"] == "place10" and place["cohort_is_goal_cohort"] is False
+    assert place["notes"][0].startswith("Modelled on the within-place reading")
     assert main(["goals", "--area", LLR, "--goal", "nea20"]) == 0  # text
     assert "Detectable?" in capsys.readouterr().out
 
@@ -50,6 +54,7 @@ def test_one_goal_one_line_and_a_place_code(capsys) -> None:
     (["goals", "--area", LSC, "--goal", "hle20"], "hle10, nea20, cyp10"),
     (["goals", "--area", LSC, "--goal", "nea20", "--measure", "nope"], "emergency_admissions_2025"),
     (["goals", "--area", LSC, "--groups", "7"], "10, 5"),
+    (["goals", "--area", LSC, "--within-place"], "local authority code"),
 ])
 def test_bad_codes_are_refused_in_one_line_naming_the_choices(capsys, argv, named) -> None:
     assert main(argv) == 2

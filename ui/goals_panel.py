@@ -81,6 +81,20 @@ def goal_controls() -> tuple[Goal, str]:
     return custom_goal(measure, direction, size / 100, cohort, deadline), measure
 
 
+def reading_control(area: Area) -> bool:
+    """For a place: model the ICB-wide cohort (the goal's) or the within-place reading (True)."""
+    if area.lad is None:
+        return False
+    options = ["icb", "place"]
+    keep_valid(Keys.GOAL_READING, options)
+    return st.radio("Cohort to model", options, key=Keys.GOAL_READING, horizontal=True,
+                    format_func=lambda o: ("The goal's cohort: the ICB's most disadvantaged wards in this place"
+                                           if o == "icb" else "Within-place reading: the place's own most "
+                                                              "disadvantaged wards (not the goal's cohort)"),
+                    help="An ICB goal's cohort is ranked across the whole ICB; the within-place reading ranks the "
+                         "place's wards among themselves and is a separate option.") == "place"
+
+
 def settings_controls() -> tuple[int, float]:
     """Deprivation groups for the SII and the over-dispersion factor of the detectability test."""
     c1, c2 = st.columns(2)
@@ -99,30 +113,27 @@ def settings_controls() -> tuple[int, float]:
 
 # --- drawing -----------------------------------------------------------------------------------------
 
-def _value(view: GoalView, value: float) -> str:
-    return view.fmt(value)
-
-
 def key_figures(view: GoalView) -> None:
     """Who, where they start, the target, the people, the verdict and the gradient, in one row each."""
     cohort, base, det = view.cohort.coverage, view.baseline, view.detectability
-    ci = (f"95% CI {_value(view, base.lower)} to {_value(view, base.upper)} ({base.method})" if base.has_interval
+    ci = (f"95% CI {view.fmt(base.lower)} to {view.fmt(base.upper)} ({base.method})" if base.has_interval
           else "no confidence interval for this measure")
     c = st.columns(4)
-    c[0].metric("Cohort", f"{cohort.wards:,} wards", border=True,
+    c[0].metric("Cohort" if not view.within_place else "Within-place reading", f"{cohort.wards:,} wards", border=True,
                 help=f"{cohort.population:,} residents, {cohort.share:.1%} of the area (Census 2021)")
     c[0].caption(f"{cohort.population:,} residents · {cohort.share:.1%} of the area")
-    c[1].metric("Baseline", _value(view, base.value), border=True, help=view.period)
+    c[1].metric("Baseline", view.fmt(base.value), border=True, help=view.period)
     c[1].caption(f"{escape_markdown(view.record.unit)} · {ci}")
-    target = "no relative target" if math.isnan(view.target) else _value(view, view.target)
+    target = "no relative target" if math.isnan(view.target) else view.fmt(view.target)
     c[2].metric(f"Target by {view.goal.deadline:%B %Y}", target, delta=f"{view.change:+.0%}",
                 delta_color="inverse" if view.record.higher_is_worse else "normal", border=True)
-    c[2].caption(f"Rest of the area {_value(view, view.rest.value)} · England {_value(view, view.england.value)}")
+    c[2].caption(f"Rest of the area {view.fmt(view.rest.value)} · England {view.fmt(view.england.value)}")
     verdict = {True: "Yes", False: "No", None: "Not known"}[det.detectable]
-    c[3].metric("Detectable by the deadline?", verdict, border=True,
-                help="At 80% power and 5% two-sided significance; see “Is it detectable?”")
-    c[3].caption(f"Smallest detectable change {abs(det.min_change):.1%}" if not math.isnan(det.min_change)
-                 else "Needs counts")
+    c[3].metric("Detectable?", verdict, border=True,
+                help="Could the goal's change be told from chance by the deadline, at 80% power and 5% two-sided "
+                     "significance? See “Is it detectable?”")
+    c[3].caption(f"By {view.goal.deadline:%B %Y}: the smallest detectable change is {abs(det.min_change):.1%}"
+                 if not math.isnan(det.min_change) else "Not known without counts")
     d = st.columns([2, 2])
     people = view.impact
     people_value = "—" if math.isnan(people.change) else f"{'−' if people.change < 0 else '+'}{about(people.change)}"
@@ -278,9 +289,10 @@ def goals_panel(area: Area, static_base: str) -> None:
                "cohort, where they start, what the goal means in people, whether the change could be detected by "
                "the deadline, and how steep the gradient across deprivation is.")
     goal, measure = goal_controls()
+    within_place = reading_control(area)
     with st.expander("Settings: deprivation groups and over-dispersion"):
         groups, phi = settings_controls()
-    view = views.goal(area.key, goal, measure, groups, phi)
+    view = views.goal(area.key, goal, measure, groups, phi, within_place)
     st.markdown(f"**{escape_markdown(goal.title)}** — modelled with **{escape_markdown(_label(measure))}**, "
                 f"{escape_markdown(view.period)}.")
     key_figures(view)

@@ -47,6 +47,7 @@ class Keys:
     GOAL_GROUPS = "goal_groups"
     GOAL_OVERDISPERSION = "goal_overdispersion"
     GOAL_MAP = "goal_map"
+    GOAL_READING = "goal_reading"
     CUSTOM_MEASURE = "custom_measure"
     CUSTOM_DIRECTION = "custom_direction"
     CUSTOM_SIZE = "custom_size"

@@ -78,17 +78,19 @@ def target_status(key: str, layer: str, ward: str) -> dict[str, str]:
 
 
 @st.cache_resource(show_spinner="Modelling the goal…", max_entries=64)
-def _published_goal(key: str, goal: Goal, measure: str, groups: int, overdispersion: float) -> GoalView:
+def _published_goal(key: str, goal: Goal, measure: str, groups: int, overdispersion: float,
+                    within_place: bool) -> GoalView:
     return goal_view(loaders.published(), loaders.ward_table(), loaders.area_of(key), goal, measure, groups=groups,
                      overdispersion=overdispersion, components=loaders.goal_components(),
-                     geometry=loaders.area_geometry(key))
+                     geometry=loaders.area_geometry(key), within_place=within_place)
 
 
-def goal(key: str, goal: Goal, measure: str, groups: int, overdispersion: float) -> GoalView:
+def goal(key: str, goal: Goal, measure: str, groups: int, overdispersion: float,
+         within_place: bool = False) -> GoalView:
     """``goal`` over the area ``key`` modelled with ``measure`` (see :func:`layers.goalview.goal_view`):
     cached for every session when the measure is published, computed in the session for an upload."""
     if _shared(measure):
-        return _published_goal(key, goal, measure, groups, overdispersion)
+        return _published_goal(key, goal, measure, groups, overdispersion, within_place)
     return goal_view(catalogue(), loaders.ward_table(), loaders.area_of(key), goal, measure, groups=groups,
                      overdispersion=overdispersion, components=loaders.goal_components(),
-                     geometry=loaders.area_geometry(key))
+                     geometry=loaders.area_geometry(key), within_place=within_place)
