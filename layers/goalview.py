@@ -384,7 +384,7 @@ def _overlap(readings: tuple[Reading, ...], register: pd.DataFrame, imd: pd.Seri
     summary = []
     for r in readings:
         alone = r.wards.reindex(codes, fill_value=False) & (n == 1)
-        summary.append({"Reading": r.targeting.label, "Wards": r.coverage.wards, "Residents": r.coverage.population,
+        summary.append({"Reading": r.label, "Wards": r.coverage.wards, "Residents": r.coverage.population,
                         "Share of area": r.coverage.share, "Only in this reading": int(alone.sum()),
                         "Goal's cohort": r.goal})
     some = "In 2 of 3 readings" if k == 3 else f"In some (2 to {k - 1}) readings"
@@ -432,7 +432,7 @@ def _gradient(m: _Measure, codes: pd.Index, imd: pd.Series, k: int, repetitions:
     table = _table(m, groups)
     table = table.reindex(range(1, k + 1))
     scale = model.scale if model.kind == "proportion" else 1.0
-    unit = record.unit.split(" (")[0]
+    unit = difference_unit(record, model)
     values, lower, upper = table["value"], table["lower"], table["upper"]
     population = table["denominator"]
     if model.kind == "count":  # counts grow with population: the gradient is of the crude rate
@@ -495,6 +495,14 @@ def _gradient(m: _Measure, codes: pd.Index, imd: pd.Series, k: int, repetitions:
     return Gradient(k, groups_frame, fitted, sii, sii_lo, sii_hi, rii, rii_lo, rii_hi, gap, unit, text,
                     f"{method}; {interval}. SII = fitted value at the least deprived end minus the most deprived end "
                     "(PHE convention); RII = their ratio.")
+
+
+def difference_unit(record: Indicator, model: MeasureModel) -> str:
+    """The unit of a difference between two values: percentage points for a percentage, else the
+    record's unit without its note in brackets ("age/sex-standardised ratio")."""
+    if model.kind == "proportion" and model.scale == 100:
+        return "percentage points"
+    return record.unit.split(" (")[0]
 
 
 # --- impact and detectability --------------------------------------------------------------------------
@@ -685,7 +693,7 @@ def goal_view(catalogue: Catalogue, register: pd.DataFrame, area: Area, goal: Go
     gap = baseline.value - rest.value
     worse = (gap > 0) == record.higher_is_worse
     cohort_gap = (f"The cohort's {record.format_value(baseline.value)} against {record.format_value(rest.value)} in the "
-                  f"rest of the area: {abs(gap):,.3g} {record.unit.split(' (')[0]} {'worse' if worse else 'better'}"
+                  f"rest of the area: {abs(gap):,.3g} {difference_unit(record, model)} {'worse' if worse else 'better'}"
                   + (f" (ratio {baseline.value / rest.value:.2f})" if rest.value and model.kind != "score" else "")
                   + "." if not (math.isnan(gap)) else "No value for the cohort or the rest of the area.")
 

@@ -60,7 +60,7 @@ def test_nea20_on_lsc_shows_cohort_baseline_admissions_a_year_detectability_and_
     assert "SUS" in text  # what data would confirm the verdict
     assert "95% CI" in text and "phe\\_sii" in text or "phe_sii" in text
     readings = next(df.value for df in at.dataframe if "Reading" in df.value.columns)
-    assert readings["Reading"].tolist()[0] == "Most disadvantaged 20% of the ICB's wards (IMD 2025)"
+    assert readings["Reading"].tolist()[0] == "Most disadvantaged 20% of the ICB's wards"
     assert readings["Wards"].tolist()[0] == view.cohort.coverage.wards
     assert "Contains OS data © Crown copyright and database right 2025." in text
 
@@ -73,6 +73,7 @@ def test_switching_to_hle10_says_healthy_life_expectancy_is_not_published(app) -
     text = _text(at)
     assert "Healthy life expectancy is not published for electoral wards" in text
     assert "up by" in text and "years" in text
+    assert _metric(at, "Change in years").startswith("+")
     at.selectbox(key="goal_measure").set_value("le_female_2016_20").run()
     _ok(at)
     assert "Life expectancy at birth, females" in _text(at)
@@ -93,8 +94,8 @@ def test_a_place_keeps_the_icb_cohort_and_lists_the_within_place_reading() -> No
     at = _goals_tab({"area": LSC, "place": BLACKPOOL})
     _ok(at)
     readings = next(df.value for df in at.dataframe if "Reading" in df.value.columns)["Reading"].tolist()
-    assert readings[0] == "Most disadvantaged 20% of the ICB's wards (IMD 2025)"
-    assert readings[-1].startswith("Within-place reading")
+    assert readings[0] == "Most disadvantaged 20% of the ICB's wards"
+    assert readings[-1].startswith("Within-place: most disadvantaged 20% of the place's wards")
     assert "within-place reading ranks the place's wards among themselves" in _text(at)
     cohort = _metric(at, "Cohort")
     at.radio(key="goal_reading").set_value("place").run()  # the separate, labelled option

@@ -33,6 +33,8 @@ from ui.session import Keys, keep_valid
 
 MAP_HEIGHT = 560
 MAP_MODES = {"bivariate": "Deprivation × outcome (3 × 3)", "overlap": "How the cohort readings overlap"}
+#: How each interval method reads on the page.
+METHODS = {"Byars": "Byar's", "Exact": "exact Poisson", "Wilson": "Wilson", "Normal": "from MSOA standard errors"}
 DIRECTION_LABELS = {"improve": "Improve (the measure's better direction)", "decrease": "Decrease", "increase": "Increase"}
 #: The custom goal's default deadline: five years from the board paper, at a financial year end.
 DEFAULT_DEADLINE = date(2030, 3, 31)
@@ -116,7 +118,8 @@ def settings_controls() -> tuple[int, float]:
 def key_figures(view: GoalView) -> None:
     """Who, where they start, the target, the people, the verdict and the gradient, in one row each."""
     cohort, base, det = view.cohort.coverage, view.baseline, view.detectability
-    ci = (f"95% CI {view.fmt(base.lower)} to {view.fmt(base.upper)} ({base.method})" if base.has_interval
+    ci = (f"95% CI {view.fmt(base.lower)} to {view.fmt(base.upper)} ({METHODS.get(base.method, base.method)})"
+          if base.has_interval
           else "no confidence interval for this measure")
     c = st.columns(4)
     c[0].metric("Cohort" if not view.within_place else "Within-place reading", f"{cohort.wards:,} wards", border=True,
@@ -136,8 +139,12 @@ def key_figures(view: GoalView) -> None:
                  if not math.isnan(det.min_change) else "Not known without counts")
     d = st.columns([2, 2])
     people = view.impact
-    people_value = "—" if math.isnan(people.change) else f"{'−' if people.change < 0 else '+'}{about(people.change)}"
-    d[0].metric("In people" + (" a year" if people.per_year else ""), people_value, border=True,
+    label, people_value = "In people" + (" a year" if people.per_year else ""), "—"
+    if not math.isnan(people.change):
+        people_value = f"{'−' if people.change < 0 else '+'}{about(people.change)}"
+    elif not math.isnan(view.target):  # a change in the measure's own units (life expectancy: years)
+        label, people_value = f"Change in {view.record.unit}", f"{view.target - base.value:+.1f}"
+    d[0].metric(label, people_value, border=True,
                 help="Approximate: counts estimated from a published England rate" if people.approximate else None)
     d[0].caption(escape_markdown(people.text))
     grad = view.gradient
@@ -160,7 +167,7 @@ def cohort_section(view: GoalView) -> None:
     st.caption(escape_markdown(view.imd_edition[0].upper() + view.imd_edition[1:] + "."))
     percent = st.column_config.NumberColumn(format="percent")
     st.dataframe(view.reading_table, hide_index=True, key="goal_readings",
-                 column_config={"Reading": st.column_config.TextColumn(width="large"),
+                 column_config={"Reading": st.column_config.TextColumn(width="medium"),
                                 "Residents": st.column_config.NumberColumn(format="localized"),
                                 "Share of area": percent,
                                 "Only in this reading": st.column_config.NumberColumn(
@@ -189,7 +196,7 @@ def baseline_section(view: GoalView) -> None:
         "Value": [e.value for _, e in rows],
         "95% CI lower": [e.lower for _, e in rows],
         "95% CI upper": [e.upper for _, e in rows],
-        "Method": [e.method or "none" for _, e in rows],
+        "Interval": [METHODS.get(e.method, e.method) or "none" for _, e in rows],
         "Wards": [e.n_wards for _, e in rows],
     })
     fmt = "%.2f" if view.record.value_format.endswith("2f") else "%.1f"
