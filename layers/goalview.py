@@ -203,6 +203,7 @@ class GoalView:
     detectability: Detectability
     gradient: Gradient | None
     cohort_gap: str
+    scale_note: str
     overdispersion: float
     within_place: bool
     notes: tuple[str, ...]
@@ -697,10 +698,23 @@ def goal_view(catalogue: Catalogue, register: pd.DataFrame, area: Area, goal: Go
                   + (f" (ratio {baseline.value / rest.value:.2f})" if rest.value and model.kind != "score" else "")
                   + "." if not (math.isnan(gap)) else "No value for the cohort or the rest of the area.")
 
+    if gradient is not None and not (math.isnan(gradient.gap) or math.isnan(target)) and gradient.gap:
+        step = abs(target - baseline.value)
+        unit = difference_unit(record, model)
+        comparison = (f"larger than the whole gap across the area's deprivation gradient ({abs(gradient.gap):,.3g} "
+                      f"{unit}, the SII, between the most and the least deprived ends of the fitted line)"
+                      if step > abs(gradient.gap) else
+                      f"{step / abs(gradient.gap):.0%} of the gap across the area's deprivation gradient "
+                      f"({abs(gradient.gap):,.3g} {unit}, the SII)")
+        scale_note = f"Scale of the goal: its change of {step:,.3g} {unit} is {comparison}."
+    else:
+        scale_note = ""
     imd_record = imd_source.record
     edition = (f"IMD 2025 ({imd_record.source.dataset}, {imd_record.period}); the cohort is frozen on it: keep this "
                "list of wards to measure the goal, even when a new IMD is published")
     notes = _notes(goal, area, record, model, change, readings, imd_record, groups, overdispersion, source)
+    if scale_note:
+        notes = (*notes[:2], scale_note, *notes[2:])
     if within_place:
         notes = (f"Modelled on the within-place reading ({cohort.label}), not on the ICB goal's cohort.", *notes)
 
@@ -715,7 +729,8 @@ def goal_view(catalogue: Catalogue, register: pd.DataFrame, area: Area, goal: Go
     return GoalView(goal=goal, area=area, codes=codes, source=source, model=model, change=change, readings=readings,
                     overlap=overlap, reading_table=reading_table, overlap_summary=overlap_summary, imd_edition=edition, baseline=baseline,
                     rest=rest, england=national, target=target, trajectory=trajectory, impact=impact,
-                    detectability=detect, gradient=gradient, cohort_gap=cohort_gap, overdispersion=overdispersion,
+                    detectability=detect, gradient=gradient, cohort_gap=cohort_gap, scale_note=scale_note,
+                    overdispersion=overdispersion,
                     within_place=within_place,
                     notes=notes, sources=sources, bivariate=classes, bivariate_map=bivariate_map,
                     overlap_map=overlap_map)
@@ -750,6 +765,11 @@ def _notes(goal: Goal, area: Area, record: Indicator, model: MeasureModel, chang
                  f"(set to {overdispersion:g}).")
     cohort = readings[0]
     notes.append(f"Cohort: {cohort.targeting.describe(record)} Frozen on IMD 2025 ({imd_record.source.dataset}).")
+    n_wards = len(cohort.wards)
+    if n_wards and cohort.coverage.area_population:
+        notes.append(f"A share of wards is not a share of people: the cohort is {cohort.coverage.wards} of the area's "
+                     f"{n_wards} wards ({cohort.coverage.wards / n_wards:.0%}) and {cohort.coverage.share:.0%} of its "
+                     "residents (Census 2021), because wards differ in size.")
     if area.lad is not None:
         notes.append("For a place, the goal's cohort stays the ICB-wide cohort (its wards in this place); the "
                      "within-place ranking is a separate reading, not the goal's cohort.")

@@ -7,7 +7,10 @@
 ``--area`` takes an ICB code (E54…), a local authority code (the place within its ICB; the
 goal's cohort stays the ICB-wide one) or ``england``. With ``--json`` each goal is printed
 as one JSON object on its own line (JSON Lines), with at least the keys of :data:`KEYS`;
-numbers are in the measure's units (``unit``), a missing number is ``null``, and
+numbers are in the measure's units (``unit``) except ``min_detectable_change`` (the smallest
+detectable relative change, a signed fraction: -0.022 = a 2.2% fall; in units:
+``min_detectable_change_absolute``) and ``rii`` (a ratio); SII and RII follow ``phe_sii``
+(least deprived end minus / over the most deprived end). A missing number is ``null``, and
 ``detectable`` is true, false or null (no counts to test with). A bad area, goal or measure
 prints one line naming the valid choices and exits with status 2.
 """
@@ -133,6 +136,7 @@ def summary(view: GoalView, area_code: str) -> dict[str, Any]:
         "rii_upper": grad.rii_upper if grad else math.nan,
         "sii_unit": grad.unit if grad else "",
         "gradient": grad.text if grad else "",
+        "goal_scale": view.scale_note,
         "deprivation_groups": grad.k if grad else None,
         "overdispersion": view.overdispersion,
         "trajectory": [{"date": d.isoformat(), "value": v} for d, v in zip(view.trajectory["date"],

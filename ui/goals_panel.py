@@ -243,6 +243,8 @@ def gradient_section(view: GoalView) -> None:
         st.caption("Too few wards to cut into deprivation groups: choose quintiles, or a larger area.")
         return
     st.markdown(escape_markdown(grad.text))
+    if view.scale_note:
+        st.markdown(f"**{escape_markdown(view.scale_note)}**")
     groups = grad.groups.dropna(subset=["x"])
     if not groups.empty:
         base = alt.Chart(groups).encode(x=alt.X("x:Q", title="Relative rank: 0 = most deprived, 1 = least deprived",
