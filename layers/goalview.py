@@ -524,88 +524,140 @@ def about(n: float) -> str:
     return f"{round(n):,.0f}"
 
 
-def _impact(m: _Measure, goal: Goal, change: float, baseline: Estimate, target: float) -> Impact:
-    model, record = m.model, m.record
-    if model.kind == "life expectancy":
-        return Impact(math.nan, False, False,
-                      f"Life expectancy at birth {'up' if change > 0 else 'down'} by {abs(target - baseline.value):.1f} "
-                      f"years for the {baseline.denominator:,.0f} residents of the cohort's wards with a value: a "
-                      "change in years of life, not a number of people.")
-    people = model.people
+def _people_now(m: _Measure, baseline: Estimate) -> float:
+    """The people (or events) the cohort's value stands for: its counts, or a share of its denominator
+    when the model names who they are; NaN when the measure is not about a number of people."""
+    model = m.model
     if model.kind in ("ratio", "count"):
-        now = baseline.events
-    elif people and model.kind in ("proportion", "value") and baseline.denominator > 0:
-        now = baseline.value / model.scale * baseline.denominator
-    else:
+        return baseline.events
+    if model.people and baseline.denominator > 0:
+        return baseline.value / model.scale * baseline.denominator
+    return math.nan
+
+
+def _impact_in_people(m: _Measure, change: float, baseline: Estimate, target: float) -> Impact:
+    model, record = m.model, m.record
+    now = _people_now(m, baseline)
+    if math.isnan(now):
         return Impact(math.nan, False, False,
                       f"{record.title} is not a count of people, nor a share of a known number of people, so the "
                       "change cannot be put in people.")
     delta = now * change
-    if math.isnan(delta):
-        return Impact(math.nan, model.per_year, model.estimated, "No value for the cohort: no change in people.")
-    more = "fewer" if delta < 0 else "more"
-    text = f"About {about(delta)} {more} {people}{' a year' if model.per_year else ''}"
-    text += f" (of about {about(now)} now"
+    text = (f"About {about(delta)} {'fewer' if delta < 0 else 'more'} {model.people}"
+            f"{' a year' if model.per_year else ''} (of about {about(now)} now")
     if model.estimated:
         text += (f"; approximate: {model.people} estimated as ratio / 100 × residents × England's rate of "
                  f"{model.rate.per_person * 1000:.0f} per 1,000 a year, {model.rate.period}")
-    text += ")."
-    return Impact(float(delta), model.per_year, model.estimated, text)
+    return Impact(float(delta), model.per_year, model.estimated, text + ").")
+
+
+def _impact_in_years(m: _Measure, change: float, baseline: Estimate, target: float) -> Impact:
+    return Impact(math.nan, False, False,
+                  f"{m.record.title.split(' (')[0]} {'up' if change > 0 else 'down'} by "
+                  f"{abs(target - baseline.value):.1f} {m.record.unit} for the {baseline.denominator:,.0f} residents "
+                  "of the cohort's wards with a value: a change in years of life, not a number of people.")
+
+
+#: What the change means, by kind of measure: people (counts, shares of people) or years.
+_IMPACTS: dict[str, Callable[[_Measure, float, Estimate, float], Impact]] = {
+    "proportion": _impact_in_people, "ratio": _impact_in_people, "count": _impact_in_people,
+    "value": _impact_in_people, "score": _impact_in_people, "life expectancy": _impact_in_years,
+}
+
+
+@dataclass(frozen=True)
+class _Test:
+    """One detectability calculation: the smallest detectable change (relative, signed, and in the
+    measure's units), the verdict, what it rests on, how its size reads, and the settings in words."""
+
+    min_change: float
+    absolute: float
+    detectable: bool
+    basis: str
+    size: str
+    setting: str
+
+
+def _setting(phi: float, followup: float, factor: str = "over-dispersion factor") -> str:
+    return (f"80% power, 5% two-sided significance, {factor} {phi:g}; one baseline year against the final "
+            f"{'year' if followup == 1 else f'{followup:.1f} years'} before the deadline")
+
+
+def _test_counts(m: _Measure, change: float, baseline: Estimate, target: float, phi: float,
+                 followup: float) -> _Test | str:
+    b, model = baseline.events, m.model
+    if not b > 0:
+        return "The cohort has no events to compare."
+    direction = "decrease" if change < 0 else "increase"
+    mdc = minimum_detectable_change(b, 1.0, followup, phi, DEFAULT_ALPHA, DEFAULT_POWER, direction)
+    return _Test(mdc, baseline.value * mdc, bool(is_detectable(change, b, 1.0, followup, phi)),
+                 "estimated counts" if model.estimated else "published counts",
+                 f"{abs(mdc):.1%} (about {about(b * mdc)} {model.people}{' a year' if model.per_year else ''})",
+                 _setting(phi, followup))
+
+
+def _test_proportion(m: _Measure, change: float, baseline: Estimate, target: float, phi: float,
+                     followup: float) -> _Test | str:
+    model = m.model
+    p0, n = baseline.value / model.scale, baseline.denominator
+    if not (0 < p0 < 1 and n > 0):
+        return "The cohort's share is 0 or 100%: there is no change to test."
+    direction = "decrease" if change < 0 else "increase"
+    mdc_abs = minimum_detectable_change_proportion(p0, n, n, phi, DEFAULT_ALPHA, DEFAULT_POWER, direction)
+    goal_abs = p0 * change
+    verdict = bool(0 <= p0 + goal_abs <= 1 and is_detectable_proportion(goal_abs, p0, n, n, phi))
+    mdc = mdc_abs / p0
+    return _Test(mdc, mdc_abs * model.scale, verdict, "published counts",
+                 f"{abs(mdc):.1%} of the value ({abs(mdc_abs * model.scale):.2g} points, about {about(mdc_abs * n)} "
+                 f"{model.people})", _setting(phi, followup, "design effect"))
+
+
+def _test_standard_errors(m: _Measure, change: float, baseline: Estimate, target: float, phi: float,
+                          followup: float) -> _Test | str:
+    if math.isnan(baseline.se):
+        return _NOT_KNOWN
+    mdd = minimum_detectable_difference(baseline.se, baseline.se, phi)
+    signed = mdd if change > 0 else -mdd
+    return _Test(signed / baseline.value, signed, bool(abs(target - baseline.value) >= mdd), "standard errors",
+                 f"{mdd:.2f} {m.record.unit} ({mdd / baseline.value:.1%})",
+                 f"80% power, 5% two-sided significance, variance inflated by {phi:g}; a new estimate as precise as "
+                 "the baseline (the same five-year pooling)")
+
+
+_NOT_KNOWN = ("Not known: no counts or standard errors are published for this measure, so its detectable change "
+              "cannot be worked out.")
+
+
+def _test_none(m: _Measure, change: float, baseline: Estimate, target: float, phi: float,
+               followup: float) -> _Test | str:
+    return _NOT_KNOWN
+
+
+#: The detectability test by kind of measure: Poisson counts, two proportions, two normal estimates,
+#: or none (a reason instead of a test).
+_TESTS: dict[str, Callable[[_Measure, float, Estimate, float, float, float], _Test | str]] = {
+    "ratio": _test_counts, "count": _test_counts, "proportion": _test_proportion,
+    "life expectancy": _test_standard_errors, "value": _test_none, "score": _test_none,
+}
 
 
 def _detectability(m: _Measure, goal: Goal, change: float, baseline: Estimate, target: float,
                    overdispersion: float) -> Detectability:
     model = m.model
-    direction = "decrease" if change < 0 else "increase"
-    followup = min(1.0, years_between(goal.start, goal.deadline))
-    when = f"by {goal.deadline:%B %Y}"
-    setting = (f"80% power, 5% two-sided significance, over-dispersion factor {overdispersion:g}; one baseline year "
-               f"against the final {'year' if followup == 1 else f'{followup:.1f} years'} before the deadline")
     if math.isnan(baseline.value):
         return Detectability(math.nan, math.nan, None, "", "The cohort has no value for this measure.", model.needs)
-    if model.kind in ("ratio", "count"):
-        b = baseline.events
-        if not b > 0:
-            return Detectability(math.nan, math.nan, None, "", "The cohort has no events to compare.", model.needs)
-        mdc = minimum_detectable_change(b, 1.0, followup, overdispersion, DEFAULT_ALPHA, DEFAULT_POWER, direction)
-        verdict = bool(is_detectable(change, b, 1.0, followup, overdispersion))
-        basis = "estimated counts" if model.estimated else "published counts"
-        size = f"{abs(mdc):.1%} (about {about(b * mdc)} {model.people}{' a year' if model.per_year else ''})"
-        absolute = baseline.value * mdc
-    elif model.kind == "proportion":
-        p0, n = baseline.value / model.scale, baseline.denominator
-        if not (0 < p0 < 1 and n > 0):
-            return Detectability(math.nan, math.nan, None, "", "The cohort's share is 0 or 100%: no test.", "")
-        mdc_abs = minimum_detectable_change_proportion(p0, n, n, overdispersion, DEFAULT_ALPHA, DEFAULT_POWER,
-                                                       direction)
-        goal_abs = p0 * change
-        verdict = bool(0 <= p0 + goal_abs <= 1 and is_detectable_proportion(goal_abs, p0, n, n, overdispersion))
-        mdc = mdc_abs / p0
-        absolute = mdc_abs * model.scale
-        basis = "published counts"
-        size = f"{abs(mdc):.1%} of the value ({abs(absolute):.2g} points, about {about(mdc_abs * n)} {model.people})"
-        setting = setting.replace("over-dispersion factor", "design effect")
-    elif model.kind == "life expectancy" and not math.isnan(baseline.se):
-        mdd = minimum_detectable_difference(baseline.se, baseline.se, overdispersion)
-        mdc = (mdd if change > 0 else -mdd) / baseline.value
-        absolute = mdd if change > 0 else -mdd
-        verdict = bool(abs(target - baseline.value) >= mdd)
-        basis = "standard errors"
-        size = f"{mdd:.2f} years ({abs(mdc):.1%})"
-        setting = (f"80% power, 5% two-sided significance, variance inflated by {overdispersion:g}; a new estimate as "
-                   "precise as the baseline (the same five-year pooling)")
-    else:
-        return Detectability(math.nan, math.nan, None, "",
-                             "Not known: no counts or standard errors are published for this measure, so its "
-                             "detectable change cannot be worked out.", model.needs)
-    verb = "fall" if change < 0 else "rise"
-    answer = "exceeds it, so it could be detected" if verdict else "is smaller, so it could not be told from chance"
-    if math.isnan(mdc):
-        answer = "cannot be detected at any size with these numbers"
-        verdict = False
-    text = (f"The smallest {verb} the cohort's numbers could show {when} is {size}; the goal's {abs(change):.0%} "
-            f"{answer} ({setting}; {basis}).")
-    return Detectability(float(mdc), float(absolute), verdict, basis, text,
+    followup = min(1.0, years_between(goal.start, goal.deadline))
+    test = _TESTS[model.kind](m, change, baseline, target, overdispersion, followup)
+    if isinstance(test, str):
+        return Detectability(math.nan, math.nan, None, "", test, model.needs)
+    verdict = test.detectable and not math.isnan(test.min_change)
+    answer = ("exceeds it, so it could be detected" if verdict else
+              "cannot be detected at any size with these numbers" if math.isnan(test.min_change) else
+              "is smaller, so it could not be told from chance")
+    text = (f"The smallest {'fall' if change < 0 else 'rise'} the cohort's numbers could show by "
+            f"{goal.deadline:%B %Y} is {test.size}; the goal's {abs(change):.0%} {answer} ({test.setting}; "
+            f"{test.basis}).")
+    return Detectability(float(test.min_change), float(test.absolute), verdict, test.basis, text,
                          model.needs if model.estimated else "")
 
 
@@ -685,7 +737,7 @@ def goal_view(catalogue: Catalogue, register: pd.DataFrame, area: Area, goal: Go
     target = target_value(baseline.value, change) if model.relative_target else math.nan
     line = straight_line(goal.start, goal.deadline, baseline.value, target) if model.relative_target else []
     trajectory = pd.DataFrame({"date": [d for d, _ in line], "value": [v for _, v in line]})
-    impact = (_impact(m, goal, change, baseline, target) if model.relative_target else
+    impact = (_IMPACTS[model.kind](m, change, baseline, target) if model.relative_target else
               Impact(math.nan, False, False, "A score centred on 0 has no relative target, so no change in people."))
     detect = (_detectability(m, goal, change, baseline, target, overdispersion) if model.relative_target else
               Detectability(math.nan, math.nan, None, "", "No relative target for a score, so no test.", model.needs))

@@ -253,6 +253,16 @@ def test_admissions_baseline_rest_england_target_people_and_detectability_by_han
     assert "worse" in view.cohort_gap  # 143 against 103: higher is worse
 
 
+def test_a_small_change_in_a_small_cohort_is_not_detectable(catalogue, table) -> None:
+    # 1% of about 465 admissions a year: the smallest detectable fall is far larger.
+    goal = custom_goal(ADMISSIONS, "decrease", 0.01, "imd20", date(2027, 3, 31))
+    view = goal_view(catalogue, table, I1, goal, groups=5, repetitions=1000)
+    det = view.detectability
+    assert det.detectable is False and abs(det.min_change) > 0.1
+    assert det.detectable is is_detectable(-0.01, view.baseline.events, 1, 1, 2.0)
+    assert "could not be told from chance" in det.text
+
+
 def test_a_phi_of_one_shrinks_the_detectable_change(catalogue, table) -> None:
     two = goal_view(catalogue, table, I1, GOALS["nea20"], groups=5, repetitions=1000)
     one = goal_view(catalogue, table, I1, GOALS["nea20"], groups=5, repetitions=1000, overdispersion=1.0)
