@@ -55,7 +55,7 @@ def test_csv_has_notes_then_a_table_pandas_and_excel_can_read(lsc_export) -> Non
     data = to_csv(table.frame, lines)
     assert data.startswith("\ufeff".encode())  # BOM: Excel reads UTF-8 (©, –) correctly
     text = data.decode("utf-8-sig")
-    assert ONS_OS_ATTRIBUTION in text and "Period: IoD2025" in text and "Definition: The 10% of the area" in text
+    assert ONS_OS_ATTRIBUTION in text and "Period: IoD2025" in text and "Definition: The 10% of the ICB's wards" in text
     assert "English Indices of Deprivation 2025" in text and "Generated: 2025-01-01" in text
     back = pd.read_csv(io.BytesIO(data), skiprows=len(lines) + 1, encoding="utf-8-sig")
     assert list(back.columns) == list(table.frame.columns)
