@@ -15,7 +15,7 @@ from layers import INDICATORS
 from layers.mapview import base_map, selection_group, ward_group
 from layers.style import SCHEMES_BY_ID
 from layers.targets import TARGETINGS
-from ui import controls, loaders, msoa_panel, panels, session, upload, views
+from ui import controls, goals_panel, loaders, msoa_panel, panels, session, upload, views
 from ui.assets import ICON, ensure_leaflet, static_base_url
 from ui.link import parse_query, to_query
 from ui.session import Keys
@@ -79,8 +79,8 @@ shown = views.view(area.key, layer, scheme, targeting, tuple(flags))
 static = static_base_url(st.get_option("server.baseUrlPath"))
 
 # Tabs track which one is open, so the MSOA map is built and sent only while its tab is shown.
-explore, by_msoa, methods = st.tabs(["Map explorer", "Life expectancy by MSOA", "Methods and sources"],
-                                    key=Keys.TAB, on_change="rerun")
+explore, goals, by_msoa, methods = st.tabs(["Map explorer", "Goals", "Life expectancy by MSOA",
+                                            "Methods and sources"], key=Keys.TAB, on_change="rerun")
 with explore:
     panels.heading(shown)
     left, right = st.container(key="map_and_list").columns([1, 1], gap="medium")
@@ -107,6 +107,9 @@ with explore:
     else:
         st.caption("Click a ward on the map, pick a row in the list or type a ward name to see every "
                    "indicator for it beside its ICB and England.")
+with goals:
+    if goals.open:
+        goals_panel.goals_panel(area, static)
 with by_msoa:
     if by_msoa.open:
         msoa_panel.msoa_panel(area, static)

@@ -15,7 +15,9 @@ import streamlit as st
 from geo import areas, store
 from geo.bestfit import BEST_FIT
 from geo.upload import Reference, read_reference, template_for_area
+from geo.precision import Components
 from layers import INDICATORS
+from layers.goals import life_expectancy_components, msoa_columns
 from layers.mapview import AreaGeometry, prepare_area
 from layers.source import PublishedLayer, table_columns
 
@@ -66,6 +68,12 @@ def area_geometry(key: str) -> AreaGeometry:
     """The area's wards, local authority borders and names, encoded for the browser (once per area)."""
     shapes = area_shapes(key)
     return prepare_area(shapes, ward_table().loc[shapes.index, "lad_name"], area_of(key).level)
+
+
+@st.cache_resource(show_spinner=False)
+def goal_components() -> dict[str, Components]:
+    """Standard-error components of the life expectancy layers, from the MSOA files (for the Goals tab)."""
+    return life_expectancy_components(store.read_msoa_ward_lookup(), store.read_msoa_life_expectancy(msoa_columns()))
 
 
 @st.cache_resource(show_spinner=False)

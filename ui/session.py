@@ -41,6 +41,18 @@ class Keys:
     UPLOAD_PASTE = "upload_paste"
     UPLOAD_LAD = "upload_lad"
     TEMPLATE_LEVEL = "template_level"
+    # The Goals tab's widgets.
+    GOAL = "goal"
+    GOAL_MEASURE = "goal_measure"
+    GOAL_GROUPS = "goal_groups"
+    GOAL_OVERDISPERSION = "goal_overdispersion"
+    GOAL_MAP = "goal_map"
+    GOAL_READING = "goal_reading"
+    CUSTOM_MEASURE = "custom_measure"
+    CUSTOM_DIRECTION = "custom_direction"
+    CUSTOM_SIZE = "custom_size"
+    CUSTOM_COHORT = "custom_cohort"
+    CUSTOM_DEADLINE = "custom_deadline"
     # The app's own state.
     SEEDED = "seeded"
     NOTICES = "notices"

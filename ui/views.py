@@ -12,6 +12,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from layers.goals import Goal
+from layers.goalview import GoalView, goal_view
 from layers.indicator import Indicator
 from layers.profile import ward_profile
 from layers.source import LayerSource
@@ -73,3 +75,22 @@ def target_status(key: str, layer: str, ward: str) -> dict[str, str]:
     if _shared(layer):
         return _published_status(key, layer, ward)
     return status_of(catalogue(), loaders.ward_table(), loaders.area_wards(key), layer, ward)
+
+
+@st.cache_resource(show_spinner="Modelling the goal…", max_entries=64)
+def _published_goal(key: str, goal: Goal, measure: str, groups: int, overdispersion: float,
+                    within_place: bool) -> GoalView:
+    return goal_view(loaders.published(), loaders.ward_table(), loaders.area_of(key), goal, measure, groups=groups,
+                     overdispersion=overdispersion, components=loaders.goal_components(),
+                     geometry=loaders.area_geometry(key), within_place=within_place)
+
+
+def goal(key: str, goal: Goal, measure: str, groups: int, overdispersion: float,
+         within_place: bool = False) -> GoalView:
+    """``goal`` over the area ``key`` modelled with ``measure`` (see :func:`layers.goalview.goal_view`):
+    cached for every session when the measure is published, computed in the session for an upload."""
+    if _shared(measure):
+        return _published_goal(key, goal, measure, groups, overdispersion, within_place)
+    return goal_view(catalogue(), loaders.ward_table(), loaders.area_of(key), goal, measure, groups=groups,
+                     overdispersion=overdispersion, components=loaders.goal_components(),
+                     geometry=loaders.area_geometry(key), within_place=within_place)

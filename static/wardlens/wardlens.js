@@ -89,6 +89,21 @@
     });
   };
 
+  /* A 3 x 3 bivariate key (layers/bivariate.py BivariateKey): a table with a caption, rows from the
+   * worst outcome third down, columns from the least deprived third across; each cell names its
+   * class (title, aria-label) and shows its number of wards. */
+  function gridKey(K) {
+    var rows = [0, 1, 2].map(function (r) {
+      return '<tr>' + K.cells.slice(r * 3, r * 3 + 3).map(function (c) {
+        var name = c.label + ': ' + c.count + ' wards';
+        return '<td style="background:' + c.colour + ';color:' + c.ink + '" title="' + name + '" aria-label="' +
+          name + '">' + c.count + '</td>';
+      }).join('') + '</tr>';
+    }).join('');
+    return '<div class="wl-grid"><span class="wl-y">' + K.y_title + '</span><table><caption>' + K.title +
+      '</caption>' + rows + '</table><span class="wl-x">' + K.x_title + '</span></div>';
+  }
+
   function legendControl(D) {
     var legend = L.control({position: 'bottomright'});
     legend.onAdd = function (map) {
@@ -96,7 +111,8 @@
       function row(swatch, label, count) {
         return '<div class="wl-row">' + swatch + '<span>' + label + '</span><em>' + count + '</em></div>';
       }
-      var html = G.entries.map(function (e) {
+      var shown = D.key ? G.entries.slice(-1) : G.entries;  // a bivariate key keeps only the no-data row
+      var html = (D.key ? gridKey(D.key) : '') + shown.map(function (e) {
         return row('<i style="background:' + e.swatch + '"></i>', e.label, e.count);
       }).join('');
       var lines = G.target ? row('<i class="wl-line" style="border:2.4px solid ' + G.target_colour + '"></i>',
@@ -109,7 +125,7 @@
       var open = map.getSize().x >= 440 ? ' open' : '';  /* collapsed on a phone: tap the title */
       div.innerHTML = '<details' + open + '><summary class="wl-title">' + G.title + '</summary>' +
         '<div class="wl-sub">' + G.unit + ' · ' + G.scheme + '</div>' +
-        '<div class="wl-row wl-head"><span></span><em>' + D.noun + '</em></div>' + html + '</details>';
+        (D.key ? '' : '<div class="wl-row wl-head"><span></span><em>' + D.noun + '</em></div>') + html + '</details>';
       L.DomEvent.disableClickPropagation(div);
       L.DomEvent.disableScrollPropagation(div);
       return div;

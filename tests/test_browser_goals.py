@@ -1,0 +1,56 @@
+"""The Goals tab in a real browser: the bivariate map draws its 3 x 3 key, the overlap map its legend, nothing is
+fetched from another host (Vega-Lite charts included)."""
+
+from __future__ import annotations
+
+from tests.conftest import MAP_IFRAME, NEEDS_CHROMIUM, WARD_PATHS, browser_page, no_exception, only_local, wait_until
+
+pytestmark = NEEDS_CHROMIUM
+
+
+def _goals_map(page):
+    """The Goals map's frame (the explorer's map is drawn only while its own tab is shown)."""
+    return page.get_by_role("tabpanel", name="Goals").locator(MAP_IFRAME).element_handle(timeout=2_000).content_frame()
+
+
+def _read_key(page, out: dict) -> bool:
+    """Read the grid key into ``out`` (labels, counts, no-data count, ward polygons); False until it is drawn."""
+    try:
+        frame = _goals_map(page)
+        cells = frame.locator(".wl-grid td")
+        if cells.count() != 9:
+            return False
+        out.update(labels=cells.evaluate_all("tds => tds.map(td => td.getAttribute('aria-label'))"),
+                   counts=[int(t) for t in cells.all_inner_texts()],
+                   no_data=int(frame.locator(".wl-legend .wl-row", has_text="No data").locator("em").inner_text()),
+                   wards=frame.locator(WARD_PATHS).count())
+        return True
+    except Exception:  # noqa: BLE001 - a detached or not yet drawn frame: try again
+        return False
+
+
+def _legend(page) -> str:
+    """The Goals map's legend text now ("" while the map's frame is being replaced)."""
+    try:
+        return _goals_map(page).locator(".wl-legend").inner_text(timeout=2_000)
+    except Exception:  # noqa: BLE001 - a detached or not yet drawn frame: try again
+        return ""
+
+
+def test_goals_tab_bivariate_key_overlap_legend_and_no_foreign_requests(app_url, browser) -> None:
+    with browser_page(browser, "goals-tab") as (page, requests, _):
+        page.goto(f"{app_url}/?area=E54000048")
+        page.get_by_role("tab", name="Goals").click()
+        page.get_by_role("heading", name="Goals: Lancashire and South Cumbria ICB").wait_for(timeout=90_000)
+        page.get_by_role("tabpanel", name="Goals").locator(MAP_IFRAME).wait_for(timeout=90_000)
+        key: dict = {}
+        wait_until(lambda: _read_key(page, key), timeout=90, what="the 3 x 3 key")
+        assert key["labels"][2].startswith("Most deprived third, worst third on the outcome: ")
+        assert sum(key["counts"]) + key["no_data"] == key["wards"]  # every ward in a class or in no data
+        assert page.locator("[data-testid='stVegaLiteChart']").count() >= 2  # trajectory and gradient
+        page.get_by_text("How the cohort readings overlap", exact=True).click()
+        # The list legend again (no grid: its axis title is gone).
+        wait_until(lambda: "In all 3 readings" in (text := _legend(page)) and "Deprivation (IMD 2025)" not in text,
+                   timeout=60, what="the overlap legend")
+        no_exception(page)
+        only_local(requests, app_url)
