@@ -11,10 +11,12 @@ import streamlit as st
 
 from geo.areas import make_area, ward_at
 from geo.store import DataMissingError
+from geo.upload import escape_markdown
 from layers import INDICATORS
 from layers.mapview import base_map, selection_group, ward_group
 from layers.style import SCHEMES_BY_ID
 from layers.targets import TARGETINGS
+from layers.view import export_tables
 from ui import controls, goals_panel, loaders, msoa_panel, panels, session, upload, views
 from ui.assets import ICON, ensure_leaflet, static_base_url
 from ui.link import parse_query, to_query
@@ -72,8 +74,8 @@ with st.sidebar:
     upload.sidebar(table, icb, lad)
 
 area = make_area(table, icb, lad)
-for note in session.notices():
-    st.warning(note, icon=":material/link_off:")
+for note in session.notices():  # they quote the link's own text: shown as plain text, never as markdown
+    st.warning(escape_markdown(note), icon=":material/link_off:")
 upload.review_panel(area.key, area.name, layer)  # a refused file's message, or the file being checked
 shown = views.view(area.key, layer, scheme, targeting, tuple(flags))
 static = static_base_url(st.get_option("server.baseUrlPath"))
@@ -83,6 +85,7 @@ explore, goals, by_msoa, methods = st.tabs(["Map explorer", "Goals", "Life expec
                                             "Methods and sources"], key=Keys.TAB, on_change="rerun")
 with explore:
     panels.heading(shown)
+    link_slot = st.empty()  # filled at the end of the run, once the view is known
     left, right = st.container(key="map_and_list").columns([1, 1], gap="medium")
     with left:
         if explore.open:  # a map drawn in a hidden tab gets no size and stays blank: draw it only when shown
@@ -95,7 +98,8 @@ with explore:
         panels.attribution([record, *(s.record for s in shown.key_sources), *(INDICATORS[f] for f in flags)])
     with right:
         panels.target_panel(shown, key=session.list_key(),
-                            on_select=lambda: select_listed_ward(list(shown.table.frame["Ward code"])))
+                            on_select=lambda: select_listed_ward(list(shown.table.frame["Ward code"])),
+                            exports=lambda: export_tables(shown, list(views.catalogue().values()), table))
     st.divider()
     st.markdown("### Ward profile")
     ward = controls.ward_picker(table, shown.codes)
@@ -103,7 +107,7 @@ with explore:
     if ward and announced == ward:
         st.toast(f"{table.at[ward, 'ward_name']}: profile below the map", icon=":material/arrow_downward:")
     if ward:
-        panels.profile_panel(table, ward, views.profile(ward), views.target_status(area.key, layer, ward))
+        panels.profile_panel(table, ward, views.profile(ward), shown.status(ward))
     else:
         st.caption("Click a ward on the map, pick a row in the list or type a ward name to see every "
                    "indicator for it beside its ICB and England.")
@@ -117,4 +121,7 @@ with methods:
     if methods.open:
         panels.methods_panel()
 
-st.query_params.from_dict(to_query(controls.current_view()))
+query = to_query(controls.current_view())
+st.query_params.from_dict(query)
+with link_slot:
+    panels.share_link(query)

@@ -139,3 +139,15 @@ def read_msoa_ward_lookup(data: Path = paths.DATA) -> pd.DataFrame:
 def read_msoa_shapes(data: Path = paths.DATA) -> gpd.GeoDataFrame:
     """MSOA 2011 polygons (``msoa11.parquet``, EPSG:4326, simplified for the screen), indexed by msoa11_code."""
     return _read_geoparquet(MSOA_SHAPES, data).set_index("msoa11_code").sort_index()
+
+
+def read_official_summaries(level: str, data: Path = paths.DATA) -> pd.DataFrame:
+    """MHCLG's published IoD2025 summary measures for LADs (``level`` "lad") or ICBs ("icb"),
+    indexed by the 2025 LAD or 2024 ICB code (``summaries_<level>_2025_official.csv``)."""
+    if level not in ("lad", "icb"):
+        raise ValueError(f"summary level {level!r} is not 'lad' or 'icb'")
+    name = f"summaries_{level}_2025_official.csv"
+    path = _path(name, data)
+    frame = pd.read_csv(path, dtype={"area_code": "string", "area_name": "string", "basis": "string"})
+    _check_columns(frame, output(name).columns, path)
+    return frame.set_index("area_code")

@@ -125,7 +125,7 @@ def bivariate(imd: pd.Series, outcome: pd.Series, record: Indicator) -> Bivariat
     entries = tuple(LegendEntry(c.colour, c.label, c.count) for c in cells)
     legend = Legend(title=f"{record.family} · {record.variant}", unit=record.unit,
                     scheme="thirds of the area's wards", entries=entries,
-                    no_data=LegendEntry(NO_DATA_COLOUR, NO_DATA_LABEL, int((~both).sum())))
+                    no_data=LegendEntry(NO_DATA_COLOUR, NO_DATA_LABEL, int((~both).sum())), note=record.warning)
     return Bivariate(x, y, colour, key, legend)
 
 

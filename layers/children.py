@@ -38,6 +38,7 @@ _CHILD_POVERTY_PCT = Indicator(
            "population estimates; area averages here weight wards by Census 2021 children.",
     min_coverage=0.94,
     coverage_note=_DWP_COVERAGE,
+    warning="No DWP figure for wards created in 2025 boundary reviews (about 5% of wards).",
 )
 
 _CHILD_POVERTY_COUNT = Indicator(
@@ -62,6 +63,7 @@ _CHILD_POVERTY_COUNT = Indicator(
     source=DWP_CILIF,
     min_coverage=0.94,
     coverage_note=_DWP_COVERAGE,
+    warning="No DWP figure for wards created in 2025 boundary reviews (about 5% of wards).",
     caveat="A count grows with the ward's size; use the percentage to compare wards. DWP rounds "
            "counts and the 2025 wards without a DWP code are missing, so a LAD's ward sum can fall "
            "short of DWP's LAD figure.",

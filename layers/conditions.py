@@ -34,6 +34,7 @@ _DISABLED_PCT = Indicator(
     palette="PuRd",
     valid_range=(0.0, 100.0),
     source=CENSUS_TS038,
+    warning="Not age-standardised: wards with older residents have higher shares.",
     caveat="Self-reported and not age-standardised: wards with older residents have higher shares. "
            "ONS perturbs small census counts slightly, so totals can differ by a few people from "
            "other census tables.",
@@ -115,6 +116,7 @@ def _qof(stem: str, name: str, definition: str) -> Indicator:
         valid_range=(0.0, 50.0),
         source=HOCL_QOF,
         caveat=_QOF_CAVEAT,
+        warning="Modelled from GP registers (QOF 2017/18 or 2018/19), not a count of people.",
     )
 
 

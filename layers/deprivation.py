@@ -26,6 +26,7 @@ _SCORE_2025 = Indicator(
                 "usual residents (MHCLG's average-score summary measure).",
     valid_range=(0.0, 100.0),
     source=IOD2025,
+    official="imd_average_score",
     caveat="A ward average can hide pockets of deprivation; the extent and Core20 share layers show how "
            "much of the ward lives in deprived LSOAs. IoD2025 population denominators were not "
            "available, so Census 2021 residents weight the LSOAs.",
@@ -49,6 +50,7 @@ _SCORE_2019 = Indicator(
     valid_range=(0.0, 100.0),
     source=IOD2019,
     caveat=_RECAST,
+    warning="IoD2019 recast to 2025 wards: not comparable with IoD2025.",
 )
 
 _CORE20_DEFINITION = ("Share of the ward's residents living in LSOAs in the most deprived 20% in England (IMD "
@@ -94,6 +96,7 @@ _CORE20_2019 = Indicator(
     valid_range=(0.0, 1.0),
     source=IOD2019,
     caveat=_RECAST,
+    warning="IoD2019 recast to 2025 wards: not comparable with IoD2025.",
 )
 
 _EXTENT_2025 = Indicator(
@@ -114,6 +117,7 @@ _EXTENT_2025 = Indicator(
     palette="OrRd",
     valid_range=(0.0, 1.0),
     source=IOD2025,
+    official="imd_extent",
     caveat="A ward has only a few LSOAs (often 3–8), so extent moves in large steps.",
 )
 
@@ -133,6 +137,7 @@ _INCOME_2025 = Indicator(
     method_note="LSOA Income domain rates best-fitted to wards, weighted by Census 2021 residents.",
     valid_range=(0.0, 1.0),
     source=IOD2025,
+    official="income_average_score",
     caveat="Counts people in receipt of means-tested benefits or tax credits, so it misses eligible "
            "people who do not claim.",
 )
@@ -154,6 +159,7 @@ _EMPLOYMENT_2025 = Indicator(
     method_note="LSOA Employment domain rates best-fitted to wards, weighted by Census 2021 residents.",
     valid_range=(0.0, 1.0),
     source=IOD2025,
+    official="employment_average_score",
     caveat="Weighted by all residents, not by the working-age denominator MHCLG uses (not published "
            "with this data), so ward values differ slightly from a working-age weighting.",
 )
@@ -175,6 +181,7 @@ _HEALTH_DOMAIN_2025 = Indicator(
     palette="RdPu",
     valid_range=(-4.0, 5.0),
     source=IOD2025,
+    official="health_average_score",
     caveat="A standardised score, not a rate: compare wards with each other, not with a target value.",
 )
 

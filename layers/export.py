@@ -1,10 +1,11 @@
-"""The target ward list as a table, and as CSV / Excel files that carry their own notes.
+"""The ward tables the app exports -- the ranked target list and every ward of the area -- as CSV and Excel.
 
-Both files say what they hold: the area, the targeting definition, the data period and
-source of every column, the attribution the licences ask for, and when they were made. CSV
-puts these notes in a block of one-cell rows above the table (UTF-8 with a byte-order mark,
-so Excel shows "©" and "–" correctly; the table's header row follows the first empty row);
-Excel puts them on a "Notes" sheet. Text cells that a spreadsheet would run as a formula
+A CSV file holds one clean table (a header row, then one row per ward, values rounded to the
+places the app shows; UTF-8 with a byte-order mark, so Excel shows "©" and "–" correctly) that
+``pandas.read_csv`` and Excel's data import read as it is. What the tables mean -- the area, the
+targeting definition, each column's definition, period, method, warning and source, the
+attribution the licences ask for, when they were made -- goes in the notes (a CSV of its own, and
+the Excel workbook's "Notes" and "Column definitions" sheets). Text cells that a spreadsheet would run as a formula
 (starting ``=``, ``+``, ``-``, ``@``, tab or carriage return, unless they are just a number) are
 prefixed with ``'`` (:func:`geo.upload.safety.neutralise`, the one rule for every export).
 
@@ -17,9 +18,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from geo.upload.safety import neutralise, neutralise_formulas
@@ -68,45 +71,101 @@ def _printf(fmt: str, value: float) -> str:
     return f"{value:,.0f}" if fmt == "localized" else fmt % value
 
 
-def target_table(register: pd.DataFrame, ranks: pd.Series, sources: Sequence[LayerSource]) -> TargetTable:
-    """Rows for the ranked target wards (``ranks``: rank by ward_code) with a column per layer.
+def decimals(record: Indicator) -> int:
+    """Decimal places a table shows for ``record``: its format's, one more for shares shown as %."""
+    match = re.search(r"\.(\d+)", record.value_format)
+    places = int(match.group(1)) if match else 0
+    return places + 1 if is_share(record) else places
 
-    ``register``: the ward register indexed by ward_code. Shares are shown as percentages
-    (x 100); other values as they are. A layer's suppressed small counts read ``"<5"`` (the
-    threshold) and the table's notes count them.
-    """
-    rows = register.loc[ranks.sort_values().index]
-    frame = pd.DataFrame({
-        "Rank": ranks.sort_values().to_numpy(),
-        "Ward code": rows.index.astype(str),
-        "Ward": rows["ward_name"].astype(str).to_numpy(),
-        "Local authority": rows["lad_name"].astype(str).to_numpy(),
-        "Population (Census 2021)": rows["population"].astype("Int64").to_numpy(),
-    })
-    formats = {"Rank": "%d", "Population (Census 2021)": "localized"}
-    labels = {}
-    labelled, table_notes = [], []
+
+@dataclass(frozen=True)
+class _Columns:
+    """Indicator columns for some wards: values (rounded; "<5" where suppressed), printf formats,
+    on-screen labels, the columns holding text labels, and notes about them."""
+
+    values: dict[str, object]
+    formats: dict[str, str]
+    labels: dict[str, tuple[str, str]]
+    labelled: tuple[str, ...]
+    notes: tuple[str, ...]
+
+
+def _indicator_columns(sources: Sequence[LayerSource], codes: pd.Index) -> _Columns:
+    values, formats, labels, labelled, table_notes = {}, {}, {}, [], []
     families = [s.record.family for s in sources]
     for source in sources:
         r = source.record
         name = column_name(r)
-        values = source.values(rows.index).to_numpy(dtype=float)
-        frame[name] = values * 100 if is_share(r) else values
-        formats[name] = "%.1f%%" if is_share(r) else "%.1f"
+        raw = source.values(codes).to_numpy(dtype=float)
+        places = decimals(r)
+        values[name] = np.round(raw * 100 if is_share(r) else raw, places)
+        formats[name] = f"%.{places}f%%" if is_share(r) else f"%.{places}f"
         short = r.family if families.count(r.family) == 1 else f"{r.family} ({r.variant})"
-        labels[name] = (short, f"{r.title} ({r.variant}), {r.unit}")
+        labels[name] = (f"{short} ⚠" if r.warning else short,
+                        f"{r.title} ({r.variant}), {r.unit}." + (f" ⚠ {r.warning}" if r.warning else ""))
         hidden = source.suppression
         if hidden is not None:
-            mask = hidden.hidden(rows.index).to_numpy()
+            mask = hidden.hidden(codes).to_numpy()
             formats[name] = "localized"  # suppression applies to counts, shown as whole numbers
-            frame[name] = pd.Series([hidden.label if m else (None if v != v else int(round(v)))
-                                     for v, m in zip(values, mask)], dtype=object)
+            values[name] = pd.Series([hidden.label if m else (None if v != v else int(round(v)))
+                                      for v, m in zip(raw, mask)], dtype=object).to_numpy()
             labelled.append(name)
-            table_notes.append(f"Column {name}: {int(mask.sum())} of the {len(frame)} listed wards have a count "
+            table_notes.append(f"Column {name}: {int(mask.sum())} of the {len(codes)} listed wards have a count "
                                f"from 1 to {hidden.threshold - 1}, suppressed to protect confidentiality and "
                                f"written '{hidden.label}'.")
-    frame["Values by"] = rows["method_flag"].astype(str).to_numpy()
-    return TargetTable(frame, formats, labels, tuple(labelled), tuple(table_notes))
+    return _Columns(values, formats, labels, tuple(labelled), tuple(table_notes))
+
+
+def _lead(rows: pd.DataFrame) -> dict[str, object]:
+    return {"Ward code": rows.index.astype(str), "Ward": rows["ward_name"].astype(str).to_numpy()}
+
+
+def _tail(rows: pd.DataFrame) -> dict[str, object]:
+    return {"Local authority": rows["lad_name"].astype(str).to_numpy(),
+            "Population (Census 2021)": rows["population"].astype("Int64").to_numpy(),
+            "Values by": rows["method_flag"].astype(str).to_numpy()}
+
+
+def target_table(register: pd.DataFrame, ranks: pd.Series, sources: Sequence[LayerSource]) -> TargetTable:
+    """Rows for the ranked target wards (``ranks``: rank by ward_code) with a column per layer.
+
+    ``register``: the ward register indexed by ward_code; ``sources``: the layers to show, the one
+    that decides the ranking first. Shares are shown as percentages (x 100); values are rounded to
+    the places the app shows. A layer's suppressed small counts read ``"<5"`` (the threshold) and
+    the table's notes count them.
+    """
+    order = ranks.sort_values()
+    rows = register.loc[order.index]
+    columns = _indicator_columns(sources, rows.index)
+    frame = pd.DataFrame({"Rank": order.to_numpy(), **_lead(rows), **columns.values, **_tail(rows)})
+    formats = {"Rank": "%d", "Population (Census 2021)": "localized", **columns.formats}
+    return TargetTable(frame, formats, columns.labels, columns.labelled, columns.notes)
+
+
+def all_wards_table(register: pd.DataFrame, codes: pd.Index, sources: Sequence[LayerSource],
+                    statuses: Mapping[str, pd.Series]) -> pd.DataFrame:
+    """Every ward of the area (``codes``) with every layer, then its rank under each targeting
+    definition (``statuses``: column heading -> rank by ward_code; blank where not a target)."""
+    rows = register.loc[codes]
+    columns = _indicator_columns(sources, rows.index)
+    ranks = {f"Target rank: {name}": ranks.reindex(rows.index).astype("Int64").to_numpy()
+             for name, ranks in statuses.items()}
+    return pd.DataFrame({**_lead(rows), **_tail(rows), **columns.values, **ranks})
+
+
+def definitions_table(sources: Sequence[LayerSource], area_values: Mapping[str, str],
+                      england_values: Mapping[str, str], area_name: str) -> pd.DataFrame:
+    """One row per layer column of the exports: what it is, its period, method, source and licence,
+    the warning to read it with, and its value for the area and England (as text, by layer id)."""
+    return pd.DataFrame([{
+        "Column": column_name(s.record), "Indicator": s.record.title, "Edition": s.record.variant,
+        "Unit": s.record.unit, "Period": s.record.period, "Definition": s.record.definition,
+        "How ward values were made": s.record.method_note, "Read with care": s.record.warning,
+        f"Value for {area_name}": area_values.get(s.record.id, ""), "Value for England": england_values.get(s.record.id, ""),
+        "Higher is": "neither (context)" if s.record.context else "worse" if s.record.higher_is_worse else "better",
+        "Caveat": s.record.caveat, "Source": f"{s.record.source.dataset}, {s.record.source.publisher}",
+        "Licence": s.record.source.licence,
+    } for s in sources])
 
 
 def notes(*, area: str, definition: str, coverage: str, records: Iterable[Indicator], layer: Indicator,
@@ -126,6 +185,8 @@ def notes(*, area: str, definition: str, coverage: str, records: Iterable[Indica
     for r in records:
         lines.append(f"Column {column_name(r)}: {r.definition} Period: {r.period}. Ward values: {r.method_note} "
                      f"Source: {r.source.dataset}, {r.source.publisher} ({r.source.licence}).")
+        if r.warning:
+            lines.append(f"Read with care, column {column_name(r)}: {r.warning}")
     lines.extend(extra)
     lines.append(f"Attribution: {ONS_OS_ATTRIBUTION}")
     for attribution in dict.fromkeys(r.source.attribution for r in records):
@@ -134,45 +195,68 @@ def notes(*, area: str, definition: str, coverage: str, records: Iterable[Indica
     return lines
 
 
-def to_csv(frame: pd.DataFrame, note_lines: Sequence[str]) -> bytes:
-    """CSV bytes: the notes (one cell per row), an empty row, then the table. UTF-8 with BOM.
+def to_csv(frame: pd.DataFrame) -> bytes:
+    """A clean CSV of ``frame``: header row, then the rows; UTF-8 with a BOM, formula-like text made inert."""
+    return neutralise_formulas(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
-    Read it back with ``pandas.read_csv(f, skiprows=len(note_lines) + 1)``.
-    """
+
+def notes_csv(note_lines: Sequence[str], definitions: pd.DataFrame | None = None) -> bytes:
+    """The notes as a CSV: one "Note" per row, then (if given) the column definitions table after a blank row."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["Note"])
     for line in note_lines:
         writer.writerow([neutralise(line)])
-    writer.writerow([])
-    neutralise_formulas(frame).to_csv(buffer, index=False, lineterminator="\r\n")
+    if definitions is not None:
+        writer.writerow([])
+        neutralise_formulas(definitions).to_csv(buffer, index=False, lineterminator="\r\n")
     return buffer.getvalue().encode("utf-8-sig")
 
 
 def _excel_format(printf: str) -> str:
-    return {"%d": "0", "localized": "#,##0", "%.1f%%": '0.0"%"', "%.1f": "0.0"}.get(printf, "General")
+    if printf == "localized":
+        return "#,##0"
+    match = re.fullmatch(r"%\.(\d+)f(%%)?", printf)
+    if not match:
+        return "0" if printf == "%d" else "General"
+    places = int(match.group(1))
+    number = "0" + ("." + "0" * places if places else "")
+    return number + ('"%"' if match.group(2) else "")
 
 
-def to_excel(table: TargetTable, note_lines: Sequence[str], sheet: str = "Target wards") -> bytes:
-    """An .xlsx with the table (bold header, frozen, formatted numbers) and a "Notes" sheet."""
+def _sheet(writer: pd.ExcelWriter, frame: pd.DataFrame, name: str, formats: Mapping[str, str]) -> None:
+    """Write ``frame`` to sheet ``name``: bold wrapped header, frozen, columns sized, numbers formatted."""
+    from openpyxl.styles import Alignment, Font
+
+    safe = neutralise_formulas(frame)
+    safe.to_excel(writer, sheet_name=name, index=False)
+    ws = writer.sheets[name]
+    ws.freeze_panes = "A2"
+    for j, column in enumerate(frame.columns, start=1):
+        letter = ws.cell(row=1, column=j).column_letter
+        ws.cell(row=1, column=j).font = Font(bold=True)
+        ws.cell(row=1, column=j).alignment = Alignment(wrap_text=True, vertical="top")
+        width = max([len(str(column)) // 2 + 2, *(len(str(v)) + 2 for v in safe.iloc[:, j - 1])], default=10)
+        ws.column_dimensions[letter].width = min(max(width, 8), 40)
+        fmt = _excel_format(formats.get(column, ""))
+        for i in range(2, len(frame) + 2):
+            ws.cell(row=i, column=j).number_format = fmt
+
+
+def to_excel(table: TargetTable, note_lines: Sequence[str], *, all_wards: pd.DataFrame | None = None,
+             definitions: pd.DataFrame | None = None) -> bytes:
+    """An .xlsx workbook: "Target wards", then (if given) "All wards" and "Column definitions", then "Notes"."""
     from openpyxl.styles import Alignment, Font
 
     buffer = io.BytesIO()
-    frame = neutralise_formulas(table.frame)
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        frame.to_excel(writer, sheet_name=sheet, index=False)
+        _sheet(writer, table.frame, "Target wards", table.formats)
+        if all_wards is not None:
+            _sheet(writer, all_wards, "All wards", table.formats)
+        if definitions is not None:
+            _sheet(writer, definitions, "Column definitions", {})
         pd.DataFrame({"Notes": [neutralise(line) for line in note_lines]}).to_excel(
             writer, sheet_name="Notes", index=False)
-        ws = writer.sheets[sheet]
-        ws.freeze_panes = "A2"
-        for j, name in enumerate(frame.columns, start=1):
-            letter = ws.cell(row=1, column=j).column_letter
-            ws.cell(row=1, column=j).font = Font(bold=True)
-            ws.cell(row=1, column=j).alignment = Alignment(wrap_text=True, vertical="top")
-            width = max([len(str(name)) // 2 + 2, *(len(str(v)) + 2 for v in frame.iloc[:, j - 1])], default=10)
-            ws.column_dimensions[letter].width = min(max(width, 8), 40)
-            fmt = _excel_format(table.formats.get(table.frame.columns[j - 1], ""))
-            for i in range(2, len(frame) + 2):
-                ws.cell(row=i, column=j).number_format = fmt
         notes_ws = writer.sheets["Notes"]
         notes_ws.column_dimensions["A"].width = 140
         notes_ws.cell(row=1, column=1).font = Font(bold=True)

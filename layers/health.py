@@ -52,6 +52,7 @@ def _life_expectancy(sex: str, child: str, valid_range: tuple[float, float]) -> 
         valid_range=valid_range,
         source=ONS_LE_MSOA,
         caveat=_LE_CAVEAT,
+        warning="Ranking only: these levels run about 2 years above official life expectancy.",
     )
 
 
@@ -74,6 +75,7 @@ _EMERGENCY_ADMISSIONS_2025 = Indicator(
     palette="OrRd",
     valid_range=(0.0, 600.0),
     source=IOD2025,
+    warning="A standardised ratio (about 100 = England), not a rate per person.",
     caveat="A standardised ratio: above 100 means more emergency admissions than expected for the "
            "residents' ages, so wards can be ranked but a ratio is not a rate per person. It counts "
            "admissions of residents wherever they were treated, and reflects how services are used "
@@ -120,6 +122,7 @@ def _general_health(stem: str, rating: str, column: str, higher_is_worse: bool, 
         valid_range=valid_range,
         source=CENSUS_TS037_OA,
         caveat=_GENERAL_HEALTH_CAVEAT,
+        warning="Crude (not age-standardised) and self-reported, in Census 2021 during COVID-19.",
     )
 
 

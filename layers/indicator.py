@@ -34,7 +34,7 @@ Method = Literal["direct", "population-weighted", "summed", "estimate", "geometr
 METHODS: tuple[str, ...] = get_args(Method)
 
 #: Fields a record may leave empty.
-_OPTIONAL = frozenset({"weight", "coverage_note"})
+_OPTIONAL = frozenset({"weight", "coverage_note", "warning", "official"})
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -47,6 +47,13 @@ class Indicator:
     ``weight`` names the column that weights the indicator when wards are combined into an
     area value (``aggregation`` "weighted mean"), or is empty for counts ("sum").
     ``valid_range`` is the plausible range every value must fall in (checked by tests).
+    ``warning``: a short caveat that changes how the number may be read (e.g. life expectancy
+    levels running about two years high); it travels with the number -- legend, tooltip, list
+    column, profile row, exports and packs. ``context``: the layer says what kind of place a ward
+    is, neither better nor worse (rurality), so it gets no rank and no better/worse cue.
+    ``official``: the column of MHCLG's published LAD and ICB summaries
+    (``summaries_*_2025_official.csv``) that holds this measure, shown instead of a computed
+    LAD or ICB value; empty when MHCLG publishes none.
     """
 
     id: str
@@ -74,6 +81,9 @@ class Indicator:
     weight: str = "population"
     min_coverage: float = 0.95
     coverage_note: str = ""
+    warning: str = ""
+    context: bool = False
+    official: str = ""
 
     def __post_init__(self) -> None:
         problems = [f.name for f in fields(self) if f.name not in _OPTIONAL and getattr(self, f.name) in ("", None)]
@@ -89,6 +99,9 @@ class Indicator:
         low, high = self.valid_range
         if not low < high:
             raise ValueError(f"indicator {self.id!r}: valid_range {self.valid_range} is empty")
+        if len(self.warning) > 110:
+            raise ValueError(f"indicator {self.id!r}: a warning travels with every number, keep it short (<= 110 "
+                             f"characters, not {len(self.warning)}); the caveat holds the full text")
         if self.min_coverage < 0.95 and not self.coverage_note:
             raise ValueError(f"indicator {self.id!r}: coverage below 95% needs a coverage_note saying why")
         format(1.5, self.value_format)

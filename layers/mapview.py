@@ -183,6 +183,7 @@ class LegendData:
     scheme: str
     entries: tuple[LegendRow, ...]
     target: str
+    note: str = ""
     target_colour: str = TARGET_OUTLINE
 
 
@@ -220,6 +221,7 @@ class MapPayload:
     noun: str
     label: str
     unit: str
+    warning: str
     outlines: tuple[OutlineData, ...]
     legend: LegendData
     style: dict[str, object]
@@ -278,12 +280,13 @@ def layer_payload(geometry: AreaGeometry, wards: pd.DataFrame, record: Indicator
         noun=_esc(noun),
         label=_esc(legend.title),
         unit=_esc(record.unit),
+        warning=_esc(record.warning),
         outlines=tuple(OutlineData(_esc(o.label), o.colour, o.dash, indices(o.wards)) for o in flags),
         legend=LegendData(
             title=_esc(legend.title), unit=_esc(legend.unit), scheme=_esc(legend.scheme),
             entries=tuple(LegendRow(e.colour, _esc(e.label), e.count, SWATCHES.get(e.colour, e.colour))
                           for e in (*legend.entries, *filter(None, [legend.suppressed]), legend.no_data)),
-            target=_esc(target_label)),
+            target=_esc(target_label), note=_esc(legend.note)),
         style={"selected": SELECTED_OUTLINE, "target": TARGET_OUTLINE, "label_zoom": WARD_LABEL_ZOOM,
                "weights": vars(LINE_WEIGHTS[geometry.level]).copy()},
         shapes=geometry.shapes,

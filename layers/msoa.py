@@ -73,6 +73,7 @@ def _record(sex: str) -> Indicator:
         valid_range=valid_range,
         source=ONS_LE_MSOA,
         caveat=CAVEAT.replace("**", ""),
+        warning="Ranking only: these levels run about 2 years above official life expectancy.",
     )
 
 

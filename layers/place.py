@@ -31,6 +31,7 @@ _RURAL_SHARE = Indicator(
     period="RUC2021 (Census 2021 settlements; published 2025)",
     method_note=_RUC_NOTE,
     higher_is_worse=False,
+    context=True,
     scheme="EqualInterval",
     palette="Greens",
     valid_range=(0.0, 1.0),

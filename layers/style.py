@@ -102,7 +102,8 @@ class Legend:
     """What the map legend shows: title, unit, one entry per class from low to high, and no data.
 
     ``suppressed``: for an uploaded count, the wards whose small value is hidden (shown apart from
-    no data, just before it); None for every other layer.
+    no data, just before it); None for every other layer. ``note``: the record's warning, which
+    travels with the numbers (empty for most layers).
     """
 
     title: str
@@ -111,6 +112,7 @@ class Legend:
     entries: tuple[LegendEntry, ...]
     no_data: LegendEntry
     suppressed: LegendEntry | None = None
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -232,7 +234,7 @@ def style_numeric(record: Indicator, values: pd.Series, national: pd.Series, sch
     legend = Legend(
         title=legend_title(record), unit=record.unit, scheme=scheme.short,
         entries=tuple(LegendEntry(c, lab, n) for c, lab, n in zip(colours, labels, counts)),
-        no_data=_no_data(classes))
+        no_data=_no_data(classes), note=record.warning)
     return Styled(classes, _colour_column(classes, colours), legend)
 
 
@@ -251,7 +253,7 @@ def style_flag(record: Indicator, values: pd.Series, national: pd.Series, scheme
     legend = Legend(
         title=legend_title(record), unit=record.unit, scheme="flag",
         entries=tuple(LegendEntry(c, lab, n) for c, lab, n in zip(colours, FLAG_LABELS, counts)),
-        no_data=_no_data(classes))
+        no_data=_no_data(classes), note=record.warning)
     return Styled(classes, _colour_column(classes, colours), legend)
 
 

@@ -191,6 +191,7 @@ def user_layer(layer_id: str, wards: WardUpload, column: str, *, title: str, uni
         weight="" if kind == "count" else (wards.denominator or "population"),
         valid_range=(-math.inf, math.inf),
         source=SOURCE,
+        warning="Your own data: not published or checked by WardLens.",
         caveat="Your own data, not published: WardLens has not checked it and does not share it; it is held in "
                "this browser session only and is gone when the tab is closed.",
     )

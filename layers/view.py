@@ -18,10 +18,11 @@ import pandas as pd
 
 from geo.areas import Area, area_mask, counted
 from geo.targeting import Coverage, coverage, rank_targets, select
-from layers.export import TargetTable, notes, target_table
+from layers.export import TargetTable, all_wards_table, definitions_table, notes, target_table
 from layers.indicator import Indicator
 from layers.mapview import AreaGeometry, MapPayload, Outline, flag_outlines, layer_payload
-from layers.source import LayerSource, value_text
+from layers.profile import area_text
+from layers.source import LayerSource, area_value_of, value_text
 from layers.style import NO_DATA_COLOUR, NO_DATA_LABEL, SCHEMES_BY_ID, SUPPRESSED_FILL, LegendEntry, Styled, style_layer
 from layers.targets import TARGETINGS, Targeting, key_indicators
 
@@ -79,14 +80,16 @@ def rank_selected(catalogue: Catalogue, targeting: Targeting, shown: str, chosen
     return rank_targets(chosen, [(s.values(chosen.index), s.record.higher_is_worse) for s in keys])
 
 
-def target_status(catalogue: Catalogue, register: pd.DataFrame, codes: pd.Index, shown: str,
-                  ward: str) -> dict[str, str]:
-    """For each targeting definition: "yes (rank r of n)" or "no", for ``ward`` among the wards ``codes``."""
-    status = {}
-    for t in TARGETINGS.values():
-        ranks = rank_selected(catalogue, t, shown, select_targets(catalogue, register, t, shown, codes))
-        status[t.id] = f"yes (rank {ranks[ward]} of {len(ranks)})" if ward in ranks.index else "no"
-    return status
+def ranks_by_definition(catalogue: Catalogue, register: pd.DataFrame, codes: pd.Index,
+                        shown: str) -> dict[str, pd.Series]:
+    """The target wards' ranks (1..n by ward_code) among ``codes`` under every targeting definition, by id."""
+    return {t.id: rank_selected(catalogue, t, shown, select_targets(catalogue, register, t, shown, codes))
+            for t in TARGETINGS.values()}
+
+
+def status_text(ranks: dict[str, pd.Series], ward: str) -> dict[str, str]:
+    """For each definition: "yes (rank r of n)" or "no", for ``ward`` (``ranks`` from :func:`ranks_by_definition`)."""
+    return {t: f"yes (rank {r[ward]} of {len(r)})" if ward in r.index else "no" for t, r in ranks.items()}
 
 
 @dataclass(frozen=True, eq=False)
@@ -95,8 +98,9 @@ class LayerView:
 
     ``codes``: the area's wards; ``targets``: bool by ward; ``ranks``: rank 1..n of the target
     wards; ``coverage``: target wards and the Census 2021 residents they hold; ``key_sources``:
-    the layers the list shows; ``table``: the ranked list; ``payload``: the map's ward layer
-    (None when no geometry was given).
+    the layers the list shows, the one the definition ranks by first; ``table``: the ranked list;
+    ``all_ranks``: the target ranks under every definition, by id; ``payload``: the map's ward
+    layer (None when no geometry was given).
     """
 
     area: Area
@@ -110,6 +114,7 @@ class LayerView:
     coverage: Coverage
     key_sources: tuple[LayerSource, ...]
     table: TargetTable
+    all_ranks: dict[str, pd.Series]
     flags: tuple[Outline, ...]
     payload: MapPayload | None
 
@@ -121,6 +126,10 @@ class LayerView:
     def definition(self) -> str:
         """The targeting definition in plain English, naming the layer where it reads it."""
         return self.targeting.describe(self.record)
+
+    def status(self, ward: str) -> dict[str, str]:
+        """For each targeting definition: "yes (rank r of n)" or "no", for ``ward``."""
+        return status_text(self.all_ranks, ward)
 
     def export_notes(self, generated: str) -> list[str]:
         """The lines that explain the list's CSV and Excel files (see :func:`layers.export.notes`)."""
@@ -145,11 +154,13 @@ def layer_view(catalogue: Catalogue, register: pd.DataFrame, area: Area, layer: 
     source, definition = catalogue[layer], TARGETINGS[targeting]
     codes = register.index[area_mask(register, area)]
     styled = style_source(source, codes, scheme)
-    chosen = select_targets(catalogue, register, definition, layer, codes)
-    ranks = rank_selected(catalogue, definition, layer, chosen)
+    all_ranks = ranks_by_definition(catalogue, register, codes, layer)
+    ranks = all_ranks[targeting]
+    chosen = pd.Series(codes.isin(ranks.index), index=codes)
     rows = register.loc[codes]
     cov = coverage(chosen, rows["population"], counted(rows))
-    key_sources = tuple(catalogue[i] for i in key_indicators(layer))
+    first = definition.reads(layer)
+    key_sources = tuple(catalogue[i] for i in dict.fromkeys([first, *key_indicators(layer)]))
     outlines = tuple(flag_outlines([(catalogue[f].record, catalogue[f].values(codes)) for f in flags]))
     payload = None
     if geometry is not None:
@@ -157,4 +168,17 @@ def layer_view(catalogue: Catalogue, register: pd.DataFrame, area: Area, layer: 
                                 styled.legend, chosen, definition.short, outlines)
     return LayerView(area=area, codes=codes, source=source, scheme=scheme, targeting=definition, styled=styled,
                      targets=chosen, ranks=ranks, coverage=cov, key_sources=key_sources,
-                     table=target_table(register, ranks, key_sources), flags=outlines, payload=payload)
+                     table=target_table(register, ranks, key_sources), all_ranks=all_ranks, flags=outlines,
+                     payload=payload)
+
+
+def export_tables(view: LayerView, sources: Sequence[LayerSource], register: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The "all wards" table (every ward of the view's area with every layer of ``sources`` and its rank
+    under each targeting definition) and the column definitions (with the area's and England's values)."""
+    statuses = {TARGETINGS[t].short: r for t, r in view.all_ranks.items()}
+    wards = all_wards_table(register, view.codes, sources, statuses)
+    inside = pd.Series(register.index.isin(view.codes), index=register.index)
+    everywhere = pd.Series(True, index=register.index)
+    area = {s.record.id: area_text(s, area_value_of(s, register, inside)) for s in sources}
+    england = {s.record.id: area_text(s, area_value_of(s, register, everywhere)) for s in sources}
+    return wards, definitions_table(sources, area, england, view.area.name)

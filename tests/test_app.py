@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from layers import INDICATORS
 
-from tests.conftest import BLOOMFIELD, LLR, LSC
+from tests.conftest import BLOOMFIELD, INDICATOR_DIR, LLR, LSC
 from tests.conftest import assert_no_exception as _ok
 from tests.conftest import run_app as _app
 
@@ -113,7 +115,18 @@ def test_choosing_a_ward_shows_its_profile_and_goes_in_the_url() -> None:
     profile = next(df.value for df in at.dataframe if "England" in df.value.columns)
     imd = profile[(profile["Indicator"] == "Index of Multiple Deprivation, average score")
                   & (profile["Edition"] == "IoD2025")].iloc[0]
-    assert (imd["Ward"], imd["Rank in ICB (1 = worst)"]) == ("86.2", "1 of 280")
+    assert (imd["Ward"], imd["Rank in ICB (1 = worst)"], imd["In England"]) == ("86.2", "1 of 280 · worst fifth",
+                                                                               "worst fifth")
+    # MHCLG publishes the IMD average score for LADs and ICBs: the profile shows theirs, and says so.
+    official = {level: pd.read_csv(INDICATOR_DIR / f"summaries_{level}_2025_official.csv", index_col="area_code")
+                for level in ("lad", "icb")}
+    assert imd["ICB"] == f"{official['icb'].at[LSC, 'imd_average_score']:.1f} · MHCLG" == "25.8 · MHCLG"
+    assert imd["Local authority"] == f"{official['lad'].at[BLACKPOOL, 'imd_average_score']:.1f} · MHCLG"
+    assert not imd["Note"]
+    life = profile[(profile["Indicator"] == INDICATORS["le_male_2016_20"].title)].iloc[0]
+    assert "about 2 years above official" in life["Note"] and "· MHCLG" not in life["ICB"]  # computed, with its warning
+    rural = profile[profile["Indicator"] == INDICATORS["rural_share_2021"].title].iloc[0]
+    assert (rural["Ward"], rural["Rank in ICB (1 = worst)"]) == ("0%", "–")  # context: neither better nor worse
     assert _query(at)["ward"] == BLOOMFIELD
 
 
@@ -145,7 +158,7 @@ def test_bad_links_say_what_was_wrong_and_fall_back_to_the_default() -> None:
     at = _app({"area": "E54999999", "layer": "no_such_layer", "target": "top5", "classes": "Jenks",
                "place": "E06999999", "ward": "E05XXXXXX"})
     _ok(at)
-    warnings = " ".join(w.value for w in at.warning)
+    warnings = " ".join(re.sub(r"\\(.)", r"\1", w.value) for w in at.warning)  # as the page shows them
     for bad in ("E54999999", "no_such_layer", "top5", "Jenks", "E06999999", "E05XXXXXX"):
         assert bad in warnings
     assert _heading(at) == "## Lancashire and South Cumbria ICB"

@@ -31,7 +31,7 @@ from streamlit.testing.v1 import AppTest
 from geo.targeting import rank_targets, select
 from geo.upload import UploadError, aggregate_to_wards, inspect_upload, read_pasted, read_reference, read_upload
 from layers import INDICATORS
-from layers.export import notes, target_table, to_csv, to_excel
+from layers.export import notes, notes_csv, target_table, to_csv, to_excel
 from layers.indicator import THEMES
 from layers.mapview import layer_payload, prepare_area
 from layers.profile import profile_row
@@ -172,7 +172,7 @@ def test_profile_row_sums_only_the_wards_shown_in_the_file(children, ward_table)
     total = f"{shown.sum():,.0f} in your file"
     row = profile_row(children, ward_table, ASHTON)
     assert (row["Ward"], row["ICB"], row["England"], row["Unit"]) == ("7", total, total, "children")
-    assert row["Rank in ICB (1 = worst)"].endswith(" of 119") and row["Theme"] == THEME
+    assert " of 119 · " in row["Rank in ICB (1 = worst)"] and row["Theme"] == THEME
     assert "sum of its 119 wards with a value in your file" in row["Caveat"]
     hidden = profile_row(children, ward_table, BLACKBURN_CENTRAL)
     assert (hidden["Ward"], hidden["Rank in ICB (1 = worst)"]) == ("fewer than 5", "–")
@@ -201,10 +201,10 @@ def test_target_list_and_downloads_write_suppressed_counts_as_lt5(children, ward
 
     lines = notes(area="L&SC", definition=t.describe(children.record), coverage="28", records=records,
                   layer=children.record, generated="now", extra=table.notes)
-    text = to_csv(table.frame, lines).decode("utf-8-sig")
+    text = notes_csv(lines).decode("utf-8-sig")
     assert "Your upload — not published" in text and "Children with 5+ LTCs" in text
     assert "Counts from 1 to 4 are suppressed" in text and table.notes[0] in text
-    back = pd.read_csv(io.StringIO(text), skiprows=len(lines) + 1, dtype=str)
+    back = pd.read_csv(io.BytesIO(to_csv(table.frame)), dtype=str, encoding="utf-8-sig")
     assert (back[column] == "<5").sum() == n_hidden and not back[column].dropna().map(SMALL.match).any()
     book = openpyxl.load_workbook(io.BytesIO(to_excel(table, lines)))
     sheet = book["Target wards"]
@@ -219,8 +219,8 @@ def test_formula_titles_are_neutralised_in_the_downloads(lsc_wards, ward_table) 
                        higher_is_worse=True, source_name="@SUM(1).csv")
     table = target_table(ward_table, pd.Series({ASHTON: 1}), [layer])
     sheet = openpyxl.load_workbook(io.BytesIO(to_excel(table, ["note"])))["Target wards"]
-    assert [c.value for c in sheet[1]][5].startswith("'=HYPERLINK")
-    assert to_csv(table.frame, ["n"]).decode("utf-8-sig").splitlines()[2].split(",")[5].startswith("\"'=HYPERLINK")
+    assert [c.value for c in sheet[1]][3].startswith("'=HYPERLINK")  # the layer's column, after Rank, code, ward
+    assert to_csv(table.frame).decode("utf-8-sig").splitlines()[0].split(",")[3].startswith("\"'=HYPERLINK")
 
 
 def test_a_link_to_another_sessions_layer_says_so_and_falls_back(ward_table) -> None:

@@ -19,6 +19,7 @@ from geo.precision import Components
 from layers import INDICATORS
 from layers.goals import life_expectancy_components, msoa_columns
 from layers.mapview import AreaGeometry, prepare_area
+from layers.profile import Published
 from layers.source import PublishedLayer, table_columns
 
 
@@ -74,6 +75,12 @@ def area_geometry(key: str) -> AreaGeometry:
 def goal_components() -> dict[str, Components]:
     """Standard-error components of the life expectancy layers, from the MSOA files (for the Goals tab)."""
     return life_expectancy_components(store.read_msoa_ward_lookup(), store.read_msoa_life_expectancy(msoa_columns()))
+
+
+@st.cache_resource(show_spinner=False)
+def published_summaries() -> Published:
+    """MHCLG's published IoD2025 summaries for LADs and ICBs (the profile's official comparators)."""
+    return Published(lad=store.read_official_summaries("lad"), icb=store.read_official_summaries("icb"))
 
 
 @st.cache_resource(show_spinner=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
+from urllib.parse import urlencode
 
 import folium
 import pandas as pd
@@ -13,7 +14,7 @@ from streamlit_folium import st_folium
 from geo.bestfit import OVERLAY
 from geo.upload import escape_markdown
 from layers import INDICATORS
-from layers.export import to_csv, to_excel
+from layers.export import notes_csv, to_csv, to_excel
 from layers.indicator import THEMES, Indicator
 from layers.sources import ONS_OS_ATTRIBUTION
 from layers.style import SCHEME_LIST, SCHEMES_BY_ID
@@ -54,6 +55,15 @@ def heading(view: LayerView) -> None:
         f"({cov.share:.1%} of the area's population).")
 
 
+def share_link(query: dict[str, str]) -> None:
+    """A "Copy link" button: the address of this exact view (area, place, layer, classes, targeting, ward)."""
+    base = (st.context.url or "").split("?")[0]
+    with st.popover("Copy link", icon=":material/link:"):
+        st.caption("This link opens WardLens on this view: area, place, layer, classes, targeting and ward. "
+                   "Data you uploaded never go in a link.")
+        st.code(f"{base}?{urlencode(query)}", language=None, wrap_lines=True)
+
+
 def map_panel(base: folium.Map, groups: list[folium.FeatureGroup], on_click: Callable[[], None]) -> None:
     """The map. Only clicks on a ward come back to Python (pan and zoom never rerun the script);
     the layers are swapped in place, so changing layer keeps the user's pan and zoom."""
@@ -82,9 +92,11 @@ def attribution_texts(records: Sequence[Indicator]) -> list[str]:
     return texts
 
 
-def target_panel(view: LayerView, on_select: Callable[[], None], key: str) -> None:
-    """Coverage figures, the ranked list (click a row for its profile, ``key`` names its widget) and the downloads."""
-    table, cov, area = view.table, view.coverage, view.area
+def target_panel(view: LayerView, on_select: Callable[[], None], key: str,
+                 exports: Callable[[], tuple[pd.DataFrame, pd.DataFrame]]) -> None:
+    """Coverage figures, the ranked list (click a row for its profile, ``key`` names its widget) and the
+    downloads (``exports`` makes the all-wards and column-definitions tables, on click only)."""
+    table, cov = view.table, view.coverage
     st.markdown("#### Target wards")
     st.caption(escape_markdown(view.definition))
     c1, c2, c3 = st.columns([0.7, 1.4, 0.9])  # residents is the widest figure (up to 56,489,608)
@@ -93,14 +105,14 @@ def target_panel(view: LayerView, on_select: Callable[[], None], key: str) -> No
     c3.metric("Share of area", f"{cov.share:.1%}", help="Share of the area's Census 2021 usual residents "
               "living in the target wards (best-fit wards only, so no one is counted twice).")
     config = {name: st.column_config.NumberColumn(label, format=table.formats[name], help=escape_markdown(help_text),
-                                                  width=72)
+                                                  width=86)
               for name, (label, help_text) in table.labels.items()}
     for name in table.labelled:  # suppressed counts read "<5" among the numbers: shown as text
         label, help_text = table.labels[name]
         config[name] = st.column_config.TextColumn(label, help=escape_markdown(help_text), width=72)
     config["Rank"] = st.column_config.NumberColumn("#", format="%d", width=36)
-    config["Ward"] = st.column_config.TextColumn("Ward", width=124)
-    config["Local authority"] = st.column_config.TextColumn("Local authority", width=104)
+    config["Ward"] = st.column_config.TextColumn("Ward", width=150, pinned=True)
+    config["Local authority"] = st.column_config.TextColumn("Local authority", width=130)
     config["Population (Census 2021)"] = st.column_config.NumberColumn(
         "Residents", format="localized", help="Census 2021 usual residents", width=76)
     config["Ward code"] = None  # hidden on screen, kept in the downloads
@@ -110,38 +122,62 @@ def target_panel(view: LayerView, on_select: Callable[[], None], key: str) -> No
                  on_select=on_select, selection_mode="single-row", key=key)
     st.caption("Rank 1 = most disadvantaged by the definition. Click a row for the ward's profile. "
                "Population: Census 2021 usual residents.")
+    downloads(view, exports)
+
+
+def _stem(view: LayerView) -> str:
+    """A file name stem that says the area, the layer and the definition."""
+    return f"wardlens_{view.area.key.replace('/', '_')}_{view.record.id}_{view.targeting.id}"
+
+
+def downloads(view: LayerView, exports: Callable[[], tuple[pd.DataFrame, pd.DataFrame]]) -> None:
+    """The list, every ward of the area, and the notes with column definitions, as CSV and one Excel workbook.
+    Each file is made when its button is clicked, never on a rerun."""
     lines = view.export_notes(datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
-    stem = f"wardlens_targets_{area.key.replace('/', '_')}_{view.targeting.id}"
-    d1, d2 = st.columns(2)
-    d1.download_button("Download CSV", data=lambda: to_csv(table.frame, lines), file_name=f"{stem}.csv",
-                       mime="text/csv", key="dl_csv", on_click="ignore", icon=":material/download:",
-                       width="stretch")
-    d2.download_button("Download Excel", data=lambda: to_excel(table, lines), file_name=f"{stem}.xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       key="dl_xlsx", on_click="ignore", icon=":material/download:", width="stretch")
+    stem, csv = _stem(view), "text/csv"
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    buttons = (("Target list (CSV)", lambda: to_csv(view.table.frame), f"{stem}_targets.csv", csv, "dl_csv"),
+               ("All wards (CSV)", lambda: to_csv(exports()[0]), f"{stem}_all_wards.csv", csv, "dl_all_csv"),
+               ("Notes and definitions (CSV)", lambda: notes_csv(lines, exports()[1]), f"{stem}_notes.csv", csv,
+                "dl_notes_csv"),
+               ("Workbook (Excel)", lambda: to_excel(view.table, lines, all_wards=exports()[0],
+                                                     definitions=exports()[1]), f"{stem}.xlsx", xlsx, "dl_xlsx"))
+    columns = st.columns(2)
+    for i, (label, data, name, mime, key) in enumerate(buttons):
+        columns[i % 2].download_button(label, data=data, file_name=name, mime=mime, key=key, on_click="ignore",
+                                       icon=":material/download:", width="stretch")
 
 
 def profile_panel(table: pd.DataFrame, ward: str, profile: pd.DataFrame, status: dict[str, str]) -> None:
-    """Every indicator for one ward beside its ICB and England, its ICB rank, target status and caveats."""
+    """Every indicator for one ward beside its local authority, ICB and England, where it stands in its
+    ICB and in England, its target status, and each indicator's period and warning beside its row."""
     row = table.loc[ward]
     st.markdown(f"### {row['ward_name']}")
     overlay = row["method_flag"] == OVERLAY
     st.markdown(
         f"{row['lad_name']} · {row['icb_name']} · ward code `{ward}` · "
         f"{int(row['population']):,} residents (Census 2021)"
-        + (" · **values by areal overlay**: a very small ward with no LSOA of its own, valued from the "
-           "LSOAs it overlaps" if overlay else " · values from its best-fit LSOAs"))
+        + (" · **values by areal overlay**: a very small ward holding no Output Area of its own, valued from the "
+           "LSOAs it overlaps" if overlay else ""))
     st.markdown("**Target ward?** " + " · ".join(f"{TARGETINGS[t].short}: **{s}**" for t, s in status.items()))
-    shown = profile[["Theme", "Indicator", "Edition", "Ward", "ICB", "England", "Rank in ICB (1 = worst)", "Unit"]]
+    shown = profile[["Theme", "Indicator", "Edition", "Ward", "Rank in ICB (1 = worst)", "In England",
+                     "Local authority", "ICB", "England", "Unit", "Period", "Note"]]
+    text = st.column_config.TextColumn
     st.dataframe(shown, hide_index=True, width="stretch", height=38 + 35 * len(shown), key="profile_table",
-                 column_config={"Theme": st.column_config.TextColumn(width=150),
-                                "Indicator": st.column_config.TextColumn(width="large"),
-                                "Ward": st.column_config.TextColumn(f"{row['ward_name']}"),
-                                "ICB": st.column_config.TextColumn("ICB", help=str(row["icb_name"]), width=110),
-                                "England": st.column_config.TextColumn("England", width=110),
-                                "Rank in ICB (1 = worst)": st.column_config.TextColumn(
-                                    "Rank in ICB", help="Rank of the ward among its ICB's wards, 1 = worst")})
-    with st.expander("Caveats and data periods for each indicator"):
+                 column_config={
+                     "Theme": text(width=110), "Indicator": text(width=230, pinned=True), "Edition": text(width=100),
+                     "Ward": text(str(row["ward_name"]), width=100, help="This ward's value"),
+                     "Rank in ICB (1 = worst)": text("Rank in ICB", width=150, help="Rank among the ICB's wards with a "
+                                                     "value, 1 = worst, and which fifth of them it is in"),
+                     "In England": text(width=100, help="Which fifth of England's wards it is in (by rank)"),
+                     "Local authority": text(str(row["lad_name"]), width=120, help="The ward's local authority"),
+                     "ICB": text(width=120, help=str(row["icb_name"])), "England": text(width=100),
+                     "Unit": text(width=160), "Period": text(width=170), "Note": text("Read with care", width=320)})
+    st.caption("Local authority, ICB and England values are computed by WardLens from ward values with Census 2021 "
+               "weights, except those marked “· MHCLG”: MHCLG's published figure for the local authority or ICB. "
+               "“(88 of 97 wards)” means the value rests on only the wards with data. Better or worse is shown by "
+               "rank, not tested for significance: ward values here have no confidence intervals.")
+    with st.expander("Full caveats and data periods for each indicator"):
         for _, r in profile.iterrows():
             st.markdown(f"- **{escape_markdown(r['Indicator'])} ({escape_markdown(r['Edition'])})**, "
                         f"{escape_markdown(r['Period'])}: {escape_markdown(r['Caveat'])}")

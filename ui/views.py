@@ -17,7 +17,7 @@ from layers.goalview import GoalView, goal_view
 from layers.indicator import Indicator
 from layers.profile import ward_profile
 from layers.source import LayerSource
-from layers.view import LayerView, layer_view, target_status as status_of
+from layers.view import LayerView, layer_view
 from ui import loaders, session
 
 
@@ -52,7 +52,7 @@ def view(key: str, layer: str, scheme: str | None, targeting: str, flags: tuple[
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _published_profile(ward: str) -> pd.DataFrame:
-    return ward_profile(list(loaders.published().values()), loaders.ward_table(), ward)
+    return ward_profile(list(loaders.published().values()), loaders.ward_table(), ward, loaders.published_summaries())
 
 
 def profile(ward: str) -> pd.DataFrame:
@@ -62,21 +62,8 @@ def profile(ward: str) -> pd.DataFrame:
     uploads = list(session.user_layers().values())
     if not uploads:
         return published
-    return pd.concat([ward_profile(uploads, loaders.ward_table(), ward), published], ignore_index=True)
-
-
-@st.cache_resource(show_spinner=False, max_entries=256)
-def _published_status(key: str, layer: str, ward: str) -> dict[str, str]:
-    return status_of(loaders.published(), loaders.ward_table(), loaders.area_wards(key), layer, ward)
-
-
-def target_status(key: str, layer: str, ward: str) -> dict[str, str]:
-    """For each targeting definition: "yes (rank r of n)" or "no", for ``ward`` in the area ``key``."""
-    if _shared(layer):
-        return _published_status(key, layer, ward)
-    return status_of(catalogue(), loaders.ward_table(), loaders.area_wards(key), layer, ward)
-
-
+    return pd.concat([ward_profile(uploads, loaders.ward_table(), ward, loaders.published_summaries()), published],
+                     ignore_index=True)
 @st.cache_resource(show_spinner="Modelling the goal…", max_entries=64)
 def _published_goal(key: str, goal: Goal, measure: str, groups: int, overdispersion: float,
                     within_place: bool) -> GoalView:

@@ -125,6 +125,7 @@
       var open = map.getSize().x >= 440 ? ' open' : '';  /* collapsed on a phone: tap the title */
       div.innerHTML = '<details' + open + '><summary class="wl-title">' + G.title + '</summary>' +
         '<div class="wl-sub">' + G.unit + ' · ' + G.scheme + '</div>' +
+        (G.note ? '<div class="wl-warn">⚠ ' + G.note + '</div>' : '') +
         (D.key ? '' : '<div class="wl-row wl-head"><span></span><em>' + D.noun + '</em></div>') + html + '</details>';
       L.DomEvent.disableClickPropagation(div);
       L.DomEvent.disableScrollPropagation(div);
@@ -138,6 +139,7 @@
       var i = layer.wlIndex, lad = D.lad_of[i] >= 0 ? D.lad_names[D.lad_of[i]] : '';
       return '<div class="wl-tip"><b>' + D.names[i] + '</b><span class="wl-muted">' + lad + '</span>' +
         '<div>' + D.label + ': <b>' + D.values[i] + '</b> <span class="wl-unit">' + D.unit + '</span></div>' +
+        (D.warning ? '<div class="wl-warn">⚠ ' + D.warning + '</div>' : '') +
         (D.notes.length && D.notes[i] ? '<div class="wl-x">' + D.notes[i] + '</div>' : '') +
         (inT[i] ? '<div class="wl-target">Target ward</div>' : '') +
         (inO[i] ? '<div class="wl-note">Small ward: values by areal overlay</div>' : '') + '</div>';
