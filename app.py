@@ -2,8 +2,9 @@
 
 Serves the map explorer page (``explorer.py``) as a Streamlit ``st.App``, whose lifespan
 warms the server before the first visitor: it imports the heavy libraries (geopandas,
-mapclassify, folium) and loads the shared ward table into the cache, so the first page
-opened does not wait for them (see ``bench/bench_map.py``).
+mapclassify, folium), loads the shared ward table and builds the default view (Lancashire and
+South Cumbria, IMD 2025) into the caches, so the first page opened does not wait for them
+(see ``bench/bench_map.py``). The loaders it calls show no spinner: there is no page yet.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ import streamlit as st
 
 @contextlib.asynccontextmanager
 async def warm_up(_app: st.App) -> AsyncIterator[None]:
-    from ui import loaders  # importing it imports the map stack
+    from ui import views  # importing it imports the map stack
+    from ui.link import DEFAULT_VIEW
 
-    loaders.ward_table()
+    view = DEFAULT_VIEW
+    views.view(view.icb, view.layer, view.scheme, view.targeting, ())
     yield
 
 

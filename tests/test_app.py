@@ -107,7 +107,7 @@ def test_a_place_keeps_the_icb_wide_cohort_and_offers_a_within_place_ranking_apa
 
 def test_choosing_a_ward_shows_its_profile_and_goes_in_the_url() -> None:
     at = _app()
-    at.selectbox(key="ward").set_value(BLOOMFIELD).run()
+    at.selectbox(key="ward_search").set_value(BLOOMFIELD).run()
     _ok(at)
     assert any(m.value == "### Bloomfield" for m in at.main.markdown)
     status = next(m.value for m in at.main.markdown if m.value.startswith("**Target ward?**"))
@@ -141,7 +141,7 @@ def test_url_state_is_restored_and_written_back_unchanged() -> None:
     assert at.sidebar.selectbox(key="family").value == "Income deprivation"
     assert at.sidebar.selectbox(key="scheme").value == "NationalDeciles"
     assert at.sidebar.radio(key="targeting").value == "layer10"
-    assert at.selectbox(key="ward").value == EYRES_MONSELL
+    assert at.session_state["ward"] == EYRES_MONSELL and at.selectbox(key="ward_search").value is None
     assert any(m.value == "### Eyres Monsell" for m in at.main.markdown)
     assert _heading(at) == "## Leicester (Leicester, Leicestershire and Rutland ICB)"
     assert _query(at) == query

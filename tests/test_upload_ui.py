@@ -319,7 +319,7 @@ def test_the_list_and_profile_show_the_uploaded_layer_suppressed(pasted: AppTest
     at = pasted
     column = _column(at, f"{MARKED} (Your data)")
     assert column[BLACKBURN_CENTRAL] == "<5" and not [v for v in column if v and SMALL.match(v)]
-    at.selectbox(key="ward").set_value(BLACKBURN_CENTRAL).run()
+    at.selectbox(key="ward_search").set_value(BLACKBURN_CENTRAL).run()
     _ok(at)
     profile = next(df.value for df in at.dataframe if "England" in df.value.columns)
     first = profile.iloc[0]

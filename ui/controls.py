@@ -112,12 +112,14 @@ def overlay_controls(on_change: Callable[[], None]) -> tuple[bool, list[str], bo
 
 
 def ward_picker(table: pd.DataFrame, codes: pd.Index) -> str | None:
-    """A searchable list of the area's wards ("Ward — Local authority"); returns the ward code or None."""
+    """A search box over the area's wards ("Ward — Local authority"): choosing one selects it. Returns
+    the selected ward's code (chosen here, on the map or in the list), or None."""
     labels = (table.loc[codes, "ward_name"].astype(str) + " — " + table.loc[codes, "lad_name"].astype(str))
     options = list(labels.sort_values().index)
     session.clear_ward_if_not_in(options)
-    return st.selectbox("Ward", options, key=Keys.WARD, index=None, format_func=lambda c: labels[c],
-                        on_change=session.picked_ward, placeholder="Type a ward name, or click a ward on the map")
+    st.selectbox("Find a ward", options, key=Keys.WARD_SEARCH, index=None, format_func=lambda c: labels[c],
+                 on_change=session.picked_ward, placeholder="Type a ward name, or click a ward on the map")
+    return session.ward()
 
 
 def current_view() -> View:

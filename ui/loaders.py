@@ -23,7 +23,7 @@ from layers.profile import Published
 from layers.source import PublishedLayer, table_columns
 
 
-@st.cache_resource(show_spinner="Loading ward data…")
+@st.cache_resource(show_spinner=False)  # filled at server start (app.py), before any page
 def ward_table() -> pd.DataFrame:
     """The ward register with one column per indicator id (its ward values) and any weight columns
     the records take from their own files. Read-only: shared by every session."""
@@ -57,14 +57,14 @@ def area_wards(key: str) -> pd.Index:
     return table.index[areas.area_mask(table, area_of(key))]
 
 
-@st.cache_resource(show_spinner="Preparing the map…")
+@st.cache_resource(show_spinner=False)
 def area_shapes(key: str) -> gpd.GeoDataFrame:
     """The area's ward polygons at its level of detail, indexed by ward_code (for click lookups)."""
     shapes = _shapes(area_of(key).level)
     return shapes.loc[shapes.index.intersection(area_wards(key))]
 
 
-@st.cache_resource(show_spinner="Preparing the map…")
+@st.cache_resource(show_spinner=False)  # 0.1 s for an ICB, 1 s for England: the page shows it is running
 def area_geometry(key: str) -> AreaGeometry:
     """The area's wards, local authority borders and names, encoded for the browser (once per area)."""
     shapes = area_shapes(key)

@@ -33,7 +33,7 @@ class Keys:
     LAD_LINES = "lads_on"
     FLAGS = "flags"
     TILES = "tiles"
-    WARD = "ward"
+    WARD_SEARCH = "ward_search"
     TAB = "tab"
     MAP = "map"
     MSOA_SEX = "msoa_sex"
@@ -54,6 +54,7 @@ class Keys:
     CUSTOM_COHORT = "custom_cohort"
     CUSTOM_DEADLINE = "custom_deadline"
     # The app's own state.
+    WARD = "ward"
     SEEDED = "seeded"
     NOTICES = "notices"
     LIST_GENERATION = "list_generation"
@@ -171,8 +172,12 @@ def select_ward(code: str, *, on_map: bool = False) -> None:
 
 
 def picked_ward() -> None:
-    """The ward picker changed: the map outlines the ward picked (or none)."""
-    _move_map_selection(st.session_state.get(Keys.WARD))
+    """A ward was found with the ward search: it becomes the selected ward and the search box is
+    emptied again (so choosing a ward never resends its list of every ward of the area)."""
+    code = st.session_state.get(Keys.WARD_SEARCH)
+    if code:
+        select_ward(code)
+    st.session_state[Keys.WARD_SEARCH] = None
 
 
 def take_announcement() -> str | None:
