@@ -17,6 +17,9 @@ The app wires them in four steps::
     except UploadError as error:
         st.error(escape_markdown(error))        # what is wrong + "Fix: ..."; the app carries on
 
+Every limit (file size, unpacked size, rows, columns, cells, cell length, time) is checked
+before the work it bounds, and a file over one is refused naming it (:mod:`~geo.upload.limits`).
+
 ``wards.frame`` (index ``ward_code``, one float column per value column, small counts
 already set missing) joins onto the ward layer like any indicator column;
 ``wards.suppressed`` marks the hidden small counts so tooltips can say "fewer than 5"
@@ -34,7 +37,7 @@ is rendered as HTML (folium tooltips and popups, ``unsafe_allow_html``) and thro
 :func:`escape_markdown` where Streamlit renders Markdown (``st.error``, ``st.markdown``,
 ``st.caption``, widget labels); ``st.dataframe`` and ``st.text`` show it literally.
 
-Modules: :mod:`~geo.upload.tables` (bytes → cells), :mod:`~geo.upload.numbers` (cells →
+Modules: :mod:`~geo.upload.limits` (how much is read), :mod:`~geo.upload.tables` (bytes → cells), :mod:`~geo.upload.numbers` (cells →
 numbers), :mod:`~geo.upload.privacy` (person-level refusal), :mod:`~geo.upload.geography`
 (code kinds, vintages, the open lookups), :mod:`~geo.upload.preview` (what the file holds),
 :mod:`~geo.upload.aggregation` (to wards), :mod:`~geo.upload.safety` (suppression, formula
@@ -51,11 +54,12 @@ from geo.upload.preview import Preview, ValueColumn, inspect_upload
 from geo.upload.privacy import check_person_level, nhs_number_is_valid
 from geo.upload.safety import (SMALL_COUNT_THRESHOLD, escape_html, escape_markdown, neutralise, neutralise_formulas,
                                small_count_mask, suppress_small_counts)
-from geo.upload.tables import MAX_BYTES, Table, read_pasted, read_upload
+from geo.upload.limits import LIMITS, Limits
+from geo.upload.tables import MAX_BYTES, Table, display_name, listed, read_pasted, read_upload
 from geo.upload.template import template_for_area
 
 __all__ = [
-    "GEOGRAPHIES", "MAX_BYTES", "SMALL_COUNT_THRESHOLD", "Geography", "Preview", "Reference", "Table",
+    "GEOGRAPHIES", "LIMITS", "Limits", "MAX_BYTES", "display_name", "listed", "SMALL_COUNT_THRESHOLD", "Geography", "Preview", "Reference", "Table",
     "UploadError", "ValueColumn", "WardUpload", "aggregate_to_wards", "check_person_level", "escape_html",
     "escape_markdown",
     "inspect_upload", "neutralise", "neutralise_formulas", "nhs_number_is_valid", "read_pasted", "read_reference",
