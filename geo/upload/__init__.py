@@ -20,10 +20,11 @@ The app wires them in four steps::
 Every limit (file size, unpacked size, rows, columns, cells, cell length, time) is checked
 before the work it bounds, and a file over one is refused naming it (:mod:`~geo.upload.limits`).
 
-``wards.frame`` (index ``ward_code``, one float column per value column, small counts
+``wards.frame`` (index ``ward_code``, one float column per value column, hidden values
 already set missing) joins onto the ward layer like any indicator column;
-``wards.suppressed`` marks the hidden small counts so tooltips can say "fewer than 5"
-rather than "no data"; ``wards.notes`` and ``preview.notes`` say what was guessed, left
+``wards.suppressed`` marks the hidden values -- small counts, the counts that would give one
+back by subtraction, rates whose count would be small (:mod:`~geo.upload.disclosure`) -- so
+tooltips can say "fewer than 5" or "suppressed" rather than "no data"; ``wards.notes`` and ``preview.notes`` say what was guessed, left
 out, weighted, rounded and suppressed. ``template_for_area(register, lad_or_icb_codes,
 level="ward" | "lsoa", membership=...)`` gives the CSV template download.
 
@@ -48,6 +49,7 @@ rules; :class:`UploadError` is the only error raised for bad input.
 from __future__ import annotations
 
 from geo.upload.aggregation import WardUpload, aggregate_to_wards
+from geo.upload.disclosure import Relation, complementary_suppression, find_relations, small_numerators
 from geo.upload.errors import UploadError
 from geo.upload.geography import GEOGRAPHIES, Geography, Reference, read_reference
 from geo.upload.preview import Preview, ValueColumn, inspect_upload
@@ -59,7 +61,8 @@ from geo.upload.tables import MAX_BYTES, Table, display_name, listed, read_paste
 from geo.upload.template import template_for_area
 
 __all__ = [
-    "GEOGRAPHIES", "LIMITS", "Limits", "MAX_BYTES", "display_name", "listed", "SMALL_COUNT_THRESHOLD", "Geography", "Preview", "Reference", "Table",
+    "GEOGRAPHIES", "LIMITS", "Limits", "MAX_BYTES", "Relation", "complementary_suppression", "display_name",
+    "find_relations", "listed", "small_numerators", "SMALL_COUNT_THRESHOLD", "Geography", "Preview", "Reference", "Table",
     "UploadError", "ValueColumn", "WardUpload", "aggregate_to_wards", "check_person_level", "escape_html",
     "escape_markdown",
     "inspect_upload", "neutralise", "neutralise_formulas", "nhs_number_is_valid", "read_pasted", "read_reference",

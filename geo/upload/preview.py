@@ -28,10 +28,13 @@ Rules, in the order they are applied:
    :mod:`geo.upload.numbers` for separators, "%" and missing markers). A mostly-numeric
    column with some cells that are not numbers is refused, naming the rows; text columns
    (names) are ignored and listed.
-7. **Count or rate guess**: a name saying rate ("%", "rate", "per", "percent",
-   "prevalence", "average", …) → rate; "%" signs in the values → rate; a name saying count
-   ("number", "count", "total", "people", "patients", …) → count; negative values or
-   decimals → rate; whole numbers ≥ 0 → count. A column named like a denominator
+7. **Count or rate guess** (only a guess: the app asks the user to confirm every rate,
+   since a count read as a rate would show its small values unsuppressed): a name saying
+   rate outright ("%", "rate", "per 1,000", "percent", "prevalence", "average", …; "per"
+   alone, as in "patients per ward", does not) → rate; "%" signs in the values → rate; a
+   name saying count ("number", "count", "total", "people", "patients", …) → count;
+   negative values or values with a fractional part → rate; whole numbers ≥ 0 (12, or
+   12.0 as Excel and many exports write them) → count. A column named like a denominator
    ("population", "denominator", "list size", "registered" without "with") is offered as
    the weight for rates.
 """
@@ -54,7 +57,8 @@ from geo.upload.tables import Table, listed
 
 Kind = Literal["count", "rate"]
 
-_RATE_NAME = re.compile(r"%|\brates?\b|\bper\b|percent|\bpct\b|proportion|prevalence|\bratio\b|\bshare\b|"
+_RATE_NAME = re.compile(r"%|\brates?\b|\bper\s*(?:\d[\d,.]*\s*k?\b|cent\b|mille\b|capita\b|head\b|thousand\b|"
+                        r"hundred\b|million\b)|percent|\bpct\b|proportion|prevalence|\bratio\b|\bshare\b|"
                         r"\bmean\b|\baverage\b|\bscore\b|\bindex\b", re.IGNORECASE)
 _COUNT_NAME = re.compile(r"\b(count|number|no|num|n|total|people|persons|patients|individuals|residents|"
                          r"cases|admissions|deaths|births|households)\b", re.IGNORECASE)
@@ -369,10 +373,12 @@ def _refuse_bad_numbers(column: str, parsed: ParsedColumn) -> None:
 
 def _describe(name: str, parsed: ParsedColumn) -> ValueColumn:
     values = parsed.values.dropna()
-    whole = bool(np.all(np.mod(values, 1) == 0))
+    whole = bool(np.all(np.mod(values, 1) == 0))  # 12.0 is a whole number: Excel and many exports write counts so
     rate_word, count_word = _RATE_NAME.search(name), _COUNT_NAME.search(name)
     if rate_word:
         guess, reason = "rate", f"the name says '{rate_word.group(0)}'"
+        if whole and len(values):
+            reason += ", though every value is a whole number: check it is not a count"
     elif parsed.percent:
         guess, reason = "rate", "the values have % signs"
     elif count_word:
@@ -383,7 +389,7 @@ def _describe(name: str, parsed: ParsedColumn) -> ValueColumn:
         between = values.between(0, 1).all()
         guess, reason = "rate", "the values are between 0 and 1" if between else "the values have decimals"
     else:
-        guess, reason = "count", "whole numbers, none negative"
+        guess, reason = "count", "whole numbers (such as 12 or 12.0), none negative"
     per = _PER_UNIT.search(name)
     unit = "%" if parsed.percent or re.search(r"%|percent", name, re.IGNORECASE) else (
         f"per {int(per.group(1).replace(',', '')):,}" if per else "")

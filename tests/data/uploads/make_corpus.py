@@ -41,6 +41,21 @@ PRESTON = "E07000123"
 WARDS_2024 = ("E05009049", "E05009050", "E05009051", "E05009052", "E05009037", "E05009053")
 MAX_FILE_BYTES = 50_000
 _FIXED_TIME = (2025, 1, 1, 0, 0, 0)
+#: Column names of ``markdown_names.csv``: each would be a link, an image, HTML, math, a heading, an
+#: icon or reordered text if shown as Markdown; the last is 300 characters long.
+MARKDOWN_NAMES = (
+    "[Sign in again](http://e.vil/login)",
+    "See http://x.example.org/a now",
+    "www.evil.example",
+    "me@x.example.org",
+    "![pixel](http://127.0.0.1:9/pixel.png)",
+    "<b>bold</b> <img src=x onerror=alert(1)>",
+    "$x^2$ **b** _i_ ~~s~~",
+    "# Heading",
+    ":material/lock: :red[Red]",
+    "\u202egnp.exe",
+    "Long " + "x" * 295,
+)
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -297,6 +312,27 @@ def build_corpus() -> dict[str, bytes]:
         "Summary": counts(ten),
         "Patients": [["NHS no", "lsoa21_code"]] + [[_nhs_number(people), people.choice(ten)] for _ in range(20)],
     })
+
+    # Disclosure: counts that look like rates, totals and parts, a rate with its denominator (issue 14).
+    wards = preston["ward_code"].tolist()
+    sizes = [rng.randrange(20, 90) for _ in wards]
+    per = [3, *sizes[1:4], 1, *sizes[5:]]
+    files["per_named_counts.csv"] = _csv([["ward_code", "Patients per ward"]] + [[c, v] for c, v in zip(wards, per)])
+    files["decimal_counts.csv"] = _csv([["ward_code", "LTC 5+"]] + [[c, f"{v}.0"] for c, v in zip(wards, per)])
+    adults = [100] + [rng.randrange(300, 900) for _ in wards[1:]]
+    children = [1] + [rng.randrange(20, 90) for _ in wards[1:]]
+    files["total_and_parts.csv"] = _csv([["ward_code", "All ages", "Adults", "Children"]]
+                                        + [[c, a + k, a, k] for c, a, k in zip(wards, adults, children)])
+    files["total_and_one_part.csv"] = _csv([["ward_code", "All patients", "Adults"]]
+                                           + [[c, a + k, a] for c, a, k in zip(wards, adults, children)])
+    prevalence = ["0.10", "0.20"] + [f"{rng.uniform(3.5, 12):.1f}" for _ in wards[2:]]
+    registered = [1000, 1500] + [int(n) for n in preston["population"].iloc[2:]]
+    files["rate_and_denominator.csv"] = _csv([["ward_code", "Prevalence (%)", "Registered population"]]
+                                             + [[c, r, n] for c, r, n in zip(wards, prevalence, registered)])
+
+    # Text that must stay plain text wherever it is shown (issue 15): links, images, HTML, Markdown.
+    files["markdown_names.csv"] = _csv([["ward_code", *MARKDOWN_NAMES]]
+                                       + [[c, *(rng.randrange(20, 90) for _ in MARKDOWN_NAMES)] for c in wards])
     return files
 
 
