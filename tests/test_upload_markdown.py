@@ -22,7 +22,7 @@ import pytest
 from geo.paths import ROOT
 from geo.upload import escape_markdown, plain_markdown
 from geo.upload.safety import WORD_JOINER
-from tests.conftest import NEEDS_CHROMIUM, browser_page, free_port, no_exception, only_local
+from tests.conftest import NEEDS_CHROMIUM, browser_page, free_port, map_frame, no_exception, only_local
 
 CORPUS = Path(__file__).parent / "data" / "uploads"
 J = WORD_JOINER
@@ -125,3 +125,28 @@ def test_hostile_text_renders_as_plain_text_in_chromium(browser, markdown_page) 
             assert texts and all(t == seen for t in texts), (seen, texts)
         no_exception(page)
         only_local(requests, markdown_page)
+
+
+@NEEDS_CHROMIUM
+def test_the_check_card_shows_column_and_file_names_as_plain_text(browser, app_url: str) -> None:
+    hostile_name = "[x](http://e.vil) www.evil.example.csv"
+    with browser_page(browser, "markdown-card") as (page, requests, _):
+        page.goto(app_url)
+        map_frame(page)
+        page.get_by_text("Your data", exact=True).first.click()
+        page.locator("section[data-testid='stSidebar'] input[type=file]").set_input_files(
+            files=[{"name": hostile_name, "mimeType": "text/csv",
+                    "buffer": (CORPUS / "markdown_names.csv").read_bytes()}])
+        page.get_by_text("Your data: check it, then add it as a layer").wait_for(timeout=30_000)
+        page.wait_for_timeout(1000)
+        links = page.evaluate("""() => [...document.querySelectorAll('a')].map(a => a.href)
+            .filter(h => /e\\.vil|example\\.org|evil\\.example|mailto:|127\\.0\\.0\\.1:9/.test(h))""")
+        assert not links
+        assert page.locator("img[src*='127.0.0.1:9']").count() == 0
+        text = page.locator("[data-testid='stMain']").inner_text().replace(J, "")
+        for shown in ("[Sign in again](http://e.vil/login)", "See http://x.example.org/a now", "www.evil.example",
+                      "me@x.example.org", "![pixel](http://127.0.0.1:9/pixel.png)", "$x^2$ **b** _i_ ~~s~~",
+                      "# Heading", ":material/lock: :red[Red]", hostile_name):
+            assert shown in text, shown
+        no_exception(page)
+        only_local(requests, app_url)

@@ -37,7 +37,7 @@ from layers.profile import profile_row
 from layers.source import area_value_of, value_text
 from layers.style import NO_DATA_COLOUR, SUPPRESSED_FILL
 from layers.targets import TARGETINGS, key_indicators
-from layers.uploaded import SOURCE, THEME, USER_LAYER_PREFIX, unique_title, user_layer
+from layers.uploaded import PER_RESIDENTS, SOURCE, THEME, USER_LAYER_PREFIX, VARIANT, unique_title, user_layer
 from layers.view import style_source
 from tests.conftest import assert_no_exception as _ok
 from tests.conftest import run_app as _app
@@ -289,6 +289,12 @@ def pasted() -> AppTest:
     at.text_input(key="upw1_title1").input(MARKED).run()
     at.button(key="upw1_add").click().run()
     _ok(at)
+    # A count is added with its rate per 1,000 residents, and the rate is shown first (issue 3) ...
+    assert _layer_query(at) == "upload-2" and at.sidebar.radio(key="variant").value == PER_RESIDENTS
+    assert _map_json(at)["legend"]["title"] == f"{MARKED.replace('<', '&lt;').replace('>', '&gt;')} · {PER_RESIDENTS}"
+    # ... the count stays one click away: the tests below look at it.
+    at.sidebar.radio(key="variant").set_value(VARIANT).run()
+    _ok(at)
     return at
 
 
@@ -320,7 +326,9 @@ def test_the_list_and_profile_show_the_uploaded_layer_suppressed(pasted: AppTest
     assert (first["Theme"], first["Indicator"], first["Ward"], first["Rank in ICB (1 = worst)"]) == (
         THEME, MARKED, "fewer than 5", "–")
     assert first["ICB"].endswith(" in your file") and first["ICB"] == first["England"]
-    assert profile.iloc[1]["Indicator"] == INDICATORS["imd_score_2025"].title  # the published layers follow
+    assert profile.iloc[1]["Indicator"] == f"{MARKED} per 1,000 residents"  # its rate, then the published layers
+    assert profile.iloc[1]["Ward"] == "suppressed"
+    assert profile.iloc[2]["Indicator"] == INDICATORS["imd_score_2025"].title
     at.sidebar.radio(key="targeting").set_value("layer10").run()  # worst 10% on the uploaded layer
     _ok(at)
     # ceil(10% of the 113 wards shown) = 12, plus the wards tied with the 12th; suppressed wards never count.
@@ -366,11 +374,14 @@ def test_uploaded_files_are_read_checked_and_refused_through_the_uploader(monkey
     _ok(at)
     at.button(key="upw1_add").click().run()
     _ok(at)
-    assert _layer_query(at) == "upload-1"
+    assert _layer_query(at) == "upload-2"  # the count's rate per 1,000 residents (upload-1 is the count)
     notes_shown = " ".join(i.value for i in at.info)
     assert "has no values in Leicester, Leicestershire and Rutland ICB" in notes_shown
     assert "Lancashire and South Cumbria" in notes_shown
     at.sidebar.selectbox(key="icb").set_value(LSC).run()
+    _ok(at)
+    assert not at.info and "Suppressed (1–4)" not in str(_map_json(at)["legend"])  # no count under 5: no rate hidden
+    at.sidebar.radio(key="variant").set_value(VARIANT).run()  # the count itself
     _ok(at)
     assert not at.info and _map_json(at)["legend"]["entries"][-2]["label"] == "Suppressed (1–4)"
 
@@ -422,6 +433,11 @@ def test_ward_names_are_matched_once_their_local_authority_is_chosen() -> None:
     unmatched = next(df.value for df in at.dataframe if "Not matched" in df.value.columns)
     assert unmatched["Not matched"].tolist() == ["Preston Docks"]
     at.button(key="upw1_add").click().run()
+    _ok(at)
+    assert _layer_query(at) == "upload-2"  # the rate per 1,000 residents of the count upload-1
+    no_data = _map_json(at)["legend"]["entries"][-1]
+    assert (no_data["label"], no_data["count"]) == ("No data", 280 - 16)
+    at.sidebar.radio(key="variant").set_value(VARIANT).run()  # the count itself
     _ok(at)
     assert _layer_query(at) == "upload-1"
     legend = _map_json(at)["legend"]
