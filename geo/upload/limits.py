@@ -10,8 +10,8 @@ three years of months (1,100 × 36 ≈ 40,000 rows).
 =========================  =====================  ===========================================
 Limit                      Value                  Why
 =========================  =====================  ===========================================
-file size                  20 MB                  every LSOA of England with 20 columns is
-                                                  about 7 MB as CSV
+file size                  20 MB                  every LSOA of England with 24 columns is
+                                                  about 5 MB as CSV
 unpacked Excel parts       100 MB (and at most    300,000 filled cells are about 12 MB of
                            10 × the file size)    sheet XML; a zip bomb is refused unopened
 parts in an Excel file     1,000                  a workbook has ~10 parts plus ~3 a sheet
