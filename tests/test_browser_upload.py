@@ -2,7 +2,8 @@
 
 Uploads ``tests/data/uploads/lsc_lsoa21_5plus_ltc.csv`` (1,063 LSOA 2021 rows for Lancashire
 and South Cumbria) with Playwright's ``set_input_files`` on the uploader's ``<input
-type=file>``, maps its "Aged 0-17" column (167 of its 280 ward totals are 1-4) and checks:
+type=file>``, maps its "Aged 0-17" column (167 of its 280 ward totals are 1-4) -- which is shown
+first as its rate per 1,000 residents, suppressed in the same wards -- and, on the count, checks:
 the ward fills change to the new layer, with the suppressed wards hatched; the legend shows
 the user's title and a "Suppressed (1–4)" entry; no tooltip, table cell or downloaded CSV
 cell shows a value from 1 to 4 for that column; then a person-level file is refused with one
@@ -19,6 +20,7 @@ import re
 from pathlib import Path
 
 from layers.style import SUPPRESSED_FILL
+from layers.uploaded import PER_RESIDENTS, VARIANT
 from tests.conftest import (MAP_IFRAME, NEEDS_CHROMIUM, WARD_PATHS, browser_page, choose, fills, map_frame,
                             no_exception, only_local, wait_until)
 
@@ -84,6 +86,16 @@ def test_an_uploaded_lsoa_file_becomes_a_suppressed_layer_in_chromium(browser, a
         title.press("Enter")
         page.wait_for_timeout(500)
         page.get_by_role("button", name="Add layer").click()
+
+        # The count comes with its rate per 1,000 residents, shown first (issue 3), suppressed in the same
+        # 167 wards; the checks below are on the count itself, one click away.
+        wait_until(lambda: fills(frame) != before and fills(frame).count(SUPPRESSED_FILL) == 167, timeout=30,
+                   what="the ward fills to change to the rate per 1,000 residents")
+        assert "layer=upload-2" in page.evaluate("() => location.href")
+        assert "Suppressed (counts of 1–4, or what would reveal them)" in frame.inner_text(".wl-legend")
+        rate_fills = fills(frame)
+        page.locator("[data-testid='stRadio']").filter(has_text=PER_RESIDENTS).get_by_text(VARIANT, exact=True).click()
+        wait_until(lambda: fills(frame) != rate_fills, timeout=30, what="the ward fills to change to the count")
 
         # The map: same 280 wards, new fills, 167 of them hatched as suppressed.
         wait_until(lambda: fills(frame) != before and SUPPRESSED_FILL in fills(frame), timeout=30,

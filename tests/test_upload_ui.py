@@ -467,3 +467,58 @@ def test_an_uploaded_count_can_sit_beside_the_public_long_term_conditions_layers
     assert family.value == at.text_input(key="upw1_title0").value
     public = {r.family for r in INDICATORS.values() if r.theme == "Long-term conditions"}
     assert public < set(family.options)
+
+
+# --- issues 3, 14, 17: the rate shown first, the raw-count warning, rates confirmed, lists capped ------
+
+def test_targeting_a_raw_uploaded_count_is_warned_about_and_the_rate_is_not() -> None:
+    at = _app()
+    at.text_area(key="upload_paste").input((CORPUS / LSC_FILE).read_text(encoding="utf-8")).run()
+    at.text_input(key="upw1_title0").input("People with 5+ LTCs").run()
+    at.button(key="upw1_add").click().run()
+    at.sidebar.radio(key="targeting").set_value("layer10").run()
+    _ok(at)
+    assert _layer_query(at) == "upload-2" and not at.warning  # the rate per 1,000 residents: no warning
+    at.sidebar.radio(key="variant").set_value(VARIANT).run()
+    _ok(at)
+    warning = _plain(at.warning[0].value).replace("\u2060", "")
+    assert warning == ("“Worst 10% on the layer shown” is ranking wards by a raw count, “People with 5+ LTCs”: the "
+                       "wards with the most people come first, whether or not more of their people are affected. "
+                       "Show “People with 5+ LTCs per 1,000 residents” to target by rate instead.")
+    at.sidebar.radio(key="targeting").set_value("imd10").run()
+    assert not at.warning  # IMD targeting does not read the layer shown
+
+
+def test_a_rate_is_added_only_once_confirmed() -> None:
+    at = _app()
+    name = "ward25_rates.csv"  # Preston: "Emergency admission rate per 1,000" beside "Registered population"
+    at.file_uploader(key="upload_file").set_value((name, (CORPUS / name).read_bytes(), "text/csv")).run()
+    _ok(at)
+    assert at.radio(key="upw1_kind0").value == "rate"
+    assert at.button(key="upw1_add").disabled and not at.checkbox(key="upw1_rate_ok0").value
+    at.checkbox(key="upw1_rate_ok0").check().run()
+    assert not at.button(key="upw1_add").disabled
+    at.button(key="upw1_add").click().run()
+    _ok(at)
+    assert _layer_query(at) == "upload-1" and at.sidebar.selectbox(key="family").value.startswith("Emergency")
+    at.radio(key="upw1_kind0").set_value("count").run()  # as a count it needs no confirmation
+    assert not [c for c in at.checkbox if c.key == "upw1_rate_ok0"]
+
+
+def test_the_card_lists_20_columns_and_200_unmatched_codes_and_says_how_many_more() -> None:
+    codes = pd.read_csv(CORPUS / LSC_FILE)["LSOA21CD"].tolist()
+    header = "lsoa21_code," + ",".join(f"Count {j}" for j in range(1, 31))
+    rows = [f"{c}," + ",".join(str(10 + (i + j) % 50) for j in range(1, 31)) for i, c in enumerate(codes)]
+    rows += [f"E019{i:05d}," + ",".join("5" for _ in range(30)) for i in range(250)]
+    at = _app()
+    at.text_area(key="upload_paste").input("\n".join([header, *rows])).run()
+    _ok(at)
+    kinds = [r for r in at.radio if str(r.key).startswith("upw1_kind")]
+    assert len(kinds) == 20
+    assert any(c.value.startswith("… and 10 more columns") for c in at.caption)
+    unmatched = next(df.value for df in at.dataframe if "Not matched" in df.value.columns)
+    assert len(unmatched) == 200
+    assert "The first 200 are listed, in file order; 50 more are not shown." in [c.value for c in at.caption]
+    at.selectbox(key="upw1_column").set_value(25).run()  # a column beyond the list: its kind is set beside it
+    _ok(at)
+    assert at.radio(key="upw1_kind25").value == "count"
