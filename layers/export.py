@@ -106,13 +106,15 @@ def _indicator_columns(sources: Sequence[LayerSource], codes: pd.Index) -> _Colu
         hidden = source.suppression
         if hidden is not None:
             mask = hidden.hidden(codes).to_numpy()
-            formats[name] = "localized"  # suppression applies to counts, shown as whole numbers
-            values[name] = pd.Series([hidden.label if m else (None if v != v else int(round(v)))
-                                      for v, m in zip(raw, mask)], dtype=object).to_numpy()
+            if places == 0:
+                formats[name] = "localized"
+            values[name] = pd.Series([hidden.label if m else None if v != v else round(v, places) if places
+                                      else int(round(v)) for v, m in zip(values[name], mask)], dtype=object).to_numpy()
             labelled.append(name)
-            table_notes.append(f"Column {name}: {int(mask.sum())} of the {len(codes)} listed wards have a count "
-                               f"from 1 to {hidden.threshold - 1}, suppressed to protect confidentiality and "
-                               f"written '{hidden.label}'.")
+            whose = "a count" if r.aggregation == "sum" else "a rate made from a count"
+            table_notes.append(f"Column {name}: {int(mask.sum())} of the {len(codes)} listed wards have {whose} "
+                               f"from 1 to {hidden.threshold - 1} (or one that would reveal it), suppressed to "
+                               f"protect confidentiality and written '{hidden.label}'.")
     return _Columns(values, formats, labels, tuple(labelled), tuple(table_notes))
 
 

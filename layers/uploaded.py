@@ -9,10 +9,18 @@ exports take it like any layer. Pure: no streamlit, no files. The app keeps user
 its session state only (never in a cache shared between sessions, on disk, in logs or in
 the URL, which names only the layer's id).
 
-Suppressed counts are missing in :attr:`UserLayer.ward_values` (the hidden numbers never reach
+Suppressed values are missing in :attr:`UserLayer.ward_values` (the hidden numbers never reach
 this module) and flagged in :attr:`UserLayer.suppressed`, so that every view can say
 "fewer than 5" (map tooltip, profile) or "<5" (tables and exports) rather than "no data",
-and hatch them apart from no data on the map and in the legend (:mod:`layers.view`).
+and hatch them apart from no data on the map and in the legend (:mod:`layers.view`). Where
+the hidden values are not all counts from 1 to 4 -- a count hidden so that another cannot be
+worked out by subtraction, or a rate whose numerator is small -- they read "suppressed".
+
+A count is a poor basis for "worst 10%": the biggest wards have the most people (issue 3).
+:func:`per_residents` therefore makes, beside every uploaded count, the layer "… per 1,000
+residents" (ward Census 2021 population as denominator, suppressed wherever the count is),
+which the app shows by default; :func:`count_targeting_warning` is the warning to show when a
+targeting definition ranks wards by a raw count.
 """
 
 from __future__ import annotations
@@ -24,10 +32,11 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from geo.upload import UploadError, WardUpload
+from geo.upload import UploadError, WardUpload, listed
 from layers.indicator import Indicator
 from layers.source import Suppression
 from layers.sources import Source
+from layers.targets import Targeting
 
 #: Ids of uploaded layers start with this ("upload-1", "upload-2" ...), so that a link naming one
 #: can be told apart from a mistyped published id.
@@ -41,13 +50,38 @@ PALETTE = "Purples"
 MAX_TITLE = 80
 #: What qualifies every area value made from an upload: only the wards with a value in the file.
 IN_FILE = "in your file"
+#: The variant of the rate made from an uploaded count, and its unit.
+PER_RESIDENTS = "Your data per 1,000 residents"
+PER_RESIDENTS_UNIT = "per 1,000 residents"
+#: Where uploaded data live, in the words every uploaded layer's caveat uses (see README "Your data").
+HELD = ("held in the server's memory for this browser session only -- never written to disk, logged or cached "
+        "for other sessions -- and deleted as soon as the tab is closed or loses its connection")
 
 SOURCE = Source(
     publisher="you (your own file)",
     dataset="Your upload — not published",
     licence="your own data: not published, checked or shared by WardLens",
-    attribution="Your upload — not published: your own figures, held in this browser session only.",
+    attribution="Your upload — not published: your own figures, held for this browser session only.",
 )
+
+
+@dataclass(frozen=True)
+class DerivedSuppression(Suppression):
+    """Hidden values that are not all counts from 1 to ``threshold`` - 1: counts hidden so that
+    another cannot be worked out by subtraction (secondary suppression), or rates whose
+    numerator is small. They read "suppressed", never "fewer than 5"."""
+
+    @property
+    def label(self) -> str:
+        return "suppressed"
+
+    @property
+    def text(self) -> str:
+        return "suppressed"
+
+    @property
+    def legend_label(self) -> str:
+        return f"Suppressed (counts of 1–{self.threshold - 1}, or what would reveal them)"
 
 
 @dataclass(frozen=True, eq=False)
@@ -59,6 +93,7 @@ class UserLayer:
     values are NaN); ``suppressed``: True where a small count was hidden (same index);
     ``ward_weights``: for a rate, its ward denominator (for area values), or None to weight by
     Census 2021 residents; ``notes``: what the upload core said about the aggregation.
+    ``suppressed`` marks rates too: a rate whose numerator would be a count from 1 to 4.
     """
 
     record: Indicator
@@ -68,6 +103,8 @@ class UserLayer:
     kind: Literal["count", "rate"]
     ward_weights: pd.Series | None
     notes: tuple[str, ...]
+    #: Whether every hidden value is a count from 1 to threshold - 1 (they then read "fewer than 5").
+    only_small_counts: bool = True
     #: National deciles of an upload come from every ward in the file.
     national_label: str = f"deciles of all wards {IN_FILE}"
     observed_breaks: bool = True
@@ -87,8 +124,11 @@ class UserLayer:
 
     @property
     def suppression(self) -> Suppression | None:
-        """The suppressed wards (None for a rate: rates are not suppressed)."""
-        return Suppression(self.suppressed, self.threshold) if self.kind == "count" else None
+        """The suppressed wards: always for a count; for a rate only when some are hidden."""
+        if self.kind == "rate" and not self.suppressed.any():
+            return None
+        kind = Suppression if self.only_small_counts else DerivedSuppression
+        return kind(self.suppressed, self.threshold)
 
     def values(self, codes: pd.Index) -> pd.Series:
         return self.ward_values.reindex(codes).astype(float)
@@ -141,7 +181,7 @@ def user_layer(layer_id: str, wards: WardUpload, column: str, *, title: str, uni
         raise ValueError(f"an uploaded layer's id must start with {USER_LAYER_PREFIX!r}, got {layer_id!r}")
     if column not in wards.frame.columns:
         raise UploadError(f"The file has no value column '{column}'",
-                          "Choose one of: " + ", ".join(map(str, wards.frame.columns)))
+                          "Choose one of: " + listed(map(str, wards.frame.columns)))
     title = _one_line(title)
     if not title:
         raise UploadError("The layer has no title", "Type a title for the layer, e.g. 'People with 5+ long-term "
@@ -151,21 +191,30 @@ def user_layer(layer_id: str, wards: WardUpload, column: str, *, title: str, uni
                           "Shorten it: it heads the legend and the table column")
     kind = wards.kinds[column]
     values = wards.frame[column].astype(float)
-    suppressed = wards.suppressed[column].astype(bool) if kind == "count" else pd.Series(False, index=values.index)
+    suppressed = wards.suppressed[column].astype(bool)
+    secondary = wards.secondary[column].astype(bool) if wards.secondary is not None else suppressed & False
     geography = wards.geography
     direct = geography.kind == "ward"
     reached = int(values.notna().sum() + suppressed.sum())
+    n_hidden, n_more = int(suppressed.sum()), int(secondary.sum())
     if kind == "count":
         how = ("ward counts as given" if direct else
                f"{geography.label} counts summed to 2025 wards by the best-fit lookup")
         suppression = (f" Counts from 1 to {wards.threshold - 1} are suppressed (shown as “fewer than "
-                       f"{wards.threshold}”, “<{wards.threshold}” in tables): {int(suppressed.sum()):,} of the "
+                       f"{wards.threshold}”, “<{wards.threshold}” in tables): {n_hidden - n_more:,} of the "
                        f"{reached:,} ward values.")
+        if n_more:
+            suppression += (f" {n_more:,} more are suppressed (shown as “suppressed”) because a hidden count could "
+                            "otherwise be worked out from them and a total or part in the same file.")
     else:
         weight = f"the column '{wards.denominator}'" if wards.denominator else "Census 2021 residents"
         how = ("ward rates as given" if direct else
                f"{geography.label} rates averaged to 2025 wards, weighted by {weight}")
-        suppression = " Rates are not suppressed: check a rate with a small numerator before sharing it."
+        base = f"rate × '{wards.denominator}'" if wards.denominator else "rate × the ward's residents"
+        suppression = (f" Rates are not suppressed, except where the count behind them ({base}) is from 1 to "
+                       f"{wards.threshold - 1}: {n_hidden:,} of the {reached:,} ward values (shown as “suppressed”). "
+                       "A rate with no stated unit or denominator cannot be checked this way: check it before "
+                       "sharing.")
     complete = "" if direct else f" A ward has a value only when every {geography.kind} in it is in the file."
     record = Indicator(
         id=layer_id,
@@ -192,10 +241,81 @@ def user_layer(layer_id: str, wards: WardUpload, column: str, *, title: str, uni
         valid_range=(-math.inf, math.inf),
         source=SOURCE,
         warning="Your own data: not published or checked by WardLens.",
-        caveat="Your own data, not published: WardLens has not checked it and does not share it; it is held in "
-               "this browser session only and is gone when the tab is closed.",
+        caveat=f"Your own data, not published: WardLens has not checked it and does not share it; it is {HELD}.",
     )
     weights = None
     if kind == "rate" and wards.denominator:
         weights = wards.frame[wards.denominator].astype(float)
-    return UserLayer(record, values, suppressed, wards.threshold, kind, weights, wards.notes)
+    only_small = kind == "count" and not n_more
+    return UserLayer(record, values, suppressed, wards.threshold, kind, weights, wards.notes, only_small)
+
+
+def per_residents(layer: UserLayer, population: pd.Series, layer_id: str) -> UserLayer:
+    """The rate per 1,000 residents made from an uploaded count ``layer`` (issue 3).
+
+    ``population``: Census 2021 usual residents by ward_code (the ward register's
+    ``population``). The rate is count / residents × 1,000, suppressed wherever the count
+    is (its numerator, the count, is known to every reader of the rate and the published
+    population), missing where the count is or the ward has no residents. Listed as the
+    variant :data:`PER_RESIDENTS` of the count's family; area values weight wards by
+    residents, so an ICB's rate is its wards' counts over their residents.
+    """
+    if layer.kind != "count":
+        raise ValueError(f"only a count can be made a rate per residents, not {layer.kind!r} ({layer.id})")
+    if not layer_id.startswith(USER_LAYER_PREFIX):
+        raise ValueError(f"an uploaded layer's id must start with {USER_LAYER_PREFIX!r}, got {layer_id!r}")
+    counts = layer.ward_values.astype(float)
+    residents = population.reindex(counts.index).astype(float)
+    values = (counts / residents.where(residents > 0) * 1_000).rename(None)
+    hidden = layer.suppressed.reindex(counts.index, fill_value=False).astype(bool)
+    values = values.mask(hidden)
+    count = layer.record
+    title = count.title if len(count.title) + len(" per 1,000 residents") <= MAX_TITLE else (
+        count.title[: MAX_TITLE - len(" per 1,000 residents") - 1] + "…")
+    record = Indicator(
+        id=layer_id,
+        title=f"{title} per 1,000 residents",
+        theme=count.theme,
+        family=count.family,
+        variant=PER_RESIDENTS,
+        definition=f"{count.definition[:-1]}, divided by the ward's usual residents (Census 2021) × 1,000.",
+        file=count.file,
+        column=count.column,
+        unit=PER_RESIDENTS_UNIT,
+        value_format=value_format("rate", values),
+        period=count.period,
+        source_geography=count.source_geography,
+        method=count.method,
+        method_note=(f"The count “{count.title}” per 1,000 of the ward's usual residents (Census 2021), so that wards "
+                     "of different sizes compare: use it, not the count, to find the worst wards. Residents are the "
+                     "denominator whatever population the count is of (registered patients, say), so the rate is "
+                     f"approximate where the two differ. Where the count is suppressed the rate is too "
+                     f"({int(hidden.sum()):,} wards, shown as “suppressed”), since the count could be worked back "
+                     "from the rate and the published population."),
+        higher_is_worse=count.higher_is_worse,
+        kind="numeric",
+        scheme="Quantiles",
+        palette=PALETTE,
+        aggregation="weighted mean",
+        weight="population",
+        valid_range=(-math.inf, math.inf),
+        source=SOURCE,
+        warning=count.warning,
+        caveat=count.caveat,
+    )
+    return UserLayer(record, values, hidden, layer.threshold, "rate", None, layer.notes, only_small_counts=False)
+
+
+def count_targeting_warning(record: Indicator, targeting: Targeting, rate_title: str | None = None) -> str | None:
+    """The warning to show when ``targeting`` ranks wards by the layer shown and that layer (``record``)
+    is a raw count (its values add up: ``aggregation`` "sum"), else None.
+
+    ``rate_title``: the title of a rate made from the count (e.g. its "per 1,000 residents"
+    layer), named as the one to use. Plain text: escape it for Markdown where it is shown.
+    """
+    if targeting.indicator is not None or record.aggregation != "sum":
+        return None
+    instead = (f"Show “{rate_title}” to target by rate instead." if rate_title else
+               "Target by a rate (per 1,000 residents or a percentage) instead.")
+    return (f"“{targeting.short}” is ranking wards by a raw count, “{record.title}”: the wards with the most "
+            "people come first, whether or not more of their people are affected. " + instead)

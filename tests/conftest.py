@@ -193,6 +193,12 @@ def wait_until(predicate, timeout: float = 20.0, what: str = "condition") -> Non
         time.sleep(0.05)  # the predicates call into Playwright, which delivers pending events
 
 
+def settled(page) -> None:
+    """Wait until the app's script has finished its run (Streamlit marks the app root with its state)."""
+    page.wait_for_function("() => document.querySelector('[data-testid=stApp]')?.dataset.testScriptState"
+                           " === 'notRunning'")
+
+
 def ward_points(page, frame) -> list[tuple[float, float]]:
     """Page coordinates of ward polygons' centres that are really on top of their own polygon."""
     box = page.locator(MAP_IFRAME).bounding_box()

@@ -231,6 +231,39 @@ READS: dict[str, Reads] = {
         {("People with 5+ long-term conditions", "E01012571"): 131, ("Registered population", "E01012571"): 1312},
         (r"161 ward value\(s\) between 1 and 4 were suppressed",
          r"209 LSOA 2021 area\(s\) are split between wards, so their counts were shared out by population")),
+    # Issue 14: counts that look like rates are still counts; totals, parts and rates' numerators are protected.
+    "per_named_counts.csv": Reads(r"text \(UTF-8, comma-separated\)", "ward25", 16, 16, {"Patients per ward": "count"},
+                                  {("Patients per ward", "E05012193"): 3},
+                                  (r"^2 ward value\(s\) between 1 and 4 were suppressed",)),
+    "decimal_counts.csv": Reads(r"text \(UTF-8, comma-separated\)", "ward25", 16, 16, {"LTC 5+": "count"},
+                                {("LTC 5+", "E05012193"): 3.0, ("LTC 5+", "E05012197"): 1.0},
+                                (r"^2 ward value\(s\) between 1 and 4 were suppressed",)),
+    "total_and_parts.csv": Reads(
+        r"text \(UTF-8, comma-separated\)", "ward25", 16, 16,
+        {"All ages": "count", "Adults": "count", "Children": "count"},
+        {("All ages", "E05012193"): 101, ("Adults", "E05012193"): 100, ("Children", "E05012193"): 1},
+        (r"^1 ward value\(s\) between 1 and 4 were suppressed",
+         r"^Totals and parts found between columns \('All ages' = 'Adults' \+ 'Children'\): 1 more ward value\(s\) "
+         r"were suppressed so that no count from 1 to 4 can be worked out by subtraction \(secondary suppression\)$")),
+    "total_and_one_part.csv": Reads(
+        r"text \(UTF-8, comma-separated\)", "ward25", 16, 16, {"All patients": "count", "Adults": "count"},
+        {("All patients", "E05012193"): 101, ("Adults", "E05012193"): 100},
+        (r"^Totals and parts found between columns \('Adults' is part of 'All patients'\): 1 more ward value\(s\) "
+         r"were suppressed",)),
+    "rate_and_denominator.csv": Reads(
+        r"text \(UTF-8, comma-separated\)", "ward25", 16, 16,
+        {"Prevalence (%)": "rate", "Registered population": "count"},
+        {("Prevalence (%)", "E05012193"): 0.10, ("Registered population", "E05012193"): 1000},
+        (r"^'Prevalence \(%\)': 2 ward rate\(s\) suppressed because the rate × the denominator column 'Registered "
+         r"population' gives a count from 1 to 4$",)),
+    # Issue 15: column names that would be links, images, HTML or Markdown are read as they are.
+    "markdown_names.csv": Reads(
+        r"text \(UTF-8, comma-separated\)", "ward25", 16, 16,
+        {n if len(n) <= 100 else n[:99] + "…": "count" for n in (
+            "[Sign in again](http://e.vil/login)", "See http://x.example.org/a now", "www.evil.example",
+            "me@x.example.org", "![pixel](http://127.0.0.1:9/pixel.png)", "<b>bold</b> <img src=x onerror=alert(1)>",
+            "$x^2$ **b** _i_ ~~s~~", "# Heading", ":material/lock: :red[Red]", "\u202egnp.exe", "Long " + "x" * 295)},
+        {}, (r"^1 column name\(s\) longer than 100 characters were shortened$",)),
 }
 
 

@@ -31,14 +31,15 @@ from streamlit.testing.v1 import AppTest
 from geo.targeting import rank_targets, select
 from geo.upload import UploadError, aggregate_to_wards, inspect_upload, read_pasted, read_reference, read_upload
 from layers import INDICATORS
-from layers.export import notes, notes_csv, target_table, to_csv, to_excel
+from layers.export import decimals, notes, notes_csv, target_table, to_csv, to_excel
 from layers.indicator import THEMES
 from layers.mapview import layer_payload, prepare_area
 from layers.profile import profile_row
 from layers.source import area_value_of, value_text
 from layers.style import NO_DATA_COLOUR, SUPPRESSED_FILL
 from layers.targets import TARGETINGS, key_indicators
-from layers.uploaded import SOURCE, THEME, USER_LAYER_PREFIX, unique_title, user_layer
+from layers.uploaded import (PER_RESIDENTS, SOURCE, THEME, USER_LAYER_PREFIX, VARIANT, per_residents, unique_title,
+                             user_layer)
 from layers.view import style_source
 from tests.conftest import assert_no_exception as _ok
 from tests.conftest import run_app as _app
@@ -194,8 +195,8 @@ def test_target_list_and_downloads_write_suppressed_counts_as_lt5(children, ward
     assert cells.count("<5") == n_hidden > 0 and table.frame.set_index("Ward code").at[BLACKBURN_CENTRAL, column] == "<5"
     assert not [c for c in cells if c != "<5" and (c is None or 1 <= c <= 4)]
     assert table.labelled == (column,)
-    assert table.notes == (f"Column {column}: {n_hidden} of the 28 listed wards have a count from 1 to 4, "
-                           "suppressed to protect confidentiality and written '<5'.",)
+    assert table.notes == (f"Column {column}: {n_hidden} of the 28 listed wards have a count from 1 to 4 (or one "
+                           "that would reveal it), suppressed to protect confidentiality and written '<5'.",)
     screen = table.screen_frame()[column]
     assert "<5" in set(screen) and not [c for c in screen if c and SMALL.match(c)]
 
@@ -212,6 +213,25 @@ def test_target_list_and_downloads_write_suppressed_counts_as_lt5(children, ward
     values = [row[j].value for row in sheet.iter_rows(min_row=2)]
     assert values.count("<5") == n_hidden and not [v for v in values if isinstance(v, (int, float)) and 1 <= v <= 4]
     assert table.notes[0] in [c.value for c in book["Notes"]["A"]]
+
+
+def test_the_rate_per_residents_is_listed_with_its_decimals_and_suppressed_where_the_count_is(
+        children, ward_table) -> None:
+    rate = per_residents(children, ward_table["population"], "upload-9")
+    lsc = ward_table[ward_table["icb_code"] == LSC]
+    t = TARGETINGS["imd10"]
+    ranks = rank_targets(select(lsc[t.indicator], t.rule, t.parameter, True), [(lsc[t.indicator], True)])
+    table = target_table(ward_table, ranks, [children, rate])
+    column = "Children with 5+ LTCs (Your data per 1,000 residents)"
+    shown = dict(zip(table.frame["Ward code"], table.frame[column]))
+    hidden = rate.suppressed.reindex(ranks.index)
+    assert rate.suppression.label == "suppressed"  # not "<5": the rate itself is not a count
+    assert hidden.sum() > 0 and [c for c, h in hidden.items() if h] == [c for c, v in shown.items() if v == "suppressed"]
+    first = next(c for c, v in shown.items() if isinstance(v, float))  # its count over its residents, to the format's decimals
+    places = decimals(rate.record)
+    expected = round(children.ward_values[first] / ward_table.at[first, "population"] * 1_000, places)
+    assert places >= 1 and shown[first] == expected and shown[first] != round(expected)
+    assert table.notes[1].startswith(f"Column {column}: ") and "a rate made from a count from 1 to 4" in table.notes[1]
 
 
 def test_formula_titles_are_neutralised_in_the_downloads(lsc_wards, ward_table) -> None:
@@ -295,6 +315,12 @@ def pasted() -> AppTest:
     at.text_input(key="upw1_title1").input(MARKED).run()
     at.button(key="upw1_add").click().run()
     _ok(at)
+    # A count is added with its rate per 1,000 residents, and the rate is shown first (issue 3) ...
+    assert _layer_query(at) == "upload-2" and at.sidebar.radio(key="variant").value == PER_RESIDENTS
+    assert _map_json(at)["legend"]["title"] == f"{MARKED.replace('<', '&lt;').replace('>', '&gt;')} · {PER_RESIDENTS}"
+    # ... the count stays one click away: the tests below look at it.
+    at.sidebar.radio(key="variant").set_value(VARIANT).run()
+    _ok(at)
     return at
 
 
@@ -326,7 +352,9 @@ def test_the_list_and_profile_show_the_uploaded_layer_suppressed(pasted: AppTest
     assert (first["Theme"], first["Indicator"], first["Ward"], first["Rank in ICB (1 = worst)"]) == (
         THEME, MARKED, "fewer than 5", "–")
     assert first["ICB"].endswith(" in your file") and first["ICB"] == first["England"]
-    assert profile.iloc[1]["Indicator"] == INDICATORS["imd_score_2025"].title  # the published layers follow
+    assert profile.iloc[1]["Indicator"] == f"{MARKED} per 1,000 residents"  # its rate, then the published layers
+    assert profile.iloc[1]["Ward"] == "suppressed"
+    assert profile.iloc[2]["Indicator"] == INDICATORS["imd_score_2025"].title
     at.sidebar.radio(key="targeting").set_value("layer10").run()  # worst 10% on the uploaded layer
     _ok(at)
     # ceil(10% of the 119 wards shown) = 12, plus the wards tied with the 12th; suppressed wards never count.
@@ -337,9 +365,9 @@ def test_the_list_and_profile_show_the_uploaded_layer_suppressed(pasted: AppTest
 
 
 def test_uploaded_data_reach_no_cache_shared_between_sessions(pasted: AppTest) -> None:
+    assert _caches_hold("Blackburn Central")[1]  # the search finds what the published caches do hold
     entries, found = _caches_hold("Secret marker 7f3a")
-    assert entries >= 10  # the published layers' entries are there to search
-    assert not found
+    assert entries > 0 and not found
 
 
 def test_a_bad_paste_gives_one_message_and_the_page_keeps_its_state(pasted: AppTest) -> None:
@@ -372,11 +400,14 @@ def test_uploaded_files_are_read_checked_and_refused_through_the_uploader(monkey
     _ok(at)
     at.button(key="upw1_add").click().run()
     _ok(at)
-    assert _layer_query(at) == "upload-1"
+    assert _layer_query(at) == "upload-2"  # the count's rate per 1,000 residents (upload-1 is the count)
     notes_shown = " ".join(i.value for i in at.info)
     assert "has no values in Leicester, Leicestershire and Rutland ICB" in notes_shown
     assert "Lancashire and South Cumbria" in notes_shown
     at.sidebar.selectbox(key="icb").set_value(LSC).run()
+    _ok(at)
+    assert not at.info and "Suppressed (1–4)" not in str(_map_json(at)["legend"])  # no count under 5: no rate hidden
+    at.sidebar.radio(key="variant").set_value(VARIANT).run()  # the count itself
     _ok(at)
     assert not at.info and _map_json(at)["legend"]["entries"][-2]["label"] == "Suppressed (1–4)"
 
@@ -429,6 +460,11 @@ def test_ward_names_are_matched_once_their_local_authority_is_chosen() -> None:
     assert unmatched["Not matched"].tolist() == ["Preston Docks"]
     at.button(key="upw1_add").click().run()
     _ok(at)
+    assert _layer_query(at) == "upload-2"  # the rate per 1,000 residents of the count upload-1
+    no_data = _map_json(at)["legend"]["entries"][-1]
+    assert (no_data["label"], no_data["count"]) == ("No data", 280 - 16)
+    at.sidebar.radio(key="variant").set_value(VARIANT).run()  # the count itself
+    _ok(at)
     assert _layer_query(at) == "upload-1"
     legend = _map_json(at)["legend"]
     assert legend["entries"][-2]["label"] == "Suppressed (1–4)" and legend["entries"][-1]["count"] == 280 - 16
@@ -458,3 +494,58 @@ def test_an_uploaded_count_can_sit_beside_the_public_long_term_conditions_layers
     assert family.value == at.text_input(key="upw1_title0").value
     public = {r.family for r in INDICATORS.values() if r.theme == "Long-term conditions"}
     assert public < set(family.options)
+
+
+# --- issues 3, 14, 17: the rate shown first, the raw-count warning, rates confirmed, lists capped ------
+
+def test_targeting_a_raw_uploaded_count_is_warned_about_and_the_rate_is_not() -> None:
+    at = _app()
+    at.text_area(key="upload_paste").input((CORPUS / LSC_FILE).read_text(encoding="utf-8")).run()
+    at.text_input(key="upw1_title0").input("People with 5+ LTCs").run()
+    at.button(key="upw1_add").click().run()
+    at.sidebar.radio(key="targeting").set_value("layer10").run()
+    _ok(at)
+    assert _layer_query(at) == "upload-2" and not at.warning  # the rate per 1,000 residents: no warning
+    at.sidebar.radio(key="variant").set_value(VARIANT).run()
+    _ok(at)
+    warning = _plain(at.warning[0].value).replace("\u2060", "")
+    assert warning == ("“Worst 10% on the layer shown” is ranking wards by a raw count, “People with 5+ LTCs”: the "
+                       "wards with the most people come first, whether or not more of their people are affected. "
+                       "Show “People with 5+ LTCs per 1,000 residents” to target by rate instead.")
+    at.sidebar.radio(key="targeting").set_value("imd10").run()
+    assert not at.warning  # IMD targeting does not read the layer shown
+
+
+def test_a_rate_is_added_only_once_confirmed() -> None:
+    at = _app()
+    name = "ward25_rates.csv"  # Preston: "Emergency admission rate per 1,000" beside "Registered population"
+    at.file_uploader(key="upload_file").set_value((name, (CORPUS / name).read_bytes(), "text/csv")).run()
+    _ok(at)
+    assert at.radio(key="upw1_kind0").value == "rate"
+    assert at.button(key="upw1_add").disabled and not at.checkbox(key="upw1_rate_ok0").value
+    at.checkbox(key="upw1_rate_ok0").check().run()
+    assert not at.button(key="upw1_add").disabled
+    at.button(key="upw1_add").click().run()
+    _ok(at)
+    assert _layer_query(at) == "upload-1" and at.sidebar.selectbox(key="family").value.startswith("Emergency")
+    at.radio(key="upw1_kind0").set_value("count").run()  # as a count it needs no confirmation
+    assert not [c for c in at.checkbox if c.key == "upw1_rate_ok0"]
+
+
+def test_the_card_lists_20_columns_and_200_unmatched_codes_and_says_how_many_more() -> None:
+    codes = pd.read_csv(CORPUS / LSC_FILE)["LSOA21CD"].tolist()
+    header = "lsoa21_code," + ",".join(f"Count {j}" for j in range(1, 31))
+    rows = [f"{c}," + ",".join(str(10 + (i + j) % 50) for j in range(1, 31)) for i, c in enumerate(codes)]
+    rows += [f"E019{i:05d}," + ",".join("5" for _ in range(30)) for i in range(250)]
+    at = _app()
+    at.text_area(key="upload_paste").input("\n".join([header, *rows])).run()
+    _ok(at)
+    kinds = [r for r in at.radio if str(r.key).startswith("upw1_kind")]
+    assert len(kinds) == 20
+    assert any(c.value.startswith("… and 10 more columns") for c in at.caption)
+    unmatched = next(df.value for df in at.dataframe if "Not matched" in df.value.columns)
+    assert len(unmatched) == 200
+    assert "The first 200 are listed, in file order; 50 more are not shown." in [c.value for c in at.caption]
+    at.selectbox(key="upw1_column").set_value(25).run()  # a column beyond the list: its kind is set beside it
+    _ok(at)
+    assert at.radio(key="upw1_kind25").value == "count"

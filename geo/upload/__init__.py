@@ -5,22 +5,26 @@ The app wires them in four steps::
 
     from geo.upload import (UploadError, read_reference, read_upload, read_pasted,
                             inspect_upload, aggregate_to_wards, template_for_area,
-                            neutralise_formulas, escape_html)
+                            neutralise_formulas, escape_html, plain_markdown)
 
     reference = read_reference()                 # open lookups; cache with st.cache_resource
     try:
         table = read_upload(file.name, file.getvalue(), max_bytes=20 * 2**20)   # or read_pasted(text)
         preview = inspect_upload(table, reference, lad_code=chosen_lad)        # lad only for ward names
-        # show preview.lines(); let the user confirm preview.guesses (count/rate per column),
-        # preview.denominator, a title, unit (ValueColumn.unit pre-fills it) and "higher is worse"
+        # show preview.lines(); let the user confirm preview.guesses (count/rate per column: a
+        # rate only once confirmed), preview.denominator, a title, unit and "higher is worse"
         wards = aggregate_to_wards(preview, reference, kinds=confirmed, threshold=5)
     except UploadError as error:
-        st.error(escape_markdown(error))        # what is wrong + "Fix: ..."; the app carries on
+        st.error(plain_markdown(error))         # what is wrong + "Fix: ..."; the app carries on
 
-``wards.frame`` (index ``ward_code``, one float column per value column, small counts
+Every limit (file size, unpacked size, rows, columns, cells, cell length, time) is checked
+before the work it bounds, and a file over one is refused naming it (:mod:`~geo.upload.limits`).
+
+``wards.frame`` (index ``ward_code``, one float column per value column, hidden values
 already set missing) joins onto the ward layer like any indicator column;
-``wards.suppressed`` marks the hidden small counts so tooltips can say "fewer than 5"
-rather than "no data"; ``wards.notes`` and ``preview.notes`` say what was guessed, left
+``wards.suppressed`` marks the hidden values -- small counts, the counts that would give one
+back by subtraction, rates whose count would be small (:mod:`~geo.upload.disclosure`) -- so
+tooltips can say "fewer than 5" or "suppressed" rather than "no data"; ``wards.notes`` and ``preview.notes`` say what was guessed, left
 out, weighted, rounded and suppressed. ``template_for_area(register, lad_or_icb_codes,
 level="ward" | "lsoa", membership=...)`` gives the CSV template download.
 
@@ -31,33 +35,39 @@ download. Exports: pass every frame through :func:`neutralise_formulas` before
 ``to_csv``/``to_excel``. Display: text from the file (headers, names, unmatched codes, and
 every message and note, which may quote cells) goes through :func:`escape_html` where it
 is rendered as HTML (folium tooltips and popups, ``unsafe_allow_html``) and through
-:func:`escape_markdown` where Streamlit renders Markdown (``st.error``, ``st.markdown``,
-``st.caption``, widget labels); ``st.dataframe`` and ``st.text`` show it literally.
+:func:`plain_markdown` where Streamlit renders Markdown (``st.error``, ``st.markdown``,
+``st.caption``, widget labels) -- it also stops Streamlit turning URLs, ``www.`` and e-mail
+addresses into links; ``st.dataframe`` and ``st.text`` show it literally.
 
-Modules: :mod:`~geo.upload.tables` (bytes → cells), :mod:`~geo.upload.numbers` (cells →
-numbers), :mod:`~geo.upload.privacy` (person-level refusal), :mod:`~geo.upload.geography`
-(code kinds, vintages, the open lookups), :mod:`~geo.upload.preview` (what the file holds),
-:mod:`~geo.upload.aggregation` (to wards), :mod:`~geo.upload.safety` (suppression, formula
-neutralisation, escaping), :mod:`~geo.upload.template`. Each module's docstring states its
+Modules: :mod:`~geo.upload.limits` (how much is read), :mod:`~geo.upload.tables` (bytes →
+cells), :mod:`~geo.upload.numbers` (cells → numbers), :mod:`~geo.upload.privacy`
+(person-level refusal), :mod:`~geo.upload.geography` (code kinds, vintages, the open
+lookups), :mod:`~geo.upload.preview` (what the file holds), :mod:`~geo.upload.aggregation`
+(to wards), :mod:`~geo.upload.disclosure` (what could be derived: totals and parts, rates'
+numerators), :mod:`~geo.upload.safety` (suppression, formula neutralisation, escaping),
+:mod:`~geo.upload.template`. Each module's docstring states its
 rules; :class:`UploadError` is the only error raised for bad input.
 """
 
 from __future__ import annotations
 
 from geo.upload.aggregation import WardUpload, aggregate_to_wards
+from geo.upload.disclosure import Relation, complementary_suppression, find_relations, small_numerators
 from geo.upload.errors import UploadError
 from geo.upload.geography import GEOGRAPHIES, Geography, Reference, read_reference
+from geo.upload.limits import LIMITS, Limits
 from geo.upload.preview import Preview, ValueColumn, inspect_upload
 from geo.upload.privacy import check_person_level, nhs_number_is_valid
 from geo.upload.safety import (SMALL_COUNT_THRESHOLD, escape_html, escape_markdown, neutralise, neutralise_formulas,
-                               small_count_mask, suppress_small_counts)
-from geo.upload.tables import MAX_BYTES, Table, read_pasted, read_upload
+                               plain_markdown, small_count_mask, suppress_small_counts)
+from geo.upload.tables import MAX_BYTES, Table, display_name, listed, read_pasted, read_upload
 from geo.upload.template import template_for_area
 
 __all__ = [
-    "GEOGRAPHIES", "MAX_BYTES", "SMALL_COUNT_THRESHOLD", "Geography", "Preview", "Reference", "Table",
-    "UploadError", "ValueColumn", "WardUpload", "aggregate_to_wards", "check_person_level", "escape_html",
-    "escape_markdown",
-    "inspect_upload", "neutralise", "neutralise_formulas", "nhs_number_is_valid", "read_pasted", "read_reference",
-    "read_upload", "small_count_mask", "suppress_small_counts", "template_for_area",
+    "GEOGRAPHIES", "LIMITS", "MAX_BYTES", "SMALL_COUNT_THRESHOLD", "Geography", "Limits", "Preview", "Reference",
+    "Relation", "Table", "UploadError", "ValueColumn", "WardUpload", "aggregate_to_wards", "check_person_level",
+    "complementary_suppression", "display_name", "escape_html", "escape_markdown", "find_relations",
+    "inspect_upload", "listed", "neutralise", "neutralise_formulas", "nhs_number_is_valid", "plain_markdown",
+    "read_pasted", "read_reference", "read_upload", "small_count_mask", "small_numerators", "suppress_small_counts",
+    "template_for_area",
 ]

@@ -16,9 +16,12 @@ LSOA 2011 lookup (population shares of split LSOAs) or an MSOA 2011 lookup.
 * **Completeness**: a ward gets a value only when every area the lookup puts in it is in
   the file with a value (and a denominator, if used); a partial sum would understate the
   ward. Wards left out are counted in the notes.
-* **Suppression**: count columns then go through
-  :func:`~geo.upload.safety.suppress_small_counts` (default 1–4 hidden); the result never
-  holds the unsuppressed values.
+* **Suppression**: ward counts from 1 to threshold - 1 are hidden
+  (:func:`~geo.upload.safety.small_count_mask`, default 1–4); then what could give a hidden
+  count back (:mod:`geo.upload.disclosure`): a part of a total found in the file whose
+  difference or complement is small (secondary suppression), and a rate whose numerator --
+  rate × the denominator column, or × the ward's Census 2021 population when the unit is
+  known and no denominator is chosen -- is small. The result never holds the hidden values.
 """
 
 from __future__ import annotations
@@ -32,7 +35,10 @@ import pandas as pd
 from geo.upload.errors import UploadError
 from geo.upload.geography import Geography, Reference
 from geo.upload.preview import EXAMPLES, Kind, Preview
-from geo.upload.safety import SMALL_COUNT_THRESHOLD, small_count_mask, suppress_small_counts
+from geo.upload.disclosure import (USUAL_SCALES, Relation, complementary_suppression, find_relations, rate_scales,
+                                   small_numerators)
+from geo.upload.safety import SMALL_COUNT_THRESHOLD, small_count_mask
+from geo.upload.tables import listed
 
 _GUESSED = "guessed"
 
@@ -42,9 +48,11 @@ class WardUpload:
     """Uploaded values on 2025 wards, ready to join to the ward layer.
 
     ``frame``: index ``ward_code`` (every ward the file reaches, in register order), one
-    float column per value column, counts already suppressed; ``suppressed``: True where a
-    small count was hidden (show "fewer than {threshold}", not "no data"); ``kinds``: count
-    or rate per column; ``units``: the unit guessed per column ("%", "per 1,000" or "").
+    float column per value column, already suppressed; ``suppressed``: True where a value was
+    hidden -- a small count, a count hidden so that another cannot be derived (``secondary``,
+    see :mod:`geo.upload.disclosure`), or a rate whose numerator is small -- (show it as
+    suppressed, not "no data"); ``kinds``: count or rate per column; ``units``: the unit
+    guessed per column ("%", "per 1,000" or ""); ``relations``: the totals and parts found.
     """
 
     frame: pd.DataFrame
@@ -55,6 +63,8 @@ class WardUpload:
     geography: Geography
     denominator: str | None
     notes: tuple[str, ...]
+    secondary: pd.DataFrame | None = None
+    relations: tuple[Relation, ...] = ()
 
     @property
     def n_suppressed(self) -> int:
@@ -74,11 +84,11 @@ def aggregate_to_wards(preview: Preview, reference: Reference, *, kinds: Mapping
     odd = {c: k for c, k in chosen.items() if c not in values.columns or k not in ("count", "rate")}
     if odd:
         raise UploadError(f"Cannot treat {odd} as counts or rates: each value column must be 'count' or 'rate'",
-                          "Choose count or rate for each of: " + ", ".join(values.columns))
+                          "Choose count or rate for each of: " + listed(values.columns))
     denominator = preview.denominator if denominator == _GUESSED else denominator
     if denominator is not None and denominator not in values.columns:
         raise UploadError(f"'{denominator}' is not a value column of this file",
-                          "Choose the denominator from: " + ", ".join(values.columns))
+                          "Choose the denominator from: " + listed(values.columns))
     counts = [c for c in values.columns if chosen[c] == "count"]
     for column in counts:
         _refuse_negative(column, values[column], preview.rows)
@@ -143,14 +153,49 @@ def aggregate_to_wards(preview: Preview, reference: Reference, *, kinds: Mapping
     notes += _unreachable_note(reference, lookup, wards, geography)
 
     frame = pd.DataFrame(out, index=wards)
-    suppressed = small_count_mask(frame, counts, threshold)
-    frame, n = suppress_small_counts(frame, counts, threshold)
+    units = {c.name: c.unit for c in preview.columns}
+    primary = small_count_mask(frame, counts, threshold)
+    n = int(primary.to_numpy().sum())
     if n:
         notes.append(f"{n:,} ward value(s) between 1 and {threshold - 1} were suppressed (shown as 'fewer than "
                      f"{threshold}') to protect confidentiality")
-    units = {c.name: c.unit for c in preview.columns}
+    relations = find_relations(values, counts)
+    secondary = pd.DataFrame(False, index=frame.index, columns=frame.columns)
+    if relations and counts:
+        secondary[counts] = complementary_suppression(frame[counts], primary[counts], relations, threshold)
+        notes += _relation_notes(relations, secondary, threshold)
+    rate_hidden = pd.DataFrame(False, index=frame.index, columns=frame.columns)
+    population = reference.wards.set_index("ward_code")["population"] if "population" in reference.wards else None
+    for column in rates:
+        scales = rate_scales(units.get(column, ""), values[column])
+        if denominator is not None:
+            base, by = frame[denominator], f"the denominator column '{denominator}'"
+        elif population is not None and scales != USUAL_SCALES:
+            base, by = population, "the ward's Census 2021 population"
+        else:
+            continue
+        rate_hidden[column] = small_numerators(frame[column], base, scales, threshold) & frame[column].notna()
+        hidden_here = int(rate_hidden[column].sum())
+        if hidden_here:
+            notes.append(f"'{column}': {hidden_here:,} ward rate(s) suppressed because the rate × {by} gives a count "
+                         f"from 1 to {threshold - 1}")
+    suppressed = primary | secondary | rate_hidden
+    frame = frame.mask(suppressed)
     return WardUpload(frame, suppressed, {c: chosen[c] for c in values.columns}, units, threshold, geography,
-                      denominator if rates else None, tuple(notes))
+                      denominator if rates else None, tuple(notes), secondary=secondary,
+                      relations=tuple(relations))
+
+
+def _relation_notes(relations: list[Relation], secondary: pd.DataFrame, threshold: int) -> list[str]:
+    """What was found (totals and parts) and how many more values it hid."""
+    sums = [r for r in relations if not r.is_pair]
+    pairs = [r for r in relations if r.is_pair]
+    found = [r.describe() for r in sums] or [r.describe() for r in pairs]
+    n = int(secondary.to_numpy().sum())
+    note = (f"Totals and parts found between columns ({listed(found, 3)}): " + (
+        f"{n:,} more ward value(s) were suppressed so that no count from 1 to {threshold - 1} can be worked out by "
+        "subtraction (secondary suppression)" if n else "no suppressed count can be worked out by subtraction"))
+    return [note]
 
 
 def _refuse_negative(column: str, values: pd.Series, rows: pd.Series) -> None:
@@ -165,7 +210,7 @@ def _refuse_negative(column: str, values: pd.Series, rows: pd.Series) -> None:
 
 
 def _weighting_note(rates: list[str], weighted_by: str | None, geography: Geography) -> str:
-    names = ", ".join(f"'{c}'" for c in rates)
+    names = listed(f"'{c}'" for c in rates)
     if weighted_by:
         return f"{names}: ward rates are averages of the {geography.kind} rates weighted by {weighted_by}"
     return (f"{names}: ward rates are plain averages of the {geography.label} rates in each ward (equal weights: "

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+#: The longest problem or fix kept: a message quoting a file is shortened, never megabytes long.
+MAX_MESSAGE = 1_000
+
+
+def _capped(text: str) -> str:
+    text = text.rstrip(". ")
+    return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"
+
 
 class UploadError(ValueError):
     """A user's file that WardLens cannot use as it is.
 
     ``problem`` says what is wrong in words a user can check against their file (naming
     columns, rows and example values, never person-level values); ``fix`` says what to do.
-    ``str(error)`` is both, ready to show as one message.
+    ``str(error)`` is both, ready to show as one message. Each part is at most
+    :data:`MAX_MESSAGE` characters (longer ones end in "…").
     """
 
     def __init__(self, problem: str, fix: str) -> None:
-        self.problem, self.fix = problem.rstrip(". "), fix.rstrip(". ")
+        self.problem, self.fix = _capped(problem), _capped(fix)
         super().__init__(f"{self.problem}. Fix: {self.fix}.")

@@ -111,20 +111,41 @@ def parse_number(cell: object, *, decimal_comma: bool = False) -> tuple[float | 
     return float(text), tags
 
 
+#: Cells that are plain numbers ("12", "-3.5"): read in one vectorised step, with nothing to note.
+_PLAIN = r"[+-]?\d+(?:\.\d+)?"
+#: In a decimal-comma file only whole numbers are plain ("12,5" needs the slow path's note).
+_PLAIN_WHOLE = r"[+-]?\d+"
+
+
 def parse_numbers(cells: pd.Series, *, decimal_comma: bool = False) -> ParsedColumn:
-    """Read a column of cells as numbers; see :class:`ParsedColumn` for what is reported."""
+    """Read a column of cells as numbers; see :class:`ParsedColumn` for what is reported.
+
+    Plain numbers (most cells of most files) are converted in one vectorised step; every
+    other cell goes through :func:`parse_number` one by one.
+    """
     values = np.full(len(cells), np.nan)
+    series = pd.Series(cells.to_numpy(dtype=object), dtype=object)
+    try:
+        plain = series.str.fullmatch(_PLAIN_WHOLE if decimal_comma else _PLAIN).eq(True).to_numpy(copy=True)
+    except AttributeError:  # no text at all (numbers or dates from Excel): .str refuses the column
+        plain = np.zeros(len(series), dtype=bool)
+    if plain.any():
+        values[plain] = series[plain].astype(float).to_numpy()
+        plain &= np.isfinite(values)  # "999…9" overflows: the slow path calls it bad
+        values[~plain] = np.nan
     missing: Counter[str] = Counter()
     bad: dict[int, str] = {}
     tags: Counter[str] = Counter()
-    for i, (row, cell) in enumerate(cells.items()):
+    rows = cells.index
+    for i in np.flatnonzero(~plain):
+        cell = series.iat[i]
         if is_missing_marker(cell):
             key = _SPACES.sub("", cell).lower() if isinstance(cell, str) else ""
             missing[key or "blank"] += 1
             continue
         number, found = parse_number(cell, decimal_comma=decimal_comma)
         if number is None or not np.isfinite(number):
-            bad[int(row)] = str(cell)
+            bad[int(rows[i])] = str(cell)
             continue
         values[i] = number
         tags.update(found)

@@ -28,10 +28,13 @@ Rules, in the order they are applied:
    :mod:`geo.upload.numbers` for separators, "%" and missing markers). A mostly-numeric
    column with some cells that are not numbers is refused, naming the rows; text columns
    (names) are ignored and listed.
-7. **Count or rate guess**: a name saying rate ("%", "rate", "per", "percent",
-   "prevalence", "average", …) → rate; "%" signs in the values → rate; a name saying count
-   ("number", "count", "total", "people", "patients", …) → count; negative values or
-   decimals → rate; whole numbers ≥ 0 → count. A column named like a denominator
+7. **Count or rate guess** (only a guess: the app asks the user to confirm every rate,
+   since a count read as a rate would show its small values unsuppressed): a name saying
+   rate outright ("%", "rate", "per 1,000", "percent", "prevalence", "average", …; "per"
+   alone, as in "patients per ward", does not) → rate; "%" signs in the values → rate; a
+   name saying count ("number", "count", "total", "people", "patients", …) → count;
+   negative values or values with a fractional part → rate; whole numbers ≥ 0 (12, or
+   12.0 as Excel and many exports write them) → count. A column named like a denominator
    ("population", "denominator", "list size", "registered" without "with") is offered as
    the weight for rates.
 """
@@ -49,11 +52,13 @@ import pandas as pd
 from geo.upload.errors import UploadError
 from geo.upload.geography import CODE_RE, GEOGRAPHIES, Geography, Reference, code_kind
 from geo.upload.numbers import ParsedColumn, parse_numbers
-from geo.upload.tables import Table
+from geo.upload.limits import LIMITS, Clock, Limits
+from geo.upload.tables import Table, listed
 
 Kind = Literal["count", "rate"]
 
-_RATE_NAME = re.compile(r"%|\brates?\b|\bper\b|percent|\bpct\b|proportion|prevalence|\bratio\b|\bshare\b|"
+_RATE_NAME = re.compile(r"%|\brates?\b|\bper\s*(?:\d[\d,.]*\s*k?\b|cent\b|mille\b|capita\b|head\b|thousand\b|"
+                        r"hundred\b|million\b)|percent|\bpct\b|proportion|prevalence|\bratio\b|\bshare\b|"
                         r"\bmean\b|\baverage\b|\bscore\b|\bindex\b", re.IGNORECASE)
 _COUNT_NAME = re.compile(r"\b(count|number|no|num|n|total|people|persons|patients|individuals|residents|"
                          r"cases|admissions|deaths|births|households)\b", re.IGNORECASE)
@@ -99,6 +104,8 @@ class Preview:
     notes: tuple[str, ...]
     values: pd.DataFrame
     rows: pd.Series
+    #: Whether areas were found by ward name (within a chosen local authority) rather than by code.
+    by_name: bool = False
 
     @property
     def guesses(self) -> dict[str, Kind]:
@@ -118,44 +125,50 @@ class Preview:
             weight = " Used as the denominator for rates." if rates and c.name == self.denominator else ""
             out.append(f"'{c.name}': {c.guess} ({c.reason}); {c.n_values:,} value(s), {c.n_missing:,} missing.{weight}")
         if self.ignored_columns:
-            out.append("Text columns not used: " + ", ".join(f"'{c}'" for c in self.ignored_columns) + ".")
+            out.append("Text columns not used: " + listed(f"'{c}'" for c in self.ignored_columns) + ".")
         return out + [n if n.endswith(".") else n + "." for n in self.notes]
 
 
 def inspect_upload(table: Table, reference: Reference, *, lad_code: str | None = None,
-                   code_column: str | None = None) -> Preview:
+                   code_column: str | None = None, limits: Limits = LIMITS) -> Preview:
     """Check a table against the lookups and describe it; raise :class:`UploadError` if unusable.
 
     ``lad_code`` (a local authority code from the ward register) enables matching ward
-    names when the file has no code column; ``code_column`` overrides the detected column.
+    names when the file has no code column; ``code_column`` overrides the detected column;
+    ``limits.seconds`` bounds the time spent.
     """
+    clock = Clock(limits.seconds, "Checking the file")
     frame = table.frame
     notes = list(table.notes)
     column = code_column or _code_column(frame)
     if code_column is not None and code_column not in frame.columns:
-        raise UploadError(f"The file has no column '{code_column}'", "Choose one of: " + ", ".join(frame.columns))
-    if column is None:
+        raise UploadError(f"The file has no column '{code_column}'", "Choose one of: " + listed(frame.columns))
+    by_name = column is None
+    if by_name:
         column, areas, geography, candidates = _areas_from_names(frame, reference, lad_code)
     else:
         areas, geography, candidates, area_notes = _areas_from_codes(frame, column, reference)
         notes += area_notes
     _refuse_duplicates(areas, column)
     known = reference.code_sets[geography.key]
-    matched_mask = pd.Series([a in known for a in areas], index=areas.index, dtype=bool)
+    matched_mask = areas.isin(known).astype(bool)
     if not matched_mask.any():
         labels = " or ".join(g.label for g in candidates)
         raise UploadError(f"None of the {len(areas):,} {geography.kind} code(s) in column '{column}' is a known "
                           f"{labels} code (e.g. {', '.join(_show(a) for a in areas.iloc[:3])})",
                           geography.unknown_fix)
 
-    parsed = {c: parse_numbers(frame.loc[areas.index, c], decimal_comma=table.decimal_comma)
-              for c in frame.columns if c != column}
+    parsed = {}
+    for c in frame.columns:
+        if c != column:
+            clock.check()
+            parsed[c] = parse_numbers(frame.loc[areas.index, c], decimal_comma=table.decimal_comma)
     value_names = [c for c, p in parsed.items() if p.n_values and p.n_values >= len(p.bad)]
     ignored = tuple(c for c in parsed if c not in value_names)
     for c in value_names:
         _refuse_bad_numbers(c, parsed[c])
     if not value_names:
-        text = f" (text only: {', '.join(repr(c) for c in ignored)})" if ignored else ""
+        text = f" (text only: {listed(repr(c) for c in ignored)})" if ignored else ""
         raise UploadError(f"The file has no column of numbers to map{text}",
                           "Add one or more value columns beside the area codes, with plain numbers (1234, 12.5 or "
                           "12.5%); leave a cell blank or put '*' where a value is missing or suppressed")
@@ -165,7 +178,7 @@ def inspect_upload(table: Table, reference: Reference, *, lad_code: str | None =
     columns = tuple(_describe(c, parsed[c]) for c in value_names)
     denominators = [c.name for c in columns if c.denominator_like]
     if len(denominators) > 1:
-        notes.append(f"Several columns look like denominators ({', '.join(denominators)}); "
+        notes.append(f"Several columns look like denominators ({listed(denominators)}); "
                      f"'{denominators[0]}' is offered as the weight for rates")
     unmatched = areas[~matched_mask]
     if len(unmatched) and all(CODE_RE.match(a) for a in unmatched):
@@ -175,7 +188,8 @@ def inspect_upload(table: Table, reference: Reference, *, lad_code: str | None =
                           index=pd.Index(matched.to_numpy(), name="area_code"))
     return Preview(table.source, geography, column, len(frame), int(matched_mask.sum()),
                    tuple(unmatched), columns, denominators[0] if denominators else None, ignored,
-                   tuple(notes), values, pd.Series(matched.index.to_numpy(), index=values.index, name="row"))
+                   tuple(notes), values, pd.Series(matched.index.to_numpy(), index=values.index, name="row"),
+                   by_name)
 
 
 # --- area codes --------------------------------------------------------------------------------
@@ -192,12 +206,21 @@ def _normal_code(cell: object) -> str | None:
     return code if CODE_RE.match(code) else None
 
 
+def _normal_codes(cells: pd.Series) -> pd.Series:
+    """Each cell as a normalised ONS code (upper case, no spaces), or None (each distinct cell looked at once)."""
+    try:
+        distinct = pd.unique(cells.to_numpy(dtype=object))
+    except TypeError:  # an unhashable cell: look at every one
+        return cells.map(_normal_code).astype(object)
+    return cells.map({cell: _normal_code(cell) for cell in distinct}).astype(object)
+
+
 def _code_column(frame: pd.DataFrame) -> str | None:
     """The column that is mostly ONS codes, with the most distinct codes (leftmost on a tie)."""
     best, best_distinct = None, 0
     for column in frame.columns:
         cells = frame[column].dropna()
-        codes = cells.map(_normal_code).dropna()
+        codes = _normal_codes(cells).dropna()
         if len(codes) * 2 > len(cells) and codes.nunique() > best_distinct:
             best, best_distinct = column, codes.nunique()
     return best
@@ -215,7 +238,7 @@ def _example_rows(frame: pd.DataFrame, rows: pd.Index, column: str) -> str:
 def _areas_from_codes(frame: pd.DataFrame, column: str, reference: Reference
                       ) -> tuple[pd.Series, Geography, list[Geography], list[str]]:
     """The English codes of the one mappable kind in ``column``, its vintage and notes."""
-    codes = frame[column].map(_normal_code)
+    codes = _normal_codes(frame[column])
     notes = []
     no_code = codes.index[codes.isna()]
     if len(no_code):
@@ -225,9 +248,18 @@ def _areas_from_codes(frame: pd.DataFrame, column: str, reference: Reference
     if codes.empty:
         raise UploadError(f"Column '{column}' holds no area codes (ONS codes such as E05… or E01…)",
                           "Choose the column that holds the ward, LSOA or MSOA codes")
-    kinds = codes.map(code_kind)
-    abroad = Counter(k.name for k in kinds if k.country != "England")
-    english = codes[[k.country == "England" for k in kinds]]
+    prefixes = codes.str[:3]
+    counts = prefixes.value_counts(sort=False)  # a few prefixes, counted once
+    by_prefix = {p: code_kind(p) for p in counts.index}
+    abroad, by_kind, english_prefixes = Counter(), Counter(), []
+    for p in pd.unique(prefixes):  # file order, so that ties keep it
+        kind = by_prefix[p]
+        if kind.country == "England":
+            english_prefixes.append(p)
+            by_kind[kind.name] += int(counts[p])
+        else:
+            abroad[kind.name] += int(counts[p])
+    english = codes[prefixes.isin(english_prefixes)]
     if abroad:
         outside = " and ".join(f"{n:,} {name}" for name, n in abroad.most_common())
         if english.empty:
@@ -235,15 +267,13 @@ def _areas_from_codes(frame: pd.DataFrame, column: str, reference: Reference
                               f"it has {outside} code(s)", "Upload figures for areas in England (codes starting E)")
         notes.append(f"Left out {sum(abroad.values()):,} row(s) with codes outside England ({outside}): "
                      "WardLens covers England only")
-    english_kinds = english.map(code_kind)
-    by_kind = Counter(k.name for k in english_kinds)
     if len(by_kind) > 1:
-        prefixes = {name: sorted({c[:3] for c, k in zip(english, english_kinds) if k.name == name}) for name in by_kind}
-        parts = [f"{n:,} {name} ({', '.join(prefixes[name])}…)" for name, n in by_kind.most_common()]
+        shown = {name: sorted(p for p in english_prefixes if by_prefix[p].name == name) for name in by_kind}
+        parts = [f"{n:,} {name} ({', '.join(shown[name])}…)" for name, n in by_kind.most_common()]
         raise UploadError(f"Column '{column}' mixes geographies: {', '.join(parts)}",
                           "Keep one geography per file: remove total or subtotal rows for larger areas, or split the "
                           "file by geography")
-    kind = english_kinds.iloc[0]
+    kind = by_prefix[english.iloc[0][:3]]
     if kind.refusal:
         raise UploadError(f"The file is by {kind.name} (column '{column}', {len(english):,} codes such as "
                           f"{english.iloc[0]}): {kind.refusal}", _COARSE_FIX)
@@ -323,8 +353,7 @@ def _refuse_duplicates(areas: pd.Series, column: str) -> None:
     if repeated.empty:
         return
     groups = repeated.groupby(repeated, sort=False).groups
-    examples = "; ".join(f"{code} on rows {', '.join(map(str, rows))}"
-                         for code, rows in list(groups.items())[:EXAMPLES])
+    examples = "; ".join(f"{_show(code)} on rows {listed(rows, 3)}" for code, rows in list(groups.items())[:EXAMPLES])
     raise UploadError(f"{len(groups):,} area(s) appear more than once in column '{column}' (e.g. {examples})",
                       "Give each area one row: delete repeated rows, or add them up first if they are parts of one "
                       "area's total")
@@ -344,10 +373,12 @@ def _refuse_bad_numbers(column: str, parsed: ParsedColumn) -> None:
 
 def _describe(name: str, parsed: ParsedColumn) -> ValueColumn:
     values = parsed.values.dropna()
-    whole = bool(np.all(np.mod(values, 1) == 0))
+    whole = bool(np.all(np.mod(values, 1) == 0))  # 12.0 is a whole number: Excel and many exports write counts so
     rate_word, count_word = _RATE_NAME.search(name), _COUNT_NAME.search(name)
     if rate_word:
         guess, reason = "rate", f"the name says '{rate_word.group(0)}'"
+        if whole and len(values):
+            reason += ", though every value is a whole number: check it is not a count"
     elif parsed.percent:
         guess, reason = "rate", "the values have % signs"
     elif count_word:
@@ -358,7 +389,7 @@ def _describe(name: str, parsed: ParsedColumn) -> ValueColumn:
         between = values.between(0, 1).all()
         guess, reason = "rate", "the values are between 0 and 1" if between else "the values have decimals"
     else:
-        guess, reason = "count", "whole numbers, none negative"
+        guess, reason = "count", "whole numbers (such as 12 or 12.0), none negative"
     per = _PER_UNIT.search(name)
     unit = "%" if parsed.percent or re.search(r"%|percent", name, re.IGNORECASE) else (
         f"per {int(per.group(1).replace(',', '')):,}" if per else "")

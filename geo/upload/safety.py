@@ -1,4 +1,4 @@
-"""Disclosure control and output safety: small-count suppression, CSV injection, HTML escaping.
+r"""Disclosure control and output safety: small-count suppression, CSV injection, HTML escaping.
 
 **Small-number suppression** (NHS disclosure control practice): a count greater than 0
 and below the threshold (default 5, so 1–4) is hidden wherever a value is shown or
@@ -8,9 +8,9 @@ disclosure: any total over several wards (a local authority, a targeted selectio
 the sum of the *suppressed* ward values, labelled as excluding suppressed wards — never
 the sum of the unsuppressed ones, which would let a reader subtract the shown wards and
 recover a hidden one. :func:`geo.upload.aggregation.aggregate_to_wards` applies the rule
-before returning, so unsuppressed ward counts never leave it. Rates are not suppressed;
-a rate with a small numerator and a shown denominator can disclose it, so the app should
-not show an uploaded rate beside its denominator for the same ward.
+before returning, so unsuppressed ward counts never leave it; it also hides what would
+give a hidden count back -- parts and totals, rates with a known numerator -- by the rules
+of :mod:`geo.upload.disclosure`.
 
 **CSV/Excel formula injection** (OWASP "CSV Injection"): :func:`neutralise_formulas` puts
 an apostrophe before any text cell (and header) starting with ``=``, ``+``, ``-``, ``@``,
@@ -18,12 +18,24 @@ tab or carriage return, so a spreadsheet shows it as text instead of running it.
 stored as numbers, and text that is just a number ("-3.5"), are left alone.
 
 **HTML and Markdown**: user- and data-supplied text (file names, headers, area names, and
-every :class:`UploadError` message and note, which quote cells) must be escaped wherever it
-is rendered: :func:`escape_html` for HTML (folium tooltips and popups,
-``unsafe_allow_html=True``), :func:`escape_markdown` for Streamlit's Markdown (``st.error``,
-``st.warning``, ``st.info``, ``st.markdown``, ``st.caption``, widget labels), so a header
-such as ``[click](http://…)`` or ``$x$`` is shown as typed. ``st.dataframe``, ``st.text``
-and ``st.code`` show text literally and need nothing.
+every :class:`UploadError` message and note, which quote cells; a link's query string) must
+be escaped wherever it is rendered: :func:`escape_html` for HTML (folium tooltips and
+popups, ``unsafe_allow_html=True``), :func:`plain_markdown` for Streamlit's Markdown
+(``st.error``, ``st.warning``, ``st.info``, ``st.markdown``, ``st.caption``, ``st.toast``,
+widget and expander labels), so a header such as ``[click](http://…)``, ``http://x``,
+``![x](http://…)`` or ``$x$`` is shown as typed: plain text, no link, no image, no math.
+``st.dataframe``, ``st.text`` and ``st.code`` show text literally and need nothing.
+
+Backslash escapes are not enough against links: Streamlit's Markdown (react-markdown with
+remark-gfm) turns *literal* URLs into links after escapes are resolved -- ``http\://x``
+still becomes a link to ``http://x``, and so do ``www.`` addresses and e-mail addresses.
+:func:`plain_markdown` therefore also puts an invisible WORD JOINER (U+2060) inside each
+scheme (``http⁠://``), after ``www``, before ``@`` and after a ``:`` before a letter, where
+the autolink and ``:material/…:`` icon patterns need those characters side by side; and it
+puts the text on one line without control or direction-override characters (which can
+reorder what a reader sees).
+:func:`escape_markdown` is the older escape without those steps (kept for callers that test
+its exact output).
 """
 
 from __future__ import annotations
@@ -97,5 +109,35 @@ def escape_html(text: object) -> str:
 
 
 def escape_markdown(text: object) -> str:
-    """``text`` as a string Streamlit's Markdown shows as typed (punctuation backslash-escaped)."""
+    """``text`` with Markdown's punctuation backslash-escaped (see :func:`plain_markdown`, which
+    also defeats literal links)."""
     return _MARKDOWN.sub(r"\\\1", str(text))
+
+
+#: The invisible character put inside link-like text so that no autolink pattern matches.
+WORD_JOINER = "\u2060"
+_PLAIN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&@=^])")
+_JUNK = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+_SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*)(?=://)", re.IGNORECASE)
+_WWW = re.compile(r"(www)(?=\.)", re.IGNORECASE)
+_DIRECTIVE = re.compile(r":(?=[a-z])", re.IGNORECASE)
+
+
+def plain_markdown(text: object) -> str:
+    """``text`` as Markdown that Streamlit shows as plain text, exactly as typed, on one line.
+
+    Markdown's punctuation (``\\`*_{}[]()#+-.!|<>~$:&@=^``) is backslash-escaped (no emphasis,
+    heading, list, table, code, HTML, entity, math, image, link or ``:material/…:``
+    directive); white space (line
+    breaks included) becomes single spaces; control, zero-width and direction-override
+    characters are dropped; and a WORD JOINER (U+2060, invisible) goes between a URL scheme
+    and its ``://``, after ``www``, before ``@`` and after a ``:`` followed by a letter, so
+    that no literal URL or e-mail address becomes a link and no ``:material/icon:`` an icon
+    (Streamlit also matches those after escapes are resolved). For example ``plain_markdown("see http://x.org")`` is
+    ``"see http\u2060\\://x\\.org"``.
+    """
+    one_line = " ".join(_JUNK.sub("", str(text)).split())
+    joined = _SCHEME.sub(r"\1" + WORD_JOINER, one_line)
+    joined = _WWW.sub(r"\1" + WORD_JOINER, joined).replace("@", WORD_JOINER + "@")
+    joined = _DIRECTIVE.sub(":" + WORD_JOINER, joined)
+    return _PLAIN_PUNCTUATION.sub(r"\\\1", joined)

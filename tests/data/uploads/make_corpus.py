@@ -6,6 +6,11 @@ LSOA 2011 lookup, IoD2025 ward scores); no real person's data is involved (NHS n
 postcodes and dates of birth are made up). Numbers come from seeded generators, and Excel
 files are re-zipped with fixed timestamps, so running this again gives the same bytes
 (``tests/test_upload.py`` checks that). The over-size case is made in memory by the tests.
+
+:data:`HOSTILE` builds, in memory only, the hostile and load cases of issues 13, 17 and 19
+-- a 5,000-column file, a 1,000,000-row file, a zip-bomb workbook, an over-long field and
+more -- too big to keep in the repository (``tests/test_upload_limits.py`` and
+``bench/bench_uploads.py`` use them).
 """
 
 from __future__ import annotations
@@ -39,6 +44,21 @@ PRESTON = "E07000123"
 WARDS_2024 = ("E05009049", "E05009050", "E05009051", "E05009052", "E05009037", "E05009053")
 MAX_FILE_BYTES = 50_000
 _FIXED_TIME = (2025, 1, 1, 0, 0, 0)
+#: Column names of ``markdown_names.csv``: each would be a link, an image, HTML, math, a heading, an
+#: icon or reordered text if shown as Markdown; the last is 300 characters long.
+MARKDOWN_NAMES = (
+    "[Sign in again](http://e.vil/login)",
+    "See http://x.example.org/a now",
+    "www.evil.example",
+    "me@x.example.org",
+    "![pixel](http://127.0.0.1:9/pixel.png)",
+    "<b>bold</b> <img src=x onerror=alert(1)>",
+    "$x^2$ **b** _i_ ~~s~~",
+    "# Heading",
+    ":material/lock: :red[Red]",
+    "\u202egnp.exe",
+    "Long " + "x" * 295,
+)
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -298,7 +318,222 @@ def build_corpus() -> dict[str, bytes]:
         "Summary": counts(ten),
         "Patients": [["NHS no", "lsoa21_code"]] + [[_nhs_number(people), people.choice(ten)] for _ in range(20)],
     })
+
+    # Disclosure: counts that look like rates, totals and parts, a rate with its denominator (issue 14).
+    wards = preston["ward_code"].tolist()
+    sizes = [rng.randrange(20, 90) for _ in wards]
+    per = [3, *sizes[1:4], 1, *sizes[5:]]
+    files["per_named_counts.csv"] = _csv([["ward_code", "Patients per ward"]] + [[c, v] for c, v in zip(wards, per)])
+    files["decimal_counts.csv"] = _csv([["ward_code", "LTC 5+"]] + [[c, f"{v}.0"] for c, v in zip(wards, per)])
+    adults = [100] + [rng.randrange(300, 900) for _ in wards[1:]]
+    children = [1] + [rng.randrange(20, 90) for _ in wards[1:]]
+    files["total_and_parts.csv"] = _csv([["ward_code", "All ages", "Adults", "Children"]]
+                                        + [[c, a + k, a, k] for c, a, k in zip(wards, adults, children)])
+    files["total_and_one_part.csv"] = _csv([["ward_code", "All patients", "Adults"]]
+                                           + [[c, a + k, a] for c, a, k in zip(wards, adults, children)])
+    prevalence = ["0.10", "0.20"] + [f"{rng.uniform(3.5, 12):.1f}" for _ in wards[2:]]
+    registered = [1000, 1500] + [int(n) for n in preston["population"].iloc[2:]]
+    files["rate_and_denominator.csv"] = _csv([["ward_code", "Prevalence (%)", "Registered population"]]
+                                             + [[c, r, n] for c, r, n in zip(wards, prevalence, registered)])
+
+    # Text that must stay plain text wherever it is shown (issue 15): links, images, HTML, Markdown.
+    files["markdown_names.csv"] = _csv([["ward_code", *MARKDOWN_NAMES]]
+                                       + [[c, *(rng.randrange(20, 90) for _ in MARKDOWN_NAMES)] for c in wards])
     return files
+
+
+# --- hostile and load cases, built in memory --------------------------------------------------
+
+def _lsoa_codes() -> list[str]:
+    membership = pd.read_csv(INDICATORS / "lsoa21_ward25_membership.csv", usecols=["lsoa21_code", "method"])
+    return sorted(membership.loc[membership["method"] != "areal overlay", "lsoa21_code"])
+
+
+def _lsc_codes() -> list[str]:
+    wards = pd.read_csv(INDICATORS / "wards.csv", usecols=["ward_code", "icb_code"])
+    membership = pd.read_csv(INDICATORS / "lsoa21_ward25_membership.csv", usecols=["lsoa21_code", "ward_code", "method"])
+    mine = membership[(membership["method"] != "areal overlay")
+                      & membership["ward_code"].isin(wards.loc[wards["icb_code"] == LSC_ICB, "ward_code"])]
+    return sorted(set(mine["lsoa21_code"]))  # an LSOA split between wards is listed once per ward
+
+
+def _workbook(sheet_xml: bytes | None = None, *, sheets: int = 1, extra_parts: int = 0,
+              shared_strings: bytes | None = None) -> bytes:
+    """A minimal .xlsx, each part written by hand (so that hostile parts can be put in)."""
+    sheet_xml = sheet_xml or (b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+                              b'spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>lsoa21_code'
+                              b'</t></is></c><c r="B1" t="inlineStr"><is><t>Patients</t></is></c></row></sheetData>'
+                              b'</worksheet>')
+    ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    rel_ns = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+    book = (f'<?xml version="1.0" encoding="UTF-8"?><workbook {ns} {rel_ns}><sheets>'
+            + "".join(f'<sheet name="Sheet{i}" sheetId="{i}" r:id="rId{i}"/>' for i in range(1, sheets + 1))
+            + "</sheets></workbook>")
+    rels = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+            'relationships">' + "".join(
+                f'<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+                f'worksheet" Target="worksheets/sheet{i}.xml"/>' for i in range(1, sheets + 1)))
+    if shared_strings is not None:
+        rels += ('<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+                 'sharedStrings" Target="sharedStrings.xml"/>')
+    rels += "</Relationships>"
+    types = ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+             'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships'
+             '+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" '
+             'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+             + "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/vnd.openxmlformats-'
+                       'officedocument.spreadsheetml.worksheet+xml"/>' for i in range(1, sheets + 1))
+             + ('<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+                'spreadsheetml.sharedStrings+xml"/>' if shared_strings is not None else "")
+             + "</Types>")
+    root = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+            'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+            'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        def put(name: str, body: str | bytes) -> None:
+            z.writestr(zipfile.ZipInfo(name, date_time=_FIXED_TIME), body, compress_type=zipfile.ZIP_DEFLATED)
+        put("[Content_Types].xml", types)
+        put("_rels/.rels", root)
+        put("xl/workbook.xml", book)
+        put("xl/_rels/workbook.xml.rels", rels)
+        for i in range(1, sheets + 1):
+            put(f"xl/worksheets/sheet{i}.xml", sheet_xml)
+        if shared_strings is not None:
+            put("xl/sharedStrings.xml", shared_strings)
+        for i in range(extra_parts):
+            put(f"customXml/item{i}.xml", "<x/>")
+    return out.getvalue()
+
+
+def _sheet(rows: str | bytes, dimension: str = "") -> bytes:
+    head = ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+            f'2006/main">{f"<dimension ref={chr(34)}{dimension}{chr(34)}/>" if dimension else ""}<sheetData>')
+    return head.encode() + (rows.encode() if isinstance(rows, str) else rows) + b"</sheetData></worksheet>"
+
+
+def _xlsx_rows(rows: list[list[object]], start: int = 1) -> str:
+    out = []
+    for i, row in enumerate(rows, start):
+        cells = "".join(
+            f'<c r="{openpyxl.utils.get_column_letter(j)}{i}" t="inlineStr"><is><t>{v}</t></is></c>' if isinstance(v, str)
+            else f'<c r="{openpyxl.utils.get_column_letter(j)}{i}"><v>{v}</v></c>' for j, v in enumerate(row, 1))
+        out.append(f'<row r="{i}">{cells}</row>')
+    return "".join(out)
+
+
+def five_thousand_columns() -> bytes:
+    """Issue 13: a CSV of 20 LSOAs with 5,000 value columns (300 KB)."""
+    codes = _lsoa_codes()[:20]
+    rows = [["lsoa21_code", *(f"value {j}" for j in range(1, 5000))]]
+    rows += [[c, *((i * j) % 97 for j in range(1, 5000))] for i, c in enumerate(codes)]
+    return _csv(rows)
+
+
+def million_rows() -> bytes:
+    """Issue 13: 1,000,000 rows of LSOA code and count (about 17 MB, under the size limit)."""
+    codes = _lsoa_codes()
+    lines = ["lsoa21_code,Number of patients"] + [f"{codes[i % len(codes)]},{i % 500}" for i in range(1_000_000)]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def zip_bomb() -> bytes:
+    """Issue 13: a 195 KB .xlsx whose one sheet unpacks to 190 MB (one row repeated)."""
+    row = b'<row><c t="inlineStr"><is><t>E01012571</t></is></c><c><v>131</v></c></row>'
+    return _workbook(_sheet(row * (190 * 2**20 // len(row))))
+
+
+def rows_bomb() -> bytes:
+    """Issue 13: a spreadsheet of 190 MB of rows: 300 different LSOA rows, over and over (about 2 MB packed)."""
+    codes = _lsoa_codes()
+    block = "".join(f'<row><c t="inlineStr"><is><t>{codes[i]}</t></is></c><c><v>{i}</v></c></row>'
+                    for i in range(300)).encode()
+    return _workbook(_sheet(block * (190 * 2**20 // len(block))))
+
+
+def cells_bomb() -> bytes:
+    """Issue 13: a workbook within the unpacked limit but with 400,000 filled cells."""
+    codes = _lsoa_codes()
+    rows = [["lsoa21_code", "a", "b", "c"]] + [[codes[i % len(codes)], i % 7, i % 11, i % 13] for i in range(100_000)]
+    return _workbook(_sheet(_xlsx_rows(rows)))
+
+
+def far_cell() -> bytes:
+    """Issue 19: a small table plus one cell at XFD1048576 (openpyxl would pad every row to it)."""
+    rows = [["lsoa21_code", "Patients"]] + [[c, 10 + i] for i, c in enumerate(_lsc_codes()[:10])]
+    return _workbook(_sheet(_xlsx_rows(rows) + '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'))
+
+
+def dimension_lie() -> bytes:
+    """Issue 19: a small table whose sheet claims to span A1:XFD1048576 (it must read, quickly)."""
+    rows = [["lsoa21_code", "Patients"]] + [[c, 10 + i] for i, c in enumerate(_lsc_codes()[:10])]
+    return _workbook(_sheet(_xlsx_rows(rows), dimension="A1:XFD1048576"))
+
+
+def billion_laughs() -> bytes:
+    """Issue 19: shared strings defining nested entities (the 'billion laughs' XML bomb)."""
+    entities = '<!ENTITY a0 "lol">' + "".join(f'<!ENTITY a{i} "{f"&a{i - 1};" * 10}">' for i in range(1, 10))
+    strings = (f'<?xml version="1.0"?><!DOCTYPE sst [{entities}]><sst xmlns="http://schemas.openxmlformats.org/'
+               'spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>&a9;</t></si></sst>').encode()
+    return _workbook(_sheet('<row r="1"><c r="A1" t="s"><v>0</v></c></row>'), shared_strings=strings)
+
+
+def many_sheets() -> bytes:
+    """Issue 19: a workbook of 60 sheets."""
+    return _workbook(sheets=60)
+
+
+def many_parts() -> bytes:
+    """Issue 19: a workbook packed with 2,000 extra parts."""
+    return _workbook(extra_parts=2_000)
+
+
+def long_field() -> bytes:
+    """Issue 17: a cell of 150,000 characters (over the csv module's own field limit)."""
+    return _csv([["lsoa21_code", "Notes", "Patients"], ["E01012571", "x" * 150_000, 12]])
+
+
+def long_cell() -> bytes:
+    """Issue 17: a cell of 40,000 characters (under the csv module's limit, over Excel's)."""
+    return _csv([["lsoa21_code", "Notes", "Patients"], ["E01012571", "y" * 40_000, 12]])
+
+
+def one_long_line() -> bytes:
+    """Issue 19: 19 MB of commas on one line."""
+    return b"," * 19_000_000
+
+
+def repeated_code() -> bytes:
+    """Issue 17: one LSOA code on 150,000 rows (the duplicate message lists a few rows)."""
+    return ("lsoa21_code,Patients\n" + "".join(f"E01012571,{i % 50}\n" for i in range(150_000))).encode()
+
+
+def many_unmatched() -> bytes:
+    """Issue 17: the 1,063 L&SC LSOAs plus 100,000 codes that do not exist (accepted; the card lists 200)."""
+    real = _lsc_codes()
+    rows = [["lsoa21_code", "Patients"]] + [[c, 10 + i % 90] for i, c in enumerate(real)]
+    rows += [[f"E019{i:05d}", 5 + i % 50] for i in range(100_000)]
+    return _csv(rows)
+
+
+#: The hostile and load cases: name -> builder (bytes, in memory; never written to the repository).
+HOSTILE: dict[str, Callable[[], bytes]] = {
+    "5000_columns.csv": five_thousand_columns,
+    "million_rows.csv": million_rows,
+    "zip_bomb.xlsx": zip_bomb,
+    "rows_bomb.xlsx": rows_bomb,
+    "cells_bomb.xlsx": cells_bomb,
+    "far_cell.xlsx": far_cell,
+    "dimension_lie.xlsx": dimension_lie,
+    "billion_laughs.xlsx": billion_laughs,
+    "many_sheets.xlsx": many_sheets,
+    "many_parts.xlsx": many_parts,
+    "long_field.csv": long_field,
+    "long_cell.csv": long_cell,
+    "one_long_line.csv": one_long_line,
+    "repeated_code.csv": repeated_code,
+    "many_unmatched.csv": many_unmatched,
+}
 
 
 def main() -> None:
