@@ -25,6 +25,8 @@ WARDS = "wards.csv"
 MSOA_LIFE_EXPECTANCY = "msoa11_life_expectancy.csv"
 MSOA_WARD_LOOKUP = "msoa11_ward25_lookup.csv"
 MSOA_SHAPES = "msoa11.parquet"
+#: MHCLG's published IoD2025 summaries, one file per level (local authority, ICB).
+OFFICIAL_SUMMARIES = {"lad": "summaries_lad_2025_official.csv", "icb": "summaries_icb_2025_official.csv"}
 
 
 class DataMissingError(FileNotFoundError):
@@ -139,3 +141,27 @@ def read_msoa_ward_lookup(data: Path = paths.DATA) -> pd.DataFrame:
 def read_msoa_shapes(data: Path = paths.DATA) -> gpd.GeoDataFrame:
     """MSOA 2011 polygons (``msoa11.parquet``, EPSG:4326, simplified for the screen), indexed by msoa11_code."""
     return _read_geoparquet(MSOA_SHAPES, data).set_index("msoa11_code").sort_index()
+
+
+#: The columns of MHCLG's published summaries that :func:`read_official_summaries` returns.
+OFFICIAL_SUMMARY_COLUMNS = ("area_code", "area_name", "basis", "imd_average_score", "imd_rank_of_average_score")
+
+
+def read_official_summaries(data: Path = paths.DATA) -> pd.DataFrame:
+    """MHCLG's published IoD2025 summaries of every local authority (LAD) and ICB, indexed by ``area_code``.
+
+    Columns: ``level`` ("lad" or "icb"), ``area_name``, ``basis`` ("MHCLG published"), the IMD
+    average score (``imd_average_score``, population-weighted mean of LSOA scores with MHCLG's
+    own mid-2022 denominators) and its rank among the level's areas (1 = most deprived).
+    """
+    parts = []
+    for level, name in OFFICIAL_SUMMARIES.items():
+        path = _path(name, data)
+        frame = pd.read_csv(path, usecols=lambda c: c in OFFICIAL_SUMMARY_COLUMNS,
+                            dtype={"area_code": "string", "area_name": "string", "basis": "string"})
+        _check_columns(frame, OFFICIAL_SUMMARY_COLUMNS, path)
+        parts.append(frame.assign(level=level))
+    out = pd.concat(parts, ignore_index=True).set_index("area_code").sort_index()
+    out["imd_average_score"] = out["imd_average_score"].astype(float)
+    out["imd_rank_of_average_score"] = out["imd_rank_of_average_score"].astype("Int64")
+    return out[["level", "area_name", "basis", "imd_average_score", "imd_rank_of_average_score"]]
