@@ -95,8 +95,9 @@ class LayerView:
 
     ``codes``: the area's wards; ``targets``: bool by ward; ``ranks``: rank 1..n of the target
     wards; ``coverage``: target wards and the Census 2021 residents they hold; ``key_sources``:
-    the layers the list shows; ``table``: the ranked list; ``payload``: the map's ward layer
-    (None when no geometry was given).
+    the layers the list shows; ``table``: the ranked list; ``flags``: the flag outlines and
+    ``flag_sources`` the flag layers they draw; ``payload``: the map's ward layer (None when no
+    geometry was given).
     """
 
     area: Area
@@ -112,6 +113,7 @@ class LayerView:
     table: TargetTable
     flags: tuple[Outline, ...]
     payload: MapPayload | None
+    flag_sources: tuple[LayerSource, ...] = ()
 
     @property
     def record(self) -> Indicator:
@@ -150,11 +152,13 @@ def layer_view(catalogue: Catalogue, register: pd.DataFrame, area: Area, layer: 
     rows = register.loc[codes]
     cov = coverage(chosen, rows["population"], counted(rows))
     key_sources = tuple(catalogue[i] for i in key_indicators(layer))
-    outlines = tuple(flag_outlines([(catalogue[f].record, catalogue[f].values(codes)) for f in flags]))
+    flag_sources = tuple(catalogue[f] for f in flags)
+    outlines = tuple(flag_outlines([(s.record, s.values(codes)) for s in flag_sources]))
     payload = None
     if geometry is not None:
         payload = layer_payload(geometry, rows, source.record, value_text(source, codes), styled.colour,
                                 styled.legend, chosen, definition.short, outlines)
     return LayerView(area=area, codes=codes, source=source, scheme=scheme, targeting=definition, styled=styled,
                      targets=chosen, ranks=ranks, coverage=cov, key_sources=key_sources,
-                     table=target_table(register, ranks, key_sources), flags=outlines, payload=payload)
+                     table=target_table(register, ranks, key_sources), flags=outlines, payload=payload,
+                     flag_sources=flag_sources)
