@@ -57,8 +57,8 @@ def _timed(fn, repeat: int = 3) -> tuple[float, float, object]:
 def bench_maps(save: Path | None) -> bytes:
     register = store.read_wards()
     icb_shapes = store.read_ward_shapes("icb")
-    lsc, _, _ = sample_map("imd_score_2025", LSC, register=register, shapes=icb_shapes)
-    england, _, _ = sample_map("imd_score_2025", None, register=register)
+    lsc, _, _ = sample_map("imd_score_2025", LSC, shapes=icb_shapes)
+    england, _, _ = sample_map("imd_score_2025", None)
     print("Static maps (report.staticmap.render_map), seconds: first / median of 3 warm")
     slide_png = b""
     for label, spec in (("L&SC ICB, 280 wards", lsc), ("All England, 6,826 wards", england)):
