@@ -89,9 +89,11 @@ def slug(text: str) -> str:
 
 
 def file_stem(area: Area, layer: str, targeting: str) -> str:
-    """The file name (without suffix) of a view's map or pack: area, layer and targeting definition,
-    e.g. ``wardlens_E54000048_imd_score_2025_imd10`` or ``wardlens_E54000048_E06000009_…``."""
-    return f"wardlens_{area.key.replace('/', '_')}_{slug(layer).replace('-', '_')}_{targeting}"
+    """The file name (without suffix) of a view's map or pack: the area's name and code, the layer and
+    the targeting definition, e.g. ``wardlens_blackpool_E06000009_imd_score_2025_imd10``."""
+    name = slug(area.name.split(" (")[0])
+    code = f"_{area.lad or area.icb}" if area.icb else ""
+    return f"wardlens_{name}{code}_{slug(layer).replace('-', '_')}_{targeting}"
 
 
 def _printf(fmt: str, value: object) -> str:
@@ -154,42 +156,68 @@ def _map_page(view: LayerView, png: bytes) -> list[Block]:
             Image(png, alt=map_alt(view), height=0.92)]
 
 
-def _target_list(view: LayerView) -> list[Block]:
-    table, cov = view.table, view.coverage
+#: Marks a ward valued by areal overlay in the printed lists.
+OVERLAY_MARK = "†"
+OVERLAY_NOTE = ("† Valued by areal overlay: a very small ward with no Output Area of its own, valued from the areas "
+                "it overlaps; listed, but its residents are counted in a best-fit ward and not added to the totals.")
+
+
+def target_list_frame(view: LayerView) -> pd.DataFrame:
+    """The ranked target list as printed text, every row: rank, ward (marked † when valued by areal
+    overlay), ward code, local authority, residents, then each key indicator in the app grid's
+    format (:class:`layers.export.TargetTable`; a suppressed count reads ``"<5"``). The pack and
+    the page's print view both print this."""
+    table = view.table
     frame = table.frame
     overlay = frame["Values by"].eq(OVERLAY).to_numpy()
     out = pd.DataFrame({
         "Rank": frame["Rank"].astype(int).to_numpy(),
-        "Ward": [f"{w} †" if o else w for w, o in zip(frame["Ward"], overlay)],
+        "Ward": [f"{w} {OVERLAY_MARK}" if o else w for w, o in zip(frame["Ward"], overlay)],
         "Ward code": frame["Ward code"].to_numpy(),
         "Local authority": frame["Local authority"].to_numpy(),
         "Residents": [_printf("localized", v) for v in frame["Population (Census 2021)"]],
     })
-    align = {"Residents": "right"}
-    for name, (short, _) in table.labels.items():
-        header = short + (" (%)" if table.formats[name] == "%.1f%%" else "")
+    for name, header in _headers(view).items():
         out[header] = [_printf(table.formats[name].replace("%%", ""), v) for v in frame[name]]
-        align[header] = "right"
-    records = [s.record for s in view.key_sources]
+    return out
+
+
+def _headers(view: LayerView) -> dict[str, str]:
+    """Each key indicator column of the list: its short heading, with (%) for percentages."""
+    table = view.table
+    return {name: short + (" (%)" if table.formats[name] == "%.1f%%" else "")
+            for name, (short, _) in table.labels.items()}
+
+
+def target_list_notes(view: LayerView) -> list[str]:
+    """What the list's columns are -- unit, period and caveat of each -- and its table notes."""
+    headers = _headers(view)
     notes = ["Residents: Census 2021 usual residents (ONS)."]
-    notes += [f"{short}{' (%)' if table.formats[n] == '%.1f%%' else ''}: {r.title} ({r.variant}), {r.unit}; "
-              f"{r.period}. {r.caveat}" for (n, (short, _)), r in zip(table.labels.items(), records)]
-    blocks: list[Block] = [
+    notes += [f"{headers[n]}: {s.record.title} ({s.record.variant}), {s.record.unit}; {s.record.period}. "
+              f"{s.record.caveat}" for n, s in zip(headers, view.key_sources)]
+    if view.table.frame["Values by"].eq(OVERLAY).any():
+        notes.append(OVERLAY_NOTE)
+    return [*notes, *view.table.notes]
+
+
+def _target_list(view: LayerView) -> list[Block]:
+    cov = view.coverage
+    if not cov.wards:
+        return [PageBreak(), Heading(f"Target wards: {view.targeting.short}"),
+                Paragraph(f"No ward of {view.area.name} is a target ward under this definition. {view.definition}")]
+    out = target_list_frame(view)
+    numbers = ["Residents", *_headers(view).values()]
+    return [
         PageBreak(),
         Heading(f"Target wards: {view.targeting.short}"),
         Paragraph(f"{cov.wards:,} wards holding {cov.population:,} of the area's {cov.area_population:,} Census 2021 "
                   f"usual residents ({cov.share:.1%}), ranked worst first (rank 1 = most disadvantaged). "
                   f"{view.definition}"),
-        Table(out, caption=f"The {len(out):,} target wards of {view.area.name}, ranked", align=align,
+        Table(out, caption=f"The {len(out):,} target wards of {view.area.name}, ranked",
+              align={c: "right" for c in numbers},
               widths=(0.42, 2.3, 1.12, 2.5, 0.9, *(0.85,) * (len(out.columns) - 5))),
-        Bullets(tuple(notes), size="small"),
+        Bullets(tuple(target_list_notes(view)), size="small"),
     ]
-    if overlay.any():
-        blocks.append(Paragraph("† Valued by areal overlay: a very small ward with no Output Area of its own, valued "
-                                "from the areas it overlaps; listed, but its residents are counted in a best-fit ward "
-                                "and not added to the totals.", size="small"))
-    blocks.extend(Paragraph(n, size="small") for n in table.notes)
-    return blocks
 
 
 def comparison_sources(view: LayerView, catalogue: Catalogue) -> list[LayerSource]:
@@ -262,8 +290,18 @@ def _official_row(view: LayerView, record: Indicator, register: pd.DataFrame, of
            "Period": record.period, **{heading: "–" for heading in headings}}
     for code, heading in ((view.area.lad, _place_name(view.area, register)), (view.area.icb, "ICB")):
         if code and code in official.index:
-            row[heading] = record.format_value(float(official.at[code, "imd_average_score"]))
+            whole = " (whole LA)" if code == view.area.lad and _partial_place(view.area, register) else ""
+            row[heading] = record.format_value(float(official.at[code, "imd_average_score"])) + whole
     return row
+
+
+def _partial_place(area: Area, register: pd.DataFrame) -> tuple[int, int] | None:
+    """For a place only partly in its ICB: (its wards in the ICB, all its wards); else None."""
+    if area.lad is None:
+        return None
+    lad = register["lad_code"] == area.lad
+    inside = int((lad & (register["icb_code"] == area.icb)).sum())
+    return (inside, int(lad.sum())) if inside < int(lad.sum()) else None
 
 
 def _official_note(view: LayerView, register: pd.DataFrame, official: pd.DataFrame | None) -> str:
@@ -280,6 +318,10 @@ def _official_note(view: LayerView, register: pd.DataFrame, official: pd.DataFra
                          f"of {n} {levels[str(row['level'])]} (1 = most deprived)")
     if not parts:
         return ""
+    partial = _partial_place(view.area, register)
+    if partial:
+        parts[0] += (f" — for the whole local authority, of which {partial[0]:,} of its {partial[1]:,} wards lie in "
+                     f"{_icb_name(view.area, register)}, so it does not describe the place's part shown here")
     return ("MHCLG published: the IMD average score MHCLG publishes for local authorities and ICBs (English indices "
             "of deprivation 2025, summaries for larger areas: population-weighted LSOA scores with MHCLG's own "
             "populations): " + "; ".join(parts) + ". The row above it is computed by WardLens from ward values with "
@@ -303,7 +345,7 @@ def _comparison(view: LayerView, catalogue: Catalogue, register: pd.DataFrame,
     blocks: list[Block] = [
         PageBreak(),
         Heading("The target wards against the rest of the area, the ICB and England"),
-        Paragraph(f"Target wards: {view.targeting.short} ({coverage_text(view)}).{icb} {AREA_VALUES}"),
+        Paragraph(f"Target wards: {view.targeting.short}: {coverage_text(view)}.{icb} {AREA_VALUES}"),
     ]
     note = _official_note(view, register, official)
     for theme, members in _by_theme(records).items():
@@ -515,7 +557,8 @@ def place_pack(catalogue: Catalogue, register: pd.DataFrame, area: Area, layer: 
 
     contents = [
         "Map of the layer with the target wards outlined (landscape).",
-        f"Target wards: all {view.coverage.wards:,}, ranked, with residents and the key indicators.",
+        (f"Target wards: all {view.coverage.wards:,}, ranked, with residents and the key indicators."
+         if view.coverage.wards else "Target wards: none in this area under this definition."),
         "Comparison: the target wards against the rest of the area, the ICB and England.",
     ]
     if goal is not None:
@@ -537,4 +580,4 @@ def place_pack(catalogue: Catalogue, register: pd.DataFrame, area: Area, layer: 
 
 
 __all__ = ["COMPARISON", "comparison_groups", "comparison_sources", "comparison_table", "file_stem", "pack_title",
-           "place_pack", "slug"]
+           "place_pack", "slug", "target_list_frame", "target_list_notes"]
