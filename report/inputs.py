@@ -2,14 +2,16 @@
 
 The same tables the app builds in :mod:`ui.loaders` -- the ward register joined with every
 published layer's values, the published layers as :class:`~layers.source.PublishedLayer` --
-plus the standard-error components of the life expectancy layers (:mod:`geo.precision`) and
-an area's encoded geometry, each cached for the life of the process.
+plus the standard-error components of the life expectancy layers (:mod:`geo.precision`), an
+area's encoded geometry, the ward polygons and MHCLG's published LAD and ICB summaries, each
+cached for the life of the process.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 
+import geopandas as gpd
 import pandas as pd
 
 from geo import areas, store
@@ -56,3 +58,15 @@ def area_of(key: str) -> areas.Area:
     """The :class:`geo.areas.Area` for an area key."""
     icb, _, lad = key.partition("/")
     return areas.make_area(ward_table(), None if icb == areas.ENGLAND else icb, lad or None)
+
+
+@lru_cache(maxsize=2)
+def ward_shapes(level: str) -> gpd.GeoDataFrame:
+    """The simplified 2025 ward polygons at ``level`` ("icb" or "england"), read once."""
+    return store.read_ward_shapes(level)
+
+
+@lru_cache(maxsize=1)
+def official_summaries() -> pd.DataFrame:
+    """MHCLG's published LAD and ICB summaries (:func:`geo.store.read_official_summaries`), read once."""
+    return store.read_official_summaries()
