@@ -25,6 +25,7 @@ from __future__ import annotations
 import io
 import math
 import re
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -207,7 +208,7 @@ def render(spec: MapSpec, *, fmt: str = "png", size: str = "slide") -> RenderedM
     if size not in CANVASES:
         raise ValueError(f"size {size!r} is not one of {tuple(CANVASES)}")
     canvas = CANVASES[size]
-    with matplotlib.rc_context(_RC):
+    with _RENDERING, matplotlib.rc_context(_RC):
         fig, ax, legend_ax, labels = _draw(spec, canvas)
         buf = io.BytesIO()
         if fmt == "png":
@@ -226,6 +227,10 @@ def render(spec: MapSpec, *, fmt: str = "png", size: str = "slide") -> RenderedM
     return RenderedMap(buf.getvalue(), fmt, canvas, tuple(float(v) for v in affine), box(ax), box(legend_ax),
                        {text.get_text(): box(text) for text in labels})
 
+
+#: One render at a time per process: matplotlib's settings (:data:`_RC`) are global, and the app
+#: makes files on click in threads of their own.
+_RENDERING = threading.Lock()
 
 #: Settings that make output reproducible: text kept as text in SVG, a fixed id salt, no
 #: timestamps; hatch colours as the web map's.
