@@ -77,6 +77,12 @@ def goal_components() -> dict[str, Components]:
 
 
 @st.cache_resource(show_spinner=False)
+def official_summaries() -> pd.DataFrame:
+    """MHCLG's published IoD2025 LAD and ICB summaries (:func:`geo.store.read_official_summaries`), read-only."""
+    return store.read_official_summaries()
+
+
+@st.cache_resource(show_spinner=False)
 def upload_reference() -> Reference:
     """The open lookups uploads are checked against: ward register, LSOA 2021/2011 (and MSOA) to ward."""
     return read_reference()
