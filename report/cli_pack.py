@@ -91,8 +91,10 @@ def write_pack(job: PackJob) -> Path:
     return job.out
 
 
-def progress(done: int, total: int, label: str, stream: TextIO = sys.stderr, width: int = 28) -> None:
-    """A one-line progress bar on ``stream``: ``[##########..........] 5/16 Blackpool``; a newline when done."""
+def progress(done: int, total: int, label: str, stream: TextIO | None = None, width: int = 28) -> None:
+    """A one-line progress bar on ``stream`` (default stderr): ``[##########..........] 5/16 Blackpool``; a
+    newline when done."""
+    stream = stream or sys.stderr
     filled = round(width * done / total) if total else width
     stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {label[:48]:<48}")
     if done >= total:
@@ -142,9 +144,21 @@ def _jobs(args: argparse.Namespace) -> list[PackJob]:
                     **common) for key in keys]
 
 
-def run_jobs(jobs: list[PackJob], processes: int, stream: TextIO = sys.stderr) -> list[Path]:
-    """Write every pack of ``jobs`` over ``processes`` processes (forked after the data are read, so
-    each starts warm), with a progress bar on ``stream``; returns the files in ``jobs``' order."""
+def warm(with_goal: bool) -> None:
+    """Read the data a worker needs once, before its first pack (the pool's initializer)."""
+    inputs.ward_table(), inputs.catalogue(), inputs.ward_shapes("icb"), inputs.official_summaries()
+    if with_goal:
+        inputs.components()
+
+
+def run_jobs(jobs: list[PackJob], processes: int, stream: TextIO | None = None) -> list[Path]:
+    """Write every pack of ``jobs`` over ``processes`` processes, with a progress bar on ``stream``;
+    returns the files in ``jobs``' order.
+
+    Workers are spawned (fresh interpreters that read the data once each), not forked: a fork
+    copies locks held by threads that do not follow it -- such as the PDF engine's thread pool
+    after a pack was made in this process -- and could hang.
+    """
     names = {job.out: inputs.area_of(job.key).name.split(" (")[0] for job in jobs}
     progress(0, len(jobs), "", stream)
     if processes <= 1 or len(jobs) <= 1:
@@ -152,11 +166,9 @@ def run_jobs(jobs: list[PackJob], processes: int, stream: TextIO = sys.stderr) -
             write_pack(job)
             progress(i, len(jobs), names[job.out], stream)
         return [job.out for job in jobs]
-    inputs.ward_shapes("icb"), inputs.official_summaries()  # read before forking: every worker inherits them
-    if any(job.goal for job in jobs):
-        inputs.components()
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=min(processes, len(jobs)), mp_context=context, initializer=warm,
+                             initargs=(any(job.goal for job in jobs),)) as pool:
         futures = [pool.submit(write_pack, job) for job in jobs]
         for i, future in enumerate(as_completed(futures), start=1):
             progress(i, len(jobs), names[future.result()], stream)
