@@ -5,14 +5,15 @@ and the legend come from ``view.styled`` (:func:`layers.view.style_source`, the 
 code path), the outlined wards from ``view.targets``, the flag outlines from ``view.flags``.
 This module only adds the words a slide needs -- a title (measure and area), a subtitle
 (period, classification, the targeting definition with the wards and residents it covers),
-the attribution the licences ask for and a footer with the WardLens version, the date and the
-data vintages. The app's buttons, ``python -m report map`` and the place pack all call
+the layer's caveat (so a slide of life expectancy says its levels run high), the attribution
+the licences ask for and a footer with the WardLens version, the date and the data vintages. The app's buttons, ``python -m report map`` and the place pack all call
 :func:`map_spec`. Pure: no streamlit, no files.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 
 import geopandas as gpd
@@ -102,6 +103,31 @@ def map_alt(view: LayerView) -> str:
             "names are drawn.")
 
 
+#: The longest caveat a map prints whole; a longer one is cut after the sentences that fit.
+CAVEAT_CHARS = 360
+
+
+def short_caveat(record: Indicator, limit: int = CAVEAT_CHARS) -> str:
+    """The record's caveat, whole if it fits in ``limit`` characters, else its first sentences that
+    fit (at least the first) and a pointer to the rest."""
+    caveat = record.caveat.strip()
+    if len(caveat) <= limit:
+        return caveat
+    sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z])", caveat)
+    kept = [sentences[0]]
+    for sentence in sentences[1:]:
+        if len(" ".join([*kept, sentence])) > limit:
+            break
+        kept.append(sentence)
+    return " ".join(kept) + " (Full caveat: WardLens, Methods and sources.)"
+
+
+def map_note(view: LayerView) -> str:
+    """``"Caveat (Life expectancy at birth, males …, 2016-20): Ranking and comparison layer only. …"``."""
+    record = view.record
+    return f"Caveat ({record.title}, {record.period}): {short_caveat(record)}"
+
+
 def map_footer(records: Sequence[Indicator], *, generated: dt.date, version: str) -> str:
     """``"WardLens 0.1.0 · 15 January 2026 · Data: …"``: the version, the date and the data vintages."""
     return f"WardLens {version} · {british_date(generated)} · Data: {'; '.join(vintages(records))}"
@@ -135,5 +161,6 @@ def map_spec(view: LayerView, shapes: gpd.GeoDataFrame, register: pd.DataFrame, 
         attribution=" ".join(attribution_texts(r.source for r in records)),
         footer=map_footer(records, generated=generated, version=version)
                + (f" · Outlined flags: {', '.join(flags)}" if flags else ""),
+        note=map_note(view),
         level=view.area.level,
     )

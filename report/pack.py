@@ -215,7 +215,9 @@ def _target_list(view: LayerView) -> list[Block]:
                   f"{view.definition}"),
         Table(out, caption=f"The {len(out):,} target wards of {view.area.name}, ranked",
               align={c: "right" for c in numbers},
-              widths=(0.42, 2.3, 1.12, 2.5, 0.9, *(0.85,) * (len(out.columns) - 5))),
+              widths=(0.5, 2.3, 1.2, 2.5, 0.9, *(0.85,) * (len(out.columns) - 5)) if len(out.columns) <= 7 else
+                     (0.5, 2.1, 1.25, 2.1, 0.9, *(1.1,) * (len(out.columns) - 5)),
+              size="normal" if len(out.columns) <= 7 else "small"),  # three indicators: smaller type
         Bullets(tuple(target_list_notes(view)), size="small"),
     ]
 

@@ -9,8 +9,8 @@ ward, title and footer texts -- and :func:`render_map` draws it with matplotlib,
   edges, target wards outlined in black, flag outlines dashed in their own colours, LAD
   borders dark grey (LAD polygons dissolved from the wards) and LAD names placed so that no
   two overlap (each at the nearest free spot to its LAD, see :func:`_lad_labels`);
-* the legend in its own right-hand column, title and subtitle on top, attribution and footer
-  at the bottom, no axis ticks;
+* the legend in its own right-hand column, title and subtitle on top, a note (the caveat),
+  the attribution and the footer at the bottom, no axis ticks;
 * with the DejaVu Sans files shipped inside matplotlib (never a system font), so the same
   inputs give byte-identical PNG and SVG files on any machine with the pinned packages. An
   SVG keeps its text as text (searchable, selectable) naming DejaVu Sans; a viewer without
@@ -121,7 +121,8 @@ class MapSpec:
     legend (empty: no legend line). ``outlines``: flag overlays, as the web map's
     :class:`layers.mapview.Outline` (label, wards, colour, SVG dash such as ``"6 4"``).
     ``lads``: ``lad_code`` and ``lad_name`` of every ward (the register rows do): LAD borders and
-    names are dissolved from the wards. ``level``: the boundary level (a key of
+    names are dissolved from the wards. ``note``: a caveat printed above the attribution, in the
+    text colour (e.g. the layer's). ``level``: the boundary level (a key of
     :data:`layers.mapview.LINE_WEIGHTS`), which sets stroke widths. ``lad_labels``: draw LAD
     names (None: when the area has at most :data:`MAX_LAD_LABELS` LADs).
     """
@@ -137,6 +138,7 @@ class MapSpec:
     outlines: tuple[Outline, ...] = ()
     attribution: str = ""
     footer: str = ""
+    note: str = ""
     level: str = "icb"
     lad_labels: bool | None = None
     noun: str = "wards"
@@ -373,6 +375,13 @@ def _draw(spec: MapSpec, canvas: Canvas) -> tuple[Figure, Axes, Axes, list[Text]
         fig.text(margin / width_in, y / height_in, "\n".join(attr_lines), fontproperties=small, color=MUTED,
                  va="bottom", ha="left", linespacing=1.3)
         y += len(attr_lines) * line_h
+    note_prop = _font(canvas.em * 0.85)
+    note_lines = _wrap(spec.note, full_pt, note_prop) if spec.note else []
+    if note_lines:
+        y += 0.3 * em
+        fig.text(margin / width_in, y / height_in, "\n".join(note_lines), fontproperties=note_prop, color=TEXT,
+                 va="bottom", ha="left", linespacing=1.3)
+        y += len(note_lines) * canvas.em * 0.85 * 1.3 / 72
     bottom = y + 0.9 * em
 
     # Right: the legend column; left: the map.
