@@ -277,3 +277,13 @@ def test_target_list_frame_is_every_row_as_the_grid_prints_it(lsc_view) -> None:
                                    "IMD average score", "Core20 share (%)"]
     assert len(frame) == 28 and list(frame["Rank"]) == list(range(1, 29))
     assert frame.iloc[0].tolist() == [1, "Bloomfield", BLOOMFIELD, "Blackpool", "7,567", "86.2", "100.0"]
+
+
+def test_a_map_carries_its_layers_caveat(catalogue, ward_table) -> None:
+    view = layer_view(catalogue, ward_table, inputs.area_of(f"{LSC}/{BLACKPOOL}"), "le_male_2016_20", None, "place10",
+                      ("coastal_flag",))
+    spec = map_spec(view, inputs.ward_shapes("icb"), ward_table, generated=DATE, version=VERSION)
+    assert "run about 1.5-2.5 years above official life expectancy" in spec.note and spec.note.startswith("Caveat (")
+    assert "Made with Natural Earth" in spec.attribution  # the coastal flag's source, outlined
+    svg = render_map(spec, fmt="svg").decode()
+    assert "Ranking and comparison layer only." in svg
