@@ -42,6 +42,8 @@ PRINT_CSS = STATIC / "wardlens" / "print.css"
 MAP_SIZES = {"slide": "Slide (1920 × 1080)", "a4": "A4 print (300 dpi)"}
 #: The most ward profiles a pack takes from the page (each is two or three pages).
 MAX_PROFILES = 12
+#: Above this many wards (all England) the profile picker offers the target wards only.
+MAX_PICKER_WARDS = 2000
 
 
 @dataclass(frozen=True, eq=False)
@@ -111,8 +113,9 @@ def board_panel(view: LayerView) -> None:
 def _downloads(view: LayerView) -> None:
     st.markdown("##### For a board paper")
     table = loaders.ward_table()
-    codes = list(view.codes)
-    labels = table.loc[view.codes, "ward_name"].astype(str) + " — " + table.loc[view.codes, "lad_name"].astype(str)
+    offered = view.codes if len(view.codes) <= MAX_PICKER_WARDS else view.ranks.index
+    codes = list(offered)
+    labels = table.loc[offered, "ward_name"].astype(str) + " — " + table.loc[offered, "lad_name"].astype(str)
     session.keep_valid_many(Keys.PACK_WARDS, codes)
     wards = st.multiselect("Ward profiles in the pack", sorted(codes, key=lambda c: labels[c]), key=Keys.PACK_WARDS,
                            format_func=lambda c: labels[c], max_selections=MAX_PROFILES,
