@@ -19,6 +19,7 @@ from layers.targets import TARGETINGS
 from layers.view import export_tables
 from ui import controls, goals_panel, loaders, msoa_panel, panels, session, upload, views
 from ui.assets import ICON, ensure_leaflet, static_base_url
+from ui.board_panel import board_panel
 from ui.link import parse_query, to_query
 from ui.session import Keys
 
@@ -100,6 +101,7 @@ with explore:
         panels.target_panel(shown, key=session.list_key(),
                             on_select=lambda: select_listed_ward(list(shown.table.frame["Ward code"])),
                             exports=lambda: export_tables(shown, list(views.catalogue().values()), table))
+        board_panel(shown)  # map PNG/SVG and the place pack PDF, made on click; the list's print view
     st.divider()
     st.markdown("### Ward profile")
     ward = controls.ward_picker(table, shown.codes)

@@ -1,8 +1,9 @@
 """Benchmark the board outputs (report/) and print the figures (nothing is asserted).
 
-    python bench/bench_report.py                      # static maps and the PDF engine
+    python bench/bench_report.py                      # static maps, the PDF engine and the place packs
     python bench/bench_report.py --save DIR           # also write the sample PNG, SVG and PDF to DIR
-    python bench/bench_report.py --engines            # the PDF engine evaluation (report/README.md)
+    python bench/bench_report.py --pack               # the place packs only
+    python bench/bench_report.py --engines            # the PDF engine evaluation (README.md, "Why Typst")
 
 Static maps (report.staticmap): Lancashire and South Cumbria ICB (280 wards) as a slide PNG
 (budget 3 s), an A4 PNG and an SVG, and all England (6,826 wards): first render (cold, with
@@ -11,6 +12,11 @@ matplotlib's font cache warm) and the median of three warm renders, with the fil
 PDF (report.document): the sample document of report.samples -- key figures, text, a note,
 the 300 most deprived wards as a table and the map on a landscape page (about ten pages) --
 its render time (first and warm) and size; budget for the whole pack: 10 s.
+
+Place packs (report.pack): the L&SC pack (cover, map, 28-ward list, comparison, sources; budget
+10 s) assembled and rendered in a warm process and by ``python -m report pack`` in a fresh one
+(data read included), the view's slide PNG (budget 3 s), and one pack per local authority of
+L&SC (``--all-places`` over 2 processes; budget 2 minutes).
 
 ``--engines`` makes the same tiny document (a heading, a paragraph of hostile text, a table)
 with each candidate engine that is installed (typst, weasyprint, fpdf2, reportlab) and
@@ -57,8 +63,8 @@ def _timed(fn, repeat: int = 3) -> tuple[float, float, object]:
 def bench_maps(save: Path | None) -> bytes:
     register = store.read_wards()
     icb_shapes = store.read_ward_shapes("icb")
-    lsc, _, _ = sample_map("imd_score_2025", LSC, register=register, shapes=icb_shapes)
-    england, _, _ = sample_map("imd_score_2025", None, register=register)
+    lsc, _, _ = sample_map("imd_score_2025", LSC, shapes=icb_shapes)
+    england, _, _ = sample_map("imd_score_2025", None)
     print("Static maps (report.staticmap.render_map), seconds: first / median of 3 warm")
     slide_png = b""
     for label, spec in (("L&SC ICB, 280 wards", lsc), ("All England, 6,826 wards", england)):
@@ -210,18 +216,74 @@ def bench_engines() -> None:
         print(f"  {name:<11} " + ", ".join(f"{k}={v}" for k, v in facts.items()))
 
 
+def bench_pack(save: Path | None) -> None:
+    import subprocess
+    import tempfile
+
+    from layers.view import layer_view
+    from report import inputs
+    from report.cli_pack import PackJob, run_jobs
+    from report.cli_options import places
+    from report.mapspec import map_spec
+    from report.pack import file_stem, place_pack
+    from report.version import version
+
+    today = dt.date(2026, 1, 15)
+    t = time.perf_counter()
+    table, catalogue = inputs.ward_table(), inputs.catalogue()
+    shapes, official = inputs.ward_shapes("icb"), inputs.official_summaries()
+    print("Place packs (report.pack), seconds: first / median of 3 warm")
+    print(f"  data read once per process              {time.perf_counter() - t:5.2f} s")
+    area = inputs.area_of(LSC)
+
+    def pack() -> bytes:
+        return render_pdf(place_pack(catalogue, table, area, "imd_score_2025", None, "imd10", shapes=shapes,
+                                     official=official, generated=today, version=version()))
+
+    first, warm, pdf = _timed(pack)
+    print(f"  L&SC pack (assemble + map + PDF)        {first:5.2f} / {warm:5.2f} s  {len(pdf) / 1e6:6.2f} MB  "
+          f"(budget 10 s)")
+
+    def png() -> bytes:
+        view = layer_view(catalogue, table, area, "imd_score_2025", None, "imd10")
+        return render_map(map_spec(view, shapes, table, generated=today, version=version()), fmt="png", size="slide")
+
+    first, warm, image = _timed(png)
+    print(f"  L&SC view PNG, slide (view + map)       {first:5.2f} / {warm:5.2f} s  {len(image) / 1e6:6.2f} MB  "
+          f"(budget 3 s)")
+    with tempfile.TemporaryDirectory() as folder:
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "report", "pack", "--area", LSC, "--date", today.isoformat(), "--out",
+                        str(Path(folder) / "lsc.pdf")], cwd=ROOT, check=True, capture_output=True)
+        print(f"  python -m report pack --area {LSC}  {time.perf_counter() - t:5.2f} s  (fresh process, with imports)")
+        lads = places(LSC, table)
+        jobs = [PackJob(key=f"{LSC}/{lad}", layer="imd_score_2025", scheme=None, targeting="imd10", flags=(),
+                        wards=(), goal=None, measure=None, choice_date=today.isoformat(),
+                        out=Path(folder) / f"{file_stem(inputs.area_of(f'{LSC}/{lad}'), 'imd_score_2025', 'imd10')}.pdf")
+                for lad, _ in lads]
+        t = time.perf_counter()
+        run_jobs(jobs, 2, stream=io.StringIO())
+        print(f"  all {len(jobs)} L&SC place packs, 2 processes   {time.perf_counter() - t:5.2f} s  (budget 120 s)")
+    if save:
+        (save / "pack_lsc.pdf").write_bytes(pdf)
+        (save / "map_lsc_view_slide.png").write_bytes(image)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--save", type=Path, help="folder to write the sample PNG, SVG and PDF to")
     parser.add_argument("--engines", action="store_true", help="run the PDF engine evaluation only")
+    parser.add_argument("--pack", action="store_true", help="run the place pack benchmark only")
     args = parser.parse_args()
     if args.engines:
         bench_engines()
         return
     if args.save:
         args.save.mkdir(parents=True, exist_ok=True)
-    png = bench_maps(args.save)
-    bench_pdf(png, args.save)
+    if not args.pack:
+        png = bench_maps(args.save)
+        bench_pdf(png, args.save)
+    bench_pack(args.save)
 
 
 if __name__ == "__main__":

@@ -44,6 +44,10 @@ class Published:
         value = table.at[code, column]
         return None if pd.isna(value) else float(value)
 
+    def count(self, level: str) -> int:
+        """How many areas MHCLG ranks at ``level`` ("lad" or "icb")."""
+        return len(self.lad if level == "lad" else self.icb)
+
 
 def fifth(rank: float, n: int) -> str:
     """Which fifth of ``n`` ranked wards rank ``rank`` (1 = worst) falls in: "worst fifth" ... "best fifth"."""

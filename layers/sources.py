@@ -6,6 +6,7 @@ boundary attribution (:data:`ONS_OS_ATTRIBUTION`) is shown under every map and i
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -102,3 +103,20 @@ COASTAL = Source(
     attribution=f"{ONS_OS_ATTRIBUTION} Made with Natural Earth.",
     url="https://www.naturalearthdata.com/",
 )
+
+
+def attribution_texts(sources: Iterable[Source]) -> list[str]:
+    """The boundary attribution (:data:`ONS_OS_ATTRIBUTION`) and each source's, each said once: a
+    text already contained in another is dropped, and a text that contains an earlier one takes
+    its place (as under the app's map)."""
+    texts: list[str] = []
+    for text in (t.strip() for t in [ONS_OS_ATTRIBUTION, *(s.attribution for s in sources)]):
+        if any(text in earlier for earlier in texts):
+            continue
+        inside = [i for i, earlier in enumerate(texts) if earlier in text]
+        if inside:
+            texts[inside[0]] = text
+            texts = [t for i, t in enumerate(texts) if i not in inside[1:]]
+        else:
+            texts.append(text)
+    return texts

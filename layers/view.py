@@ -99,8 +99,9 @@ class LayerView:
     ``codes``: the area's wards; ``targets``: bool by ward; ``ranks``: rank 1..n of the target
     wards; ``coverage``: target wards and the Census 2021 residents they hold; ``key_sources``:
     the layers the list shows, the one the definition ranks by first; ``table``: the ranked list;
-    ``all_ranks``: the target ranks under every definition, by id; ``payload``: the map's ward
-    layer (None when no geometry was given).
+    ``all_ranks``: the target ranks under every definition, by id; ``flags``: the flag outlines and
+    ``flag_sources`` the flag layers they draw; ``payload``: the map's ward layer (None when no
+    geometry was given).
     """
 
     area: Area
@@ -117,6 +118,7 @@ class LayerView:
     all_ranks: dict[str, pd.Series]
     flags: tuple[Outline, ...]
     payload: MapPayload | None
+    flag_sources: tuple[LayerSource, ...] = ()
 
     @property
     def record(self) -> Indicator:
@@ -161,7 +163,8 @@ def layer_view(catalogue: Catalogue, register: pd.DataFrame, area: Area, layer: 
     cov = coverage(chosen, rows["population"], counted(rows))
     first = definition.reads(layer)
     key_sources = tuple(catalogue[i] for i in dict.fromkeys([first, *key_indicators(layer)]))
-    outlines = tuple(flag_outlines([(catalogue[f].record, catalogue[f].values(codes)) for f in flags]))
+    flag_sources = tuple(catalogue[f] for f in flags)
+    outlines = tuple(flag_outlines([(s.record, s.values(codes)) for s in flag_sources]))
     payload = None
     if geometry is not None:
         payload = layer_payload(geometry, rows, source.record, value_text(source, codes), styled.colour,
@@ -169,7 +172,7 @@ def layer_view(catalogue: Catalogue, register: pd.DataFrame, area: Area, layer: 
     return LayerView(area=area, codes=codes, source=source, scheme=scheme, targeting=definition, styled=styled,
                      targets=chosen, ranks=ranks, coverage=cov, key_sources=key_sources,
                      table=target_table(register, ranks, key_sources), all_ranks=all_ranks, flags=outlines,
-                     payload=payload)
+                     payload=payload, flag_sources=flag_sources)
 
 
 def export_tables(view: LayerView, sources: Sequence[LayerSource], register: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -11,10 +11,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from report import cli_goals
+from report import cli_goals, cli_map, cli_pack
 
 #: The commands, in the order ``--help`` lists them.
-COMMANDS = (cli_goals,)
+COMMANDS = (cli_pack, cli_map, cli_goals)
 
 
 def parser() -> argparse.ArgumentParser:

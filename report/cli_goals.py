@@ -23,12 +23,10 @@ import math
 import sys
 from typing import Any
 
-import pandas as pd
-
-from geo.areas import ENGLAND
 from layers.goals import DEFAULT_OVERDISPERSION, GOALS, GROUP_CHOICES
 from layers.goalview import GoalView, goal_view
 from report import inputs
+from report.cli_options import EXIT_USAGE, UsageError, area_key
 
 NAME = "goals"
 HELP = "model the ICB goals for an area: cohort, baseline, target, detectability, SII (text or --json)"
@@ -37,12 +35,6 @@ HELP = "model the ICB goals for an area: cohort, baseline, target, detectability
 KEYS = ("goal", "area_code", "cohort_definition", "cohort_wards", "cohort_population", "measure", "period",
         "baseline", "baseline_lower", "baseline_upper", "target", "rest_of_area", "england", "sii", "sii_lower",
         "sii_upper", "rii", "min_detectable_change", "detectable", "notes")
-
-EXIT_USAGE = 2
-
-
-class UsageError(ValueError):
-    """A bad argument: the message is one line naming the valid choices."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -59,25 +51,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="for a local authority: model its own most disadvantaged wards (ranked within the "
                              "place) instead of the ICB-wide cohort -- a separate reading, not the goal's cohort")
     parser.add_argument("--json", action="store_true", help="print one JSON object per goal (JSON Lines)")
-
-
-def area_key(code: str, register: pd.DataFrame) -> str:
-    """The area key for ``code``: ``england``, an ICB code, or ``ICB/LAD`` for a local authority
-    (in the ICB holding most of its residents). Raises :class:`UsageError` naming the choices."""
-    code = code.strip()
-    if code.lower() == ENGLAND:
-        return ENGLAND
-    if code in set(register["icb_code"].dropna()):
-        return code
-    lad = register[register["lad_code"] == code]
-    if not lad.empty:
-        icb = lad.groupby("icb_code")["population"].sum().idxmax()
-        return f"{icb}/{code}"
-    icbs = register.drop_duplicates("icb_code").sort_values("icb_code")
-    examples = "; ".join(f"{c} {n.removeprefix('NHS ').removesuffix(' Integrated Care Board')}"
-                         for c, n in zip(icbs["icb_code"], icbs["icb_name"]))
-    raise UsageError(f"unknown area {code!r}: give 'england', a local authority code (E06…, E07…, E08…, E09…) or "
-                     f"one of the {len(icbs)} ICB codes: {examples}")
 
 
 def _number(value: Any) -> Any:

@@ -1,7 +1,8 @@
 """A small document model and the engine that turns it into an accessible, tagged PDF.
 
-Build a :class:`Document` from blocks -- :class:`Heading`, :class:`Paragraph`, :class:`Table`,
-:class:`Image`, :class:`Note`, :class:`KeyFigures` and :class:`PageBreak` -- and call
+Build a :class:`Document` from blocks -- :class:`Heading`, :class:`Paragraph`, :class:`Bullets`,
+:class:`Table`, :class:`Image`, :class:`Note`, :class:`KeyFigures`, :class:`Keep` and
+:class:`PageBreak` -- and call
 :func:`render_pdf`. The engine is Typst (the ``typst`` wheel: self-contained, no system
 libraries; see ``report/README.md`` for why): the model is written as JSON beside the
 template ``report/templates/document.typ`` and images as files, and Typst compiles them to a
@@ -47,6 +48,7 @@ PDF_STANDARD = "ua-1"
 
 Align = Literal["left", "right", "center"]
 Orientation = Literal["portrait", "landscape"]
+Size = Literal["normal", "small"]
 
 _LANGUAGE = re.compile(r"^(?P<lang>[a-z]{2,3})(?:-(?P<region>[A-Z]{2}))?$")
 #: Control characters (other than tab and newline) have no glyph and no business in a report.
@@ -74,9 +76,28 @@ class Heading:
 
 @dataclass(frozen=True)
 class Paragraph:
-    """Plain text (never markup); a newline starts a new line."""
+    """Plain text (never markup); a newline starts a new line. ``size="small"`` for notes under a table."""
 
     text: str
+    size: Size = "normal"
+
+    def __post_init__(self) -> None:
+        if self.size not in ("normal", "small"):
+            raise ValueError(f"paragraph size must be normal or small, got {self.size!r}")
+
+
+@dataclass(frozen=True)
+class Bullets:
+    """A bulleted list of plain-text items (tagged as a list); ``size="small"`` as for :class:`Paragraph`."""
+
+    items: tuple[str, ...]
+    size: Size = "normal"
+
+    def __post_init__(self) -> None:
+        if not self.items:
+            raise ValueError("a list needs at least one item")
+        if self.size not in ("normal", "small"):
+            raise ValueError(f"list size must be normal or small, got {self.size!r}")
 
 
 @dataclass(frozen=True, eq=False)
@@ -88,6 +109,7 @@ class Table:
     (``".1f"``, ``",.0f"``, ``".0%"``); other cells print with ``str``; missing values print as
     ``missing``. ``align``: ``left``/``right``/``center`` per column (default: numbers right,
     text left). ``widths``: relative column widths (0 = as wide as its content), default all 0.
+    ``size="small"``: smaller type and padding, for a wide table of many rows.
     """
 
     frame: pd.DataFrame
@@ -96,6 +118,7 @@ class Table:
     align: Mapping[str, Align] = field(default_factory=dict)
     widths: tuple[float, ...] | None = None
     missing: str = "–"
+    size: Size = "normal"
 
     def __post_init__(self) -> None:
         columns = [str(c) for c in self.frame.columns]
@@ -114,6 +137,8 @@ class Table:
                 raise ValueError(f"format {spec!r} of column {column!r} is not a Python format spec") from None
         if self.widths is not None and (len(self.widths) != len(columns) or any(w < 0 for w in self.widths)):
             raise ValueError(f"widths needs one non-negative number per column ({len(columns)})")
+        if self.size not in ("normal", "small"):
+            raise ValueError(f"table size must be normal or small, got {self.size!r}")
 
     def cells(self) -> list[list[str]]:
         """Every cell as the text printed, row by row."""
@@ -139,20 +164,24 @@ class Image:
     """A PNG or SVG picture (e.g. :func:`report.staticmap.render_map`'s bytes) with its alt text.
 
     ``alt``: what the picture shows, for screen readers (required). ``width``: share of the
-    text width (0-1]; a tall picture is narrowed so that it stays within 75% of the page's
-    text height (room for a heading and the caption). ``caption``: printed under it (optional).
+    text width (0-1]; a tall picture is narrowed so that it stays within ``height`` (default
+    75%) of the page's text height (room for a heading and the caption). ``caption``: printed
+    under it (optional).
     """
 
     data: bytes
     alt: str
     width: float = 1.0
     caption: str = ""
+    height: float = 0.75
 
     def __post_init__(self) -> None:
         if not self.alt.strip():
             raise ValueError("an image needs alt text saying what it shows")
         if not 0 < self.width <= 1:
             raise ValueError(f"image width is a share of the text width in (0, 1], got {self.width}")
+        if not 0 < self.height <= 1:
+            raise ValueError(f"image height is a share of the text height in (0, 1], got {self.height}")
         self.suffix  # raises for an unknown format
 
     @property
@@ -219,7 +248,27 @@ class PageBreak:
             raise ValueError(f"orientation must be portrait or landscape, got {self.orientation!r}")
 
 
-Block = Union[Heading, Paragraph, Table, Image, Note, KeyFigures, PageBreak]
+@dataclass(frozen=True)
+class Keep:
+    """Blocks kept together on one page (e.g. a short table and the caveats of its numbers): the group
+    moves to the next page rather than split; a group taller than a page flows on over pages as
+    usual. No page break inside."""
+
+    blocks: tuple["Block", ...]
+
+    def __post_init__(self) -> None:
+        if not self.blocks:
+            raise ValueError("a group to keep together needs at least one block")
+        if any(isinstance(b, (PageBreak, Keep)) for b in self.blocks):
+            raise ValueError("a group kept on one page cannot hold a page break or another group")
+
+
+Block = Union[Heading, Paragraph, Bullets, Table, Image, Note, KeyFigures, PageBreak, Keep]
+
+
+def flat(blocks: tuple[Block, ...]) -> list[Block]:
+    """The blocks in reading order, the blocks of each :class:`Keep` in its place."""
+    return [inner for b in blocks for inner in (b.blocks if isinstance(b, Keep) else (b,))]
 
 
 @dataclass(frozen=True)
@@ -245,7 +294,7 @@ class Document:
             raise ValueError(f"language must be a tag such as 'en-GB', got {self.language!r}")
         if isinstance(self.date, dt.datetime) or not isinstance(self.date, dt.date):
             raise ValueError(f"date must be a datetime.date, got {self.date!r}")
-        levels = [b.level for b in self.blocks if isinstance(b, Heading)]
+        levels = [b.level for b in flat(self.blocks) if isinstance(b, Heading)]
         for before, after in zip([0, *levels], levels):
             if after > before + 1:
                 raise ValueError(f"heading levels must not skip (level {before} then {after}): "
@@ -276,10 +325,14 @@ def _model(document: Document, images: list[str]) -> dict:
 
 
 def _block(block: Block, images: list[str]) -> dict:
+    if isinstance(block, Keep):
+        return {"kind": "keep", "blocks": [_block(b, images) for b in block.blocks]}
     if isinstance(block, Heading):
         return {"kind": "heading", "level": block.level, "text": _clean(block.text)}
     if isinstance(block, Paragraph):
-        return {"kind": "paragraph", "text": _clean(block.text)}
+        return {"kind": "paragraph", "text": _clean(block.text), "small": block.size == "small"}
+    if isinstance(block, Bullets):
+        return {"kind": "bullets", "items": [_clean(i) for i in block.items], "small": block.size == "small"}
     if isinstance(block, Note):
         return {"kind": "note", "title": _clean(block.title), "text": _clean(block.text)}
     if isinstance(block, KeyFigures):
@@ -289,12 +342,14 @@ def _block(block: Block, images: list[str]) -> dict:
         name = f"image-{len(images)}.{block.suffix}"
         images.append(name)
         return {"kind": "image", "file": name, "alt": _clean(block.alt), "width": float(block.width),
+                "height": float(block.height),
                 "aspect": block.aspect, "caption": _clean(block.caption)}
     if isinstance(block, Table):
         n = len(block.frame.columns)
         return {"kind": "table", "caption": _clean(block.caption),
                 "header": [_clean(c) for c in block.frame.columns], "rows": block.cells(),
-                "align": block.alignments(), "widths": [float(w) for w in (block.widths or (0.0,) * n)]}
+                "align": block.alignments(), "widths": [float(w) for w in (block.widths or (0.0,) * n)],
+                "small": block.size == "small"}
     raise TypeError(f"{type(block).__name__} is not a document block")
 
 
@@ -308,7 +363,7 @@ def render_pdf(document: Document) -> bytes:
     """The PDF (PDF/UA-1, tagged) of ``document``. Raises ``RuntimeError`` if Typst refuses it."""
     images: list[str] = []
     model = _model(document, images)
-    pictures = [b for b in document.blocks if isinstance(b, Image)]
+    pictures = [b for b in flat(document.blocks) if isinstance(b, Image)]
     with tempfile.TemporaryDirectory(prefix="wardlens-pdf-") as folder:
         root = Path(folder)
         (root / "doc.json").write_text(json.dumps(model, ensure_ascii=False), encoding="utf-8")
@@ -325,5 +380,5 @@ def render_pdf(document: Document) -> bytes:
                                f"{' (' + '; '.join(error.hints) + ')' if error.hints else ''}") from error
 
 
-__all__ = ["Align", "Block", "Document", "Heading", "Image", "KeyFigure", "KeyFigures", "Note", "PageBreak",
-           "Paragraph", "Table", "british_date", "render_pdf"]
+__all__ = ["Align", "Block", "Bullets", "Document", "Heading", "Image", "Keep", "KeyFigure", "KeyFigures", "Note",
+           "PageBreak", "Paragraph", "Table", "british_date", "flat", "render_pdf"]

@@ -1,9 +1,9 @@
 """Sample inputs for the renderers, from the committed data: for tests, the benchmark and examples.
 
-Not the place pack's content (another module assembles that from the app's view functions):
-just enough to draw a real map -- one indicator over one area, styled with
-:func:`layers.style.style_layer`, the worst 10% of wards as targets (:func:`geo.targeting.select`)
--- and a document that exercises every block type.
+:func:`sample_map` is a real view's static map -- :func:`layers.view.layer_view` of one layer
+over one area, targets the worst 10% of its wards on that layer (``layer10``), made a
+:class:`~report.staticmap.MapSpec` by :func:`report.mapspec.map_spec`, the path the app and the
+place pack take. :func:`sample_document` is a document that exercises every block type.
 """
 
 from __future__ import annotations
@@ -14,59 +14,41 @@ import geopandas as gpd
 import pandas as pd
 
 from geo import store
-from geo.areas import Area, area_mask, make_area
-from geo.targeting import select
+from geo.areas import ENGLAND
 from layers import INDICATORS
-from layers.mapview import flag_outlines
-from layers.style import Styled, style_layer
+from layers.sources import IOD2025, attribution_texts
+from layers.style import Styled
+from layers.view import layer_view
+from report import inputs
 from report.document import Document, Heading, Image, KeyFigure, KeyFigures, Note, PageBreak, Paragraph, Table
+from report.mapspec import map_spec
 from report.staticmap import MapSpec
+from report.version import version
 
 #: Lancashire and South Cumbria ICB, the app's default area (280 wards).
 LSC = "E54000048"
 
-ATTRIBUTION = ("Source: Office for National Statistics licensed under the Open Government Licence v.3.0. "
-               "Contains OS data © Crown copyright and database right 2025. Contains public sector information "
-               "licensed under the Open Government Licence v3.0 (MHCLG, English Indices of Deprivation 2025).")
+ATTRIBUTION = " ".join(attribution_texts([IOD2025]))
+
+#: The sample's targeting: the worst 10% of the area's wards on the layer shown.
+SAMPLE_TARGETING = "layer10"
 
 
 def sample_map(indicator: str = "imd_score_2025", icb: str | None = LSC, *, flags: tuple[str, ...] = (),
-               register: pd.DataFrame | None = None, shapes: gpd.GeoDataFrame | None = None,
+               shapes: gpd.GeoDataFrame | None = None,
                date: dt.date = dt.date(2026, 1, 15)) -> tuple[MapSpec, pd.Series, Styled]:
     """The map spec of ``indicator`` over an ICB (None: all England), targets the worst 10% of its wards.
 
-    ``flags``: ids of flag indicators to outline. ``register``/``shapes``: already read tables
-    (``geo.store.read_wards`` / ``read_ward_shapes``), read here when None. Returns the spec, the
-    ward values and the styled layer.
+    ``flags``: ids of flag layers to outline. ``shapes``: ward polygons at the area's level
+    (``geo.store.read_ward_shapes``), read here when None. Returns the spec, the ward values
+    and the styled layer (the view's own).
     """
-    record = INDICATORS[indicator]
-    register = store.read_wards() if register is None else register
-    area: Area = make_area(register, icb)
-    level = area.level
-    shapes = store.read_ward_shapes(level) if shapes is None else shapes
-    in_area = register[area_mask(register, area)]
-    columns = {record.id: (record.file, record.column),
-               **{f: (INDICATORS[f].file, INDICATORS[f].column) for f in flags}}
-    table = store.read_ward_columns(columns).reindex(register.index)
-    values = table[record.id].reindex(in_area.index)
-    styled = style_layer(record, values, table[record.id])
-    targets = select(values, "worst share", 0.10, record.higher_is_worse)
-    outlines = tuple(flag_outlines([(INDICATORS[f], table[f].reindex(in_area.index)) for f in flags]))
-    spec = MapSpec(
-        wards=shapes.loc[in_area.index],
-        colour=styled.colour,
-        legend=styled.legend,
-        lads=in_area[["lad_code", "lad_name"]],
-        title=f"{record.title}, {area.name}",
-        subtitle=f"{record.period} · electoral wards (2025 boundaries) · {styled.legend.scheme}",
-        targets=targets,
-        target_label=f"Worst 10% of wards ({int(targets.sum())})",
-        outlines=outlines,
-        attribution=ATTRIBUTION,
-        footer=f"WardLens · {date:%-d %B %Y} · {record.source.dataset}",
-        level=level,
-    )
-    return spec, values, styled
+    table = inputs.ward_table()
+    area = inputs.area_of(icb or ENGLAND)
+    view = layer_view(inputs.catalogue(), table, area, indicator, None, SAMPLE_TARGETING, flags)
+    shapes = store.read_ward_shapes(area.level) if shapes is None else shapes
+    spec = map_spec(view, shapes, table, generated=date, version=version())
+    return spec, view.source.values(view.codes), view.styled
 
 
 def sample_document(map_image: bytes, rows: int = 300, *, definitions: int = 12,

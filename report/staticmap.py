@@ -9,8 +9,8 @@ ward, title and footer texts -- and :func:`render_map` draws it with matplotlib,
   edges, target wards outlined in black, flag outlines dashed in their own colours, LAD
   borders dark grey (LAD polygons dissolved from the wards) and LAD names placed so that no
   two overlap (each at the nearest free spot to its LAD, see :func:`_lad_labels`);
-* the legend in its own right-hand column, title and subtitle on top, attribution and footer
-  at the bottom, no axis ticks;
+* the legend in its own right-hand column, title and subtitle on top, a note (the caveat),
+  the attribution and the footer at the bottom, no axis ticks;
 * with the DejaVu Sans files shipped inside matplotlib (never a system font), so the same
   inputs give byte-identical PNG and SVG files on any machine with the pinned packages. An
   SVG keeps its text as text (searchable, selectable) naming DejaVu Sans; a viewer without
@@ -25,6 +25,7 @@ from __future__ import annotations
 import io
 import math
 import re
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -120,7 +121,8 @@ class MapSpec:
     legend (empty: no legend line). ``outlines``: flag overlays, as the web map's
     :class:`layers.mapview.Outline` (label, wards, colour, SVG dash such as ``"6 4"``).
     ``lads``: ``lad_code`` and ``lad_name`` of every ward (the register rows do): LAD borders and
-    names are dissolved from the wards. ``level``: the boundary level (a key of
+    names are dissolved from the wards. ``note``: a caveat printed above the attribution, in the
+    text colour (e.g. the layer's). ``level``: the boundary level (a key of
     :data:`layers.mapview.LINE_WEIGHTS`), which sets stroke widths. ``lad_labels``: draw LAD
     names (None: when the area has at most :data:`MAX_LAD_LABELS` LADs).
     """
@@ -136,6 +138,7 @@ class MapSpec:
     outlines: tuple[Outline, ...] = ()
     attribution: str = ""
     footer: str = ""
+    note: str = ""
     level: str = "icb"
     lad_labels: bool | None = None
     noun: str = "wards"
@@ -207,7 +210,7 @@ def render(spec: MapSpec, *, fmt: str = "png", size: str = "slide") -> RenderedM
     if size not in CANVASES:
         raise ValueError(f"size {size!r} is not one of {tuple(CANVASES)}")
     canvas = CANVASES[size]
-    with matplotlib.rc_context(_RC):
+    with _RENDERING, matplotlib.rc_context(_RC):
         fig, ax, legend_ax, labels = _draw(spec, canvas)
         buf = io.BytesIO()
         if fmt == "png":
@@ -226,6 +229,10 @@ def render(spec: MapSpec, *, fmt: str = "png", size: str = "slide") -> RenderedM
     return RenderedMap(buf.getvalue(), fmt, canvas, tuple(float(v) for v in affine), box(ax), box(legend_ax),
                        {text.get_text(): box(text) for text in labels})
 
+
+#: One render at a time per process: matplotlib's settings (:data:`_RC`) are global, and the app
+#: makes files on click in threads of their own.
+_RENDERING = threading.Lock()
 
 #: Settings that make output reproducible: text kept as text in SVG, a fixed id salt, no
 #: timestamps; hatch colours as the web map's.
@@ -368,6 +375,13 @@ def _draw(spec: MapSpec, canvas: Canvas) -> tuple[Figure, Axes, Axes, list[Text]
         fig.text(margin / width_in, y / height_in, "\n".join(attr_lines), fontproperties=small, color=MUTED,
                  va="bottom", ha="left", linespacing=1.3)
         y += len(attr_lines) * line_h
+    note_prop = _font(canvas.em * 0.85)
+    note_lines = _wrap(spec.note, full_pt, note_prop) if spec.note else []
+    if note_lines:
+        y += 0.3 * em
+        fig.text(margin / width_in, y / height_in, "\n".join(note_lines), fontproperties=note_prop, color=TEXT,
+                 va="bottom", ha="left", linespacing=1.3)
+        y += len(note_lines) * canvas.em * 0.85 * 1.3 / 72
     bottom = y + 0.9 * em
 
     # Right: the legend column; left: the map.

@@ -18,8 +18,8 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from report.document import (Document, Heading, Image, KeyFigure, KeyFigures, Note, PageBreak, Paragraph, Table,
-                             render_pdf)
+from report.document import (Bullets, Document, Heading, Image, Keep, KeyFigure, KeyFigures, Note, PageBreak,
+                             Paragraph, Table, render_pdf)
 from report.staticmap import render_map
 
 A4 = (595.28, 841.89)  # points
@@ -268,3 +268,48 @@ def test_a_print_size_map_fits_its_landscape_page_with_heading_and_caption():
     pages = [squash(p.extract_text()) for p in PdfReader(io.BytesIO(render_pdf(doc))).pages]
     assert len(pages) == 2
     assert pages[1].startswith("Map Figure 1: IMD 2025 average score After the map.")
+
+
+# --- lists, small type, groups kept on one page, image height ------------------------------------
+
+def test_bullets_and_small_text_are_tagged_text() -> None:
+    pdf = render_pdf(Document(title="Lists", date=DATE, blocks=(
+        Heading("Caveats"), Bullets(("First #caveat *x*", "Second <b>caveat</b>"), size="small"),
+        Paragraph("A small note $5", size="small"),
+        Table(ward_rows(3), caption="Small", formats={"IMD score": ".1f"}, size="small"))))
+    reader = PdfReader(io.BytesIO(pdf))
+    text = squash(reader.pages[0].extract_text())
+    assert "First #caveat *x*" in text and "Second <b>caveat</b>" in text and "A small note $5" in text
+    tags, _ = structure(reader)
+    assert tags["/L"] == 1 and tags["/LI"] == 2 and tags["/Table"] == 1
+
+
+def test_a_kept_group_moves_to_the_next_page_rather_than_split() -> None:
+    filler = tuple(Paragraph(f"Filler paragraph {i} " + "words " * 40) for i in range(12))  # the group starts low on page 1
+    group = Keep((Heading("Kept together"), Table(ward_rows(12), caption="Twelve wards"),
+                  Bullets(("The caveat of these numbers",))))
+    for kept, expect_same_page in ((True, True), (False, False)):
+        blocks = (*filler, group) if kept else (*filler, *group.blocks)
+        pages = [squash(p.extract_text()) for p in PdfReader(io.BytesIO(render_pdf(
+            Document(title="Keep", date=DATE, blocks=blocks)))).pages]
+        heading = next(i for i, p in enumerate(pages) if "Kept together" in p)
+        caveat = next(i for i, p in enumerate(pages) if "The caveat of these numbers" in p)
+        assert (heading == caveat) is expect_same_page
+    # taller than a page: it flows on instead of running off the page
+    tall = Keep((Heading("Tall"), Table(ward_rows(150), caption="150 wards")))
+    pages = PdfReader(io.BytesIO(render_pdf(Document(title="Tall", date=DATE, blocks=(tall,))))).pages
+    text = squash(" ".join(p.extract_text() for p in pages))
+    assert len(pages) >= 3 and "W149" in text
+
+
+def test_new_blocks_refuse_bad_values(map_png) -> None:
+    with pytest.raises(ValueError, match="at least one item"):
+        Bullets(())
+    with pytest.raises(ValueError, match="normal or small"):
+        Paragraph("x", size="tiny")
+    with pytest.raises(ValueError, match="page break"):
+        Keep((Paragraph("x"), PageBreak()))
+    with pytest.raises(ValueError, match="height"):
+        Image(map_png, alt="map", height=1.5)
+    with pytest.raises(ValueError, match="must not skip"):
+        Document(title="t", date=DATE, blocks=(Keep((Heading("A"), Heading("C", 3))),))

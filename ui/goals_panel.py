@@ -27,7 +27,7 @@ from layers.goals import (COHORTS, CUSTOM, DEFAULT_GOAL, DEFAULT_GROUPS, DEFAULT
 from layers.goalview import GoalView, about
 from layers.mapview import base_map, ward_group
 from layers.targets import TARGETINGS
-from ui import loaders, views
+from ui import loaders, session, views
 from ui.panels import attribution
 from ui.session import Keys, keep_valid
 
@@ -302,6 +302,7 @@ def goals_panel(area: Area, static_base: str) -> None:
     with st.expander("Settings: deprivation groups and over-dispersion"):
         groups, phi = settings_controls()
     view = views.goal(area.key, goal, measure, groups, phi, within_place)
+    session.remember_goal(session.GoalChoice(area.key, goal, measure, groups, phi, within_place))
     st.markdown(f"**{escape_markdown(goal.title)}** — modelled with **{escape_markdown(_label(measure))}**, "
                 f"{escape_markdown(view.period)}.")
     key_figures(view)

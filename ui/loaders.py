@@ -16,33 +16,27 @@ from geo import areas, store
 from geo.bestfit import BEST_FIT
 from geo.upload import Reference, read_reference, template_for_area
 from geo.precision import Components
-from layers import INDICATORS
-from layers.goals import life_expectancy_components, msoa_columns
-from layers.mapview import AreaGeometry, prepare_area
+from layers import data
+from layers.mapview import AreaGeometry
 from layers.profile import Published
-from layers.source import PublishedLayer, table_columns
+from layers.source import PublishedLayer
 
 
 @st.cache_resource(show_spinner=False)  # filled at server start (app.py), before any page
 def ward_table() -> pd.DataFrame:
-    """The ward register with one column per indicator id (its ward values) and any weight columns
-    the records take from their own files. Read-only: shared by every session."""
-    register = store.read_wards()
-    values = store.read_ward_columns(table_columns(list(INDICATORS.values()), register.columns))
-    return register.join(values, how="left")
+    """:func:`layers.data.read_ward_table`, read-only: shared by every session."""
+    return data.read_ward_table()
 
 
 @st.cache_resource(show_spinner=False)
 def published() -> dict[str, PublishedLayer]:
     """Every published layer by id, over the shared ward table."""
-    table = ward_table()
-    return {i: PublishedLayer(r, table) for i, r in INDICATORS.items()}
+    return data.published_layers(ward_table())
 
 
 def area_of(key: str) -> areas.Area:
     """The :class:`geo.areas.Area` for an area key (``england``, ``E54…`` or ``E54…/E0…``)."""
-    icb, _, lad = key.partition("/")
-    return areas.make_area(ward_table(), None if icb == areas.ENGLAND else icb, lad or None)
+    return data.area_of(ward_table(), key)
 
 
 @st.cache_resource(show_spinner=False)
@@ -60,27 +54,26 @@ def area_wards(key: str) -> pd.Index:
 @st.cache_resource(show_spinner=False)
 def area_shapes(key: str) -> gpd.GeoDataFrame:
     """The area's ward polygons at its level of detail, indexed by ward_code (for click lookups)."""
-    shapes = _shapes(area_of(key).level)
-    return shapes.loc[shapes.index.intersection(area_wards(key))]
+    area = area_of(key)
+    return data.area_shapes(ward_table(), _shapes(area.level), area)
 
 
 @st.cache_resource(show_spinner=False)  # 0.1 s for an ICB, 1 s for England: the page shows it is running
 def area_geometry(key: str) -> AreaGeometry:
     """The area's wards, local authority borders and names, encoded for the browser (once per area)."""
-    shapes = area_shapes(key)
-    return prepare_area(shapes, ward_table().loc[shapes.index, "lad_name"], area_of(key).level)
+    return data.encode_area(ward_table(), area_shapes(key), area_of(key))
 
 
 @st.cache_resource(show_spinner=False)
 def goal_components() -> dict[str, Components]:
-    """Standard-error components of the life expectancy layers, from the MSOA files (for the Goals tab)."""
-    return life_expectancy_components(store.read_msoa_ward_lookup(), store.read_msoa_life_expectancy(msoa_columns()))
+    """Standard-error components of the life expectancy layers (for the Goals tab)."""
+    return data.read_components()
 
 
 @st.cache_resource(show_spinner=False)
 def published_summaries() -> Published:
     """MHCLG's published IoD2025 summaries for LADs and ICBs (the profile's official comparators)."""
-    return Published(lad=store.read_official_summaries("lad"), icb=store.read_official_summaries("icb"))
+    return data.read_published_summaries()
 
 
 @st.cache_resource(show_spinner=False)

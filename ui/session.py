@@ -9,11 +9,13 @@ only functions that write them. No other module assigns to ``st.session_state``.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
 
 from geo.areas import ENGLAND
+from layers.goals import Goal
 from layers.indicator import Indicator
 from ui.link import View
 
@@ -53,6 +55,17 @@ class Keys:
     CUSTOM_SIZE = "custom_size"
     CUSTOM_COHORT = "custom_cohort"
     CUSTOM_DEADLINE = "custom_deadline"
+    # The board downloads' widgets (ui/board_panel.py).
+    PACK_WARDS = "pack_wards"
+    PACK_GOAL = "pack_goal"
+    MAP_SIZE = "map_size"
+    DOWNLOAD_MAP_PNG = "dl_map_png"
+    DOWNLOAD_MAP_SVG = "dl_map_svg"
+    DOWNLOAD_PACK = "dl_pack_pdf"
+    #: The containers of the board downloads and of the target list's print view (their CSS classes
+    #: are ``st-key-`` + these: static/wardlens/print.css hides the one and prints the other).
+    BOARD = "board_downloads"
+    PRINT_LIST = "print_targets"
     # The app's own state.
     WARD = "ward"
     SEEDED = "seeded"
@@ -69,6 +82,8 @@ class Keys:
     UPLOAD_RESULT = "upload_result"
     #: Prefix of the keys of the check-and-add card's widgets (one set per file).
     UPLOAD_CARD = "upw"
+    #: The goal last modelled in the Goals tab (:class:`GoalChoice`), offered to the place pack.
+    MODELLED_GOAL = "modelled_goal"
 
 
 def get(key: str, default: Any = None) -> Any:
@@ -94,6 +109,13 @@ def forget(keys: Iterable[str]) -> None:
 
 def keys_starting(prefix: str) -> list[str]:
     return [k for k in st.session_state if str(k).startswith(prefix)]
+
+
+def keep_valid_many(key: str, options: list) -> None:
+    """Drop from a multiselect's value the choices that are no longer options (e.g. wards of another area)."""
+    chosen = st.session_state.get(key)
+    if chosen and any(c not in options for c in chosen):
+        st.session_state[key] = [c for c in chosen if c in options]
 
 
 def keep_valid(key: str, options: list, fallback: object = None) -> None:
@@ -220,3 +242,29 @@ def add_user_layer(layer) -> None:
 def remove_user_layer(layer_id: str) -> None:
     """Forget an uploaded layer: its data leave this session."""
     user_layers().pop(layer_id, None)
+
+
+# --- the goal the Goals tab modelled (for the place pack) ----------------------------------------
+
+@dataclass(frozen=True)
+class GoalChoice:
+    """A goal as the Goals tab modelled it over the area ``area_key``: the arguments of
+    :func:`layers.goalview.goal_view` beyond the data."""
+
+    area_key: str
+    goal: Goal
+    measure: str
+    groups: int
+    overdispersion: float
+    within_place: bool
+
+
+def remember_goal(choice: GoalChoice) -> None:
+    """The Goals tab modelled ``choice``: the place pack may add its page."""
+    st.session_state[Keys.MODELLED_GOAL] = choice
+
+
+def modelled_goal(area_key: str) -> GoalChoice | None:
+    """The goal last modelled in the Goals tab, if it was over the area ``area_key``."""
+    choice = st.session_state.get(Keys.MODELLED_GOAL)
+    return choice if choice is not None and choice.area_key == area_key else None
