@@ -130,12 +130,13 @@ class Preview:
 
 
 def inspect_upload(table: Table, reference: Reference, *, lad_code: str | None = None,
-                   code_column: str | None = None, limits: Limits = LIMITS) -> Preview:
+                   code_column: str | None = None, limits: Limits = LIMITS, repeated_areas: bool = False) -> Preview:
     """Check a table against the lookups and describe it; raise :class:`UploadError` if unusable.
 
     ``lad_code`` (a local authority code from the ward register) enables matching ward
     names when the file has no code column; ``code_column`` overrides the detected column;
-    ``limits.seconds`` bounds the time spent.
+    ``limits.seconds`` bounds the time spent; ``repeated_areas``: an area may have several rows
+    (a time series, :mod:`geo.upload.series`, which checks area and period together).
     """
     clock = Clock(limits.seconds, "Checking the file")
     frame = table.frame
@@ -149,7 +150,8 @@ def inspect_upload(table: Table, reference: Reference, *, lad_code: str | None =
     else:
         areas, geography, candidates, area_notes = _areas_from_codes(frame, column, reference)
         notes += area_notes
-    _refuse_duplicates(areas, column)
+    if not repeated_areas:
+        _refuse_duplicates(areas, column)
     known = reference.code_sets[geography.key]
     matched_mask = areas.isin(known).astype(bool)
     if not matched_mask.any():

@@ -27,6 +27,18 @@ def template_for_area(wards: pd.DataFrame, area_codes: str | Iterable[str], *, l
     has one, else the ward holding the largest share of the LSOA. The upload itself is still
     split among all the LSOA's wards by share. Each of ``value_columns`` is added empty.
     """
+    out = template_rows(wards, area_codes, level=level, membership=membership).assign(**{c: "" for c in value_columns})
+    return template_csv(out)
+
+
+def template_csv(frame: pd.DataFrame) -> bytes:
+    """A template frame as the CSV bytes downloads give (formulas neutralised, BOM, CRLF)."""
+    return neutralise_formulas(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+
+
+def template_rows(wards: pd.DataFrame, area_codes: str | Iterable[str], *, level: Level = "ward",
+                  membership: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The rows of :func:`template_for_area` (code, ward name, local authority), without value columns."""
     codes = [area_codes] if isinstance(area_codes, str) else list(area_codes)
     chosen = wards[wards["lad_code"].isin(codes) | wards["icb_code"].isin(codes) | wards["ward_code"].isin(codes)]
     known = set(wards["lad_code"]) | set(wards["icb_code"]) | set(wards["ward_code"])
@@ -43,8 +55,7 @@ def template_for_area(wards: pd.DataFrame, area_codes: str | Iterable[str], *, l
                 .sort_values("lsoa21_code")[["lsoa21_code", "ward_name", "lad_name"]])
     elif level != "ward":
         raise UploadError(f"Unknown template level '{level}'", "Choose 'ward' or 'lsoa'")
-    out = rows.reset_index(drop=True).assign(**{c: "" for c in value_columns})
-    return neutralise_formulas(out).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+    return rows.reset_index(drop=True)
 
 
 def one_ward_per_lsoa(membership: pd.DataFrame) -> pd.DataFrame:
