@@ -256,7 +256,11 @@ class Goal:
 
     def change(self, record: Indicator) -> float:
         """The signed relative change the goal asks of ``record`` (-0.2 = a 20% fall)."""
-        falls = self.direction == "decrease" or (self.direction == "improve" and record.higher_is_worse)
+        return self.change_for(record.higher_is_worse)
+
+    def change_for(self, higher_is_worse: bool) -> float:
+        """The signed relative change the goal asks of a measure whose higher values are worse (or better)."""
+        falls = self.direction == "decrease" or (self.direction == "improve" and higher_is_worse)
         return -self.size if falls else self.size
 
     def improves(self, record: Indicator) -> bool:

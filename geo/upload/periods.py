@@ -76,8 +76,9 @@ def _iso_date(m: re.Match) -> pd.Period | None:
 
 @dataclass(frozen=True)
 class PeriodKind:
-    """One way of writing periods: its name, pandas frequency, an example, what a rate is "per", and
-    the patterns (each with a reader from its match to a ``pd.Period``, or None when invalid)."""
+    """One way of writing periods: its name, pandas frequency, an example, what a rate is "per", how
+    many make a year, and the patterns (each with a reader from its match to a ``pd.Period``, or None
+    when invalid)."""
 
     key: str
     name: str
@@ -85,6 +86,7 @@ class PeriodKind:
     freq: str
     example: str
     per: str
+    per_year: int
     patterns: tuple[tuple[re.Pattern, Callable[[re.Match], pd.Period | None]], ...]
 
     def read(self, text: str) -> pd.Period | None:
@@ -96,19 +98,19 @@ class PeriodKind:
 
 
 _I = re.IGNORECASE
-MONTH = PeriodKind("month", "month", "months", "M", "2025-04", "a month", (
+MONTH = PeriodKind("month", "month", "months", "M", "2025-04", "a month", 12, (
     (re.compile(r"(?P<year>\d{4})-(?P<month>0?[1-9]|1[0-2])"), _month),
     (re.compile(rf"(?P<name>{_MONTH_NAME})[ -]?(?P<year>\d{{4}})", _I), _named_month),
 ))
-QUARTER = PeriodKind("quarter", "quarter", "quarters", "Q-DEC", "2025-Q2", "a quarter", (
+QUARTER = PeriodKind("quarter", "quarter", "quarters", "Q-DEC", "2025-Q2", "a quarter", 4, (
     (re.compile(r"(?P<year>\d{4})[ -]?Q(?P<q>[1-4])", _I), _quarter),
     (re.compile(r"Q(?P<q>[1-4])[ -]?(?P<year>\d{4})", _I), _quarter),
 ))
-FINANCIAL_YEAR = PeriodKind("financial_year", "financial year", "financial years", "Y-MAR", "2025/26", "a year", (
+FINANCIAL_YEAR = PeriodKind("financial_year", "financial year", "financial years", "Y-MAR", "2025/26", "a year", 1, (
     (re.compile(r"(?:FY ?)?(?P<year>\d{4})/(?P<end>\d{2})", _I), _financial_year),
     (re.compile(r"FY ?(?P<year>\d{4})-(?P<end>\d{2})", _I), _financial_year),
 ))
-DAY = PeriodKind("date", "day", "days", "D", "2025-04-01", "a day", (
+DAY = PeriodKind("date", "day", "days", "D", "2025-04-01", "a day", 365, (
     (re.compile(r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})(?:[ T]00:00(?::00)?)?"), _iso_date),
     (re.compile(r"(?P<day>\d{1,2})/(?P<month>\d{1,2})/(?P<year>\d{4})"), _iso_date),
 ))
