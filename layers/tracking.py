@@ -78,6 +78,7 @@ class Tracking:
     area: Area
     measure: str
     unit: str
+    period_name: str
     higher_is_worse: bool
     change: float
     groups: tuple[TrackGroup, ...]
@@ -95,6 +96,8 @@ class Tracking:
     reading: str
     progress: str
     notes: tuple[str, ...]
+    #: What to do next with the SPC chart ("" when nothing): re-baseline after a sustained shift.
+    advice: str = ""
 
     @property
     def periods(self) -> pd.PeriodIndex:
@@ -217,6 +220,17 @@ def cohort_spc(rows: pd.DataFrame, target: float, higher_is_worse: bool,
                target=None if math.isnan(target) else target, rebase_at=rebase)
 
 
+def rebase_advice(spc: SpcResult | None, rebase_at: tuple[pd.Period, ...]) -> str:
+    """Advice to re-baseline at the start of the latest special cause, when its limits span it."""
+    if spc is None or spc.special_cause_since is None or spc.special_cause_since in rebase_at:
+        return ""
+    since = spc.special_cause_since
+    if since == spc.points["period"].iloc[0] or (spc.points["period"] >= since).sum() < 2:
+        return ""
+    return (f"The process limits span a change: the cohort's rate has shifted since {since}. Re-baseline the chart "
+            f"from {since} to judge the target against the new level.")
+
+
 def _progress(tracking_rows: dict[str, pd.DataFrame], latest: pd.PeriodIndex, line: pd.DataFrame,
               unit: str, higher_is_worse: bool) -> str:
     window = _window(tracking_rows[COHORT], latest)
@@ -290,12 +304,14 @@ def track_goal(series: WardSeries, register: pd.DataFrame, catalogue: Catalogue,
     line = trajectory(goal, baseline, target)
     did = gap_change(rows, baseline_periods, latest_periods)
     spc = cohort_spc(rows[COHORT], target, higher_is_worse, rebase_at)
+    rebased = tuple(p for p in rebase_at if spc is not None and p in set(spc.points["period"]))
     return Tracking(
-        goal=goal, area=area, measure=measure or series.column, unit=unit, higher_is_worse=higher_is_worse,
+        goal=goal, area=area, measure=measure or series.column, unit=unit, period_name=series.kind.name,
+        higher_is_worse=higher_is_worse,
         change=change, groups=groups, table=table, baseline_periods=baseline_periods, latest_periods=latest_periods,
         baseline=baseline, rest_baseline=rest.rate if rest else math.nan, target=target, trajectory=line,
         gap=rows[COHORT]["rate"] - rows[REST]["rate"], did=did, spc=spc,
-        rebase_at=tuple(p for p in rebase_at if spc is not None and p in set(spc.points["period"])),
+        rebase_at=rebased, advice=rebase_advice(spc, rebased),
         reading=reading(spc) if spc is not None else "Too few periods with a value for an SPC chart.",
         progress=_progress(rows, latest_periods, line, unit, higher_is_worse),
         notes=_notes(series, source_name, unit, baseline_periods, latest_periods, table, did))

@@ -11,10 +11,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from report import cli_goals, cli_map, cli_pack
+from report import cli_goals, cli_map, cli_pack, cli_track
 
 #: The commands, in the order ``--help`` lists them.
-COMMANDS = (cli_pack, cli_map, cli_goals)
+COMMANDS = (cli_pack, cli_map, cli_goals, cli_track)
 
 
 def parser() -> argparse.ArgumentParser:

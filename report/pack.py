@@ -538,7 +538,7 @@ def pack_title(area: Area) -> str:
 def place_pack(catalogue: Catalogue, register: pd.DataFrame, area: Area, layer: str, scheme: str | None,
                targeting: str, flags: Sequence[str] = (), wards: Sequence[str] = (), *,
                shapes: gpd.GeoDataFrame, official: Published | None = None, goal: GoalView | None = None,
-               generated: dt.date, version: str) -> Document:
+               generated: dt.date, version: str, extra: Sequence[tuple[str, Sequence[Block]]] = ()) -> Document:
     """The place pack of one view (see the module docstring), ready for :func:`report.document.render_pdf`.
 
     ``catalogue``: every layer by id (the app's session catalogue, uploads included, or the
@@ -548,8 +548,9 @@ def place_pack(catalogue: Catalogue, register: pd.DataFrame, area: Area, layer: 
     ward polygons covering the area (for the map); ``official``: MHCLG's published LAD and ICB
     summaries (:class:`layers.profile.Published`), or None to leave that row out;
     ``goal``: a goal modelled over the area (:func:`layers.goalview.goal_view`), or None for no
-    goal page; ``generated``: the pack's date (cover, footers, PDF metadata: the same inputs and
-    date give the same bytes); ``version``: the WardLens version. Raises ``ValueError`` for a
+    goal page; ``extra``: more pages after the goal's, each ``(line for "In this pack", blocks)``
+    (e.g. :func:`report.track.tracking_pages`); ``generated``: the pack's date (cover, footers, PDF
+    metadata: the same inputs and date give the same bytes); ``version``: the WardLens version. Raises ``ValueError`` for a
     ward not in the area or a goal over another area.
     """
     view = layer_view(catalogue, register, area, layer, scheme, targeting, flags)
@@ -578,6 +579,7 @@ def place_pack(catalogue: Catalogue, register: pd.DataFrame, area: Area, layer: 
     ]
     if goal is not None:
         contents.append(f"Goal: {goal.goal.title} — cohort, baseline, target, detectability and SII.")
+    contents += [line for line, _ in extra]
     if wards:
         contents.append("Ward profiles: " + ", ".join(str(register.at[w, "ward_name"]) for w in wards) + ".")
     contents.append("Definitions, caveats, sources and attribution.")
@@ -586,6 +588,8 @@ def place_pack(catalogue: Catalogue, register: pd.DataFrame, area: Area, layer: 
                            *_comparison(view, catalogue, register, official)]
     if goal is not None:
         blocks += _goal(goal)
+    for _, page in extra:
+        blocks += list(page)
     for ward in wards:
         blocks += _profile(view, catalogue, register, ward, official)
     blocks += _definitions(view, records)
