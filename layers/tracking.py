@@ -79,6 +79,7 @@ class Tracking:
     measure: str
     unit: str
     period_name: str
+    threshold: int
     higher_is_worse: bool
     change: float
     groups: tuple[TrackGroup, ...]
@@ -306,7 +307,7 @@ def track_goal(series: WardSeries, register: pd.DataFrame, catalogue: Catalogue,
     spc = cohort_spc(rows[COHORT], target, higher_is_worse, rebase_at)
     rebased = tuple(p for p in rebase_at if spc is not None and p in set(spc.points["period"]))
     return Tracking(
-        goal=goal, area=area, measure=measure or series.column, unit=unit, period_name=series.kind.name,
+        goal=goal, area=area, measure=measure or series.column, unit=unit, period_name=series.kind.name, threshold=series.threshold,
         higher_is_worse=higher_is_worse,
         change=change, groups=groups, table=table, baseline_periods=baseline_periods, latest_periods=latest_periods,
         baseline=baseline, rest_baseline=rest.rate if rest else math.nan, target=target, trajectory=line,

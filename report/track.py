@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from geo.upload import neutralise_formulas
 from layers.trackchart import chart_text
 from layers.tracking import COHORT, REST, Tracking
 from report.document import (Block, Bullets, Heading, Image, Keep, KeyFigure, KeyFigures, PageBreak, Paragraph,
@@ -28,7 +29,7 @@ def _number(value: float, digits: int = 2) -> str:
     return "–" if value is None or math.isnan(value) else f"{value:,.{digits}f}"
 
 
-def latest_table(tracking: Tracking, n: int = TABLE_PERIODS, threshold_label: str = "<5") -> pd.DataFrame:
+def latest_table(tracking: Tracking, n: int = TABLE_PERIODS) -> pd.DataFrame:
     """The cohort and the rest over the latest ``n`` periods as printed text: count (``"<5"`` when
     suppressed), rate and 95% CI, and the gap."""
     rows = []
@@ -37,7 +38,7 @@ def latest_table(tracking: Tracking, n: int = TABLE_PERIODS, threshold_label: st
         row = {"Period": str(period)}
         for name, frame in (("Cohort", cohort), ("Rest", rest)):
             r = frame.loc[period]
-            row[f"{name}: count"] = threshold_label if r["suppressed"] else _number(r["count"], 0)
+            row[f"{name}: count"] = f"<{tracking.threshold}" if r["suppressed"] else _number(r["count"], 0)
             row[f"{name}: rate (95% CI)"] = (f"{_number(r['rate'])} ({_number(r['lower'])}–{_number(r['upper'])})"
                                               if not math.isnan(r["rate"]) else "–")
         row["Gap"] = _number(tracking.gap.get(period, math.nan))
@@ -126,3 +127,21 @@ def tracking_summary(tracking: Tracking, area_code: str, source_name: str) -> di
                        for d, v in zip(tracking.trajectory["date"], tracking.trajectory["value"])],
         "periods": periods, "notes": list(tracking.notes),
     }
+
+
+def tracking_csv(tracking: Tracking, source_name: str) -> bytes:
+    """Every group's count, denominator and rate by period as CSV (UTF-8 with BOM), a suppressed count
+    reading "<5", then the notes; formula-like text neutralised."""
+    table = tracking.table
+    label = f"<{tracking.threshold}"
+    out = pd.DataFrame({
+        "period": table["period"].astype(str), "group": table["label"],
+        "count": [label if hidden else ("" if math.isnan(c) else f"{c:.0f}")
+                  for c, hidden in zip(table["count"], table["suppressed"])],
+        "denominator": table["residents"].round(0), "rate_per_1000": table["rate"].round(4),
+        "lower_95": table["lower"].round(4), "upper_95": table["upper"].round(4), "wards": table["wards"],
+        "wards_left_out": table["wards_left_out"]})
+    notes = pd.DataFrame({"period": ["", "Notes", f"Source: {source_name} (your own data, not published)",
+                                     f"Unit: {tracking.unit}", f"SPC: {tracking.reading}", *tracking.notes]})
+    body = pd.concat([neutralise_formulas(out), neutralise_formulas(notes)], ignore_index=True)
+    return body.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")

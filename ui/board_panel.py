@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -33,7 +33,7 @@ from report.mapspec import coverage_text, map_spec
 from report.pack import file_stem, place_pack, target_list_frame, target_list_notes
 from report.staticmap import render_map
 from report.version import version
-from ui import loaders, session, views
+from ui import loaders, session, tracking_panel, views
 from ui.assets import STATIC
 from ui.session import GoalChoice, Keys
 
@@ -67,9 +67,10 @@ def map_bytes(view: LayerView, data: BoardData, *, fmt: str, size: str, generate
 
 
 def pack_bytes(view: LayerView, data: BoardData, wards: Sequence[str], goal: GoalChoice | None, *,
-               generated: dt.date) -> bytes:
-    """The place pack of ``view`` as PDF bytes, with a profile page per ward of ``wards`` and the
-    page of ``goal`` (modelled again from its choices: the same numbers as the Goals tab)."""
+               generated: dt.date, extra: Callable[[], list] | None = None) -> bytes:
+    """The place pack of ``view`` as PDF bytes, with a profile page per ward of ``wards``, the
+    page of ``goal`` (modelled again from its choices: the same numbers as the Goals tab) and the
+    pages ``extra`` makes (the tracking page, :func:`ui.tracking_panel.pack_pages`)."""
     modelled = None
     if goal is not None:
         modelled = goal_view(data.catalogue, data.register, view.area, goal.goal, goal.measure, groups=goal.groups,
@@ -78,7 +79,7 @@ def pack_bytes(view: LayerView, data: BoardData, wards: Sequence[str], goal: Goa
     flags = tuple(s.record.id for s in view.flag_sources)
     document = place_pack(data.catalogue, data.register, view.area, view.record.id, view.scheme, view.targeting.id,
                           flags, wards, shapes=data.shapes, official=data.official, goal=modelled,
-                          generated=generated, version=version())
+                          generated=generated, version=version(), extra=extra() if extra else ())
     return render_pdf(document)
 
 
@@ -128,6 +129,11 @@ def _downloads(view: LayerView) -> None:
                                             help="The goal as last modelled in the Goals tab: cohort, baseline, "
                                                  "target, detectability and SII."):
         goal = None
+    track = tracking_panel.pack_pages(view.area)
+    if track is not None and not st.checkbox("Add the tracking page (your time series)", value=True,
+                                             key=Keys.PACK_TRACK, help="The goal as last tracked in the Goals tab: "
+                                             "the cohort against the rest, the SPC chart and its reading."):
+        track = None
     size = st.radio("Map size", list(MAP_SIZES), format_func=MAP_SIZES.get, horizontal=True, key=Keys.MAP_SIZE)
     data = _captured(view, goal)
     chosen = tuple(wards)
@@ -140,7 +146,8 @@ def _downloads(view: LayerView) -> None:
     c2.download_button("Map (SVG)", data=lambda: map_bytes(view, data, fmt="svg", size=size, generated=today()),
                        file_name=f"{stem}_map.svg", mime="image/svg+xml", key=Keys.DOWNLOAD_MAP_SVG,
                        on_click="ignore", icon=":material/draw:", width="stretch")
-    c3.download_button("Place pack (PDF)", data=lambda: pack_bytes(view, data, chosen, goal, generated=today()),
+    c3.download_button("Place pack (PDF)", data=lambda: pack_bytes(view, data, chosen, goal, generated=today(),
+                                                                           extra=track),
                        file_name=f"{stem}_pack.pdf", mime="application/pdf", key=Keys.DOWNLOAD_PACK,
                        on_click="ignore", icon=":material/picture_as_pdf:", width="stretch")
     st.caption("Made when you click: the map with its title, legend, scale bar, attribution and data vintages; "

@@ -27,7 +27,7 @@ from layers.goals import (COHORTS, CUSTOM, DEFAULT_GOAL, DEFAULT_GROUPS, DEFAULT
 from layers.goalview import GoalView, about
 from layers.mapview import base_map, ward_group
 from layers.targets import TARGETINGS
-from ui import loaders, session, views
+from ui import loaders, session, tracking_panel, views
 from ui.panels import attribution
 from ui.session import Keys, keep_valid
 
@@ -308,6 +308,7 @@ def goals_panel(area: Area, static_base: str) -> None:
     key_figures(view)
     cohort_section(view)
     baseline_section(view)
+    tracking_panel.tracking_section(area, goal)  # the goal over time, from the user's own time series
     detectability_section(view)
     gradient_section(view)
     map_section(view, static_base)

@@ -84,6 +84,19 @@ class Keys:
     UPLOAD_CARD = "upw"
     #: The goal last modelled in the Goals tab (:class:`GoalChoice`), offered to the place pack.
     MODELLED_GOAL = "modelled_goal"
+    # Tracking a goal over time (ui/series_card.py, ui/tracking_panel.py): the time series being checked,
+    # its aggregation for the card's choices, the series in use, the goal last tracked (for the pack).
+    TRACK_PENDING = "track_pending"
+    TRACK_RESULT = "track_result"
+    TRACK_SERIES = "track_series"
+    TRACKED_GOAL = "tracked_goal"
+    #: Prefix of the keys of the time-series card's widgets (one set per file).
+    TRACK_CARD = "trw"
+    TRACK_REBASE = "track_rebase"
+    TRACK_PLACES = "track_places"
+    PACK_TRACK = "pack_track"
+    DOWNLOAD_TRACK = "dl_track_csv"
+    DOWNLOAD_TRACK_TEMPLATE = "dl_track_template"
 
 
 def get(key: str, default: Any = None) -> Any:
@@ -268,3 +281,53 @@ def modelled_goal(area_key: str) -> GoalChoice | None:
     """The goal last modelled in the Goals tab, if it was over the area ``area_key``."""
     choice = st.session_state.get(Keys.MODELLED_GOAL)
     return choice if choice is not None and choice.area_key == area_key else None
+
+
+# --- tracking a goal over time (issue 13) ---------------------------------------------------------
+
+@dataclass(frozen=True, eq=False)
+class TrackedSeries:
+    """A time series in use for tracking: the file's name, its counts on wards by period
+    (:class:`geo.upload.series.WardSeries`), what the counts are and the measure's direction.
+    Held in this session only, like every upload."""
+
+    name: str
+    wards: Any
+    measure: str
+    higher_is_worse: bool
+
+
+@dataclass(frozen=True)
+class TrackChoice:
+    """The goal the Goals tab last tracked over the area ``area_key``, and where the SPC limits restart."""
+
+    area_key: str
+    goal: Goal
+    rebase_at: tuple
+
+
+def use_series(series: TrackedSeries) -> None:
+    """Track goals with ``series`` (it replaces any other); the file being checked is done with."""
+    st.session_state.update({Keys.TRACK_SERIES: series, Keys.TRACK_PENDING: None, Keys.TRACK_RESULT: None})
+    st.session_state.pop(Keys.TRACK_REBASE, None)
+
+
+def tracked_series() -> TrackedSeries | None:
+    return st.session_state.get(Keys.TRACK_SERIES)
+
+
+def forget_series() -> None:
+    """Stop tracking: the series leaves this session."""
+    forget([Keys.TRACK_SERIES, Keys.TRACKED_GOAL, Keys.TRACK_REBASE])
+
+
+def remember_tracking(choice: TrackChoice) -> None:
+    """The Goals tab tracked ``choice``: the place pack may add its tracking page."""
+    st.session_state[Keys.TRACKED_GOAL] = choice
+
+
+def tracked_goal(area_key: str) -> TrackChoice | None:
+    """The goal last tracked in the Goals tab over ``area_key``, while a series is in use."""
+    choice = st.session_state.get(Keys.TRACKED_GOAL)
+    ok = choice is not None and choice.area_key == area_key and tracked_series() is not None
+    return choice if ok else None

@@ -59,7 +59,8 @@ from layers.indicator import THEMES
 from layers.targets import TARGETINGS
 from layers.uploaded import (MAX_TITLE, PER_RESIDENTS, THEME, USER_LAYER_PREFIX, count_targeting_warning,
                              per_residents, unique_title, user_layer)
-from ui import loaders, session
+from geo.upload.series import inspect_series
+from ui import loaders, series_card, session
 from ui.session import Keys
 
 PENDING, ERROR, SEQ, LAYER_SEQ, ADDED, RESULT = (Keys.UPLOAD_PENDING, Keys.UPLOAD_ERROR, Keys.UPLOAD_SEQ,
@@ -298,7 +299,7 @@ def _read(name: str, read: Callable[[], Table]) -> None:
     session.put({ERROR: None})
 
     def step() -> None:
-        session.put({PENDING: None})
+        session.put({PENDING: None, Keys.TRACK_PENDING: None})
         forget_when_closed()
         table = _one_at_a_time(read)
         seq = session.get(SEQ, 0) + 1
@@ -316,6 +317,11 @@ def _check() -> None:
         return
     session.put({ERROR: None, PENDING: replace(pending, preview=None)})
     lad = session.get(Keys.UPLOAD_LAD) or None
+    series = _one_at_a_time(lambda: inspect_series(pending.table, loaders.upload_reference(), lad_code=lad))
+    if series is not None:  # a period column: a time series, to track a goal with (ui/series_card.py)
+        series_card.pending(pending.seq, pending.name, series)
+        session.put({PENDING: None})
+        return
     preview = _one_at_a_time(lambda: inspect_upload(pending.table, loaders.upload_reference(), lad_code=lad))
     # Codes need no second look: drop the cells, keep the numbers (ward names may be matched again).
     session.put({PENDING: replace(pending, preview=preview, table=pending.table if preview.by_name else None)})
@@ -324,7 +330,7 @@ def _check() -> None:
 def _on_file() -> None:
     file = session.get(Keys.UPLOAD_FILE)
     if file is None:  # the file was removed from the uploader: forget it (layers already added stay)
-        session.put({PENDING: None, ERROR: None})
+        session.put({PENDING: None, ERROR: None, Keys.TRACK_PENDING: None})
         return
     _read(file.name, lambda: read_upload(file.name, file.getvalue(), max_bytes=max_bytes()))
 
@@ -453,6 +459,8 @@ def review_panel(area_key: str, area_name: str, layer: str) -> None:
             else:
                 with st.container(border=True):
                     _card(pending)
+        series_card.card()  # a time series being checked, or the one in use
+        series_card.in_use_note()
         _count_warning(layer)
         _no_values_note(area_key, area_name, layer)
 
