@@ -136,7 +136,7 @@ def card() -> None:
                 st.markdown(f"On 2025 wards: **{shown:,}** ward-period values, **{wards.n_suppressed:,}** suppressed "
                             f"(counts from 1 to {wards.threshold - 1}), {len(wards.counts):,} wards reached.")
             a, b = st.columns(2)
-            a.button("Track the goal with it", type="primary", icon=":material/monitoring:", key=f"{k}use",
+            a.button("Track with it", type="primary", icon=":material/monitoring:", key=f"{k}use",
                      width="stretch", disabled=isinstance(wards, str), on_click=_use, args=(item.name, keys),
                      help="Then open the Goals tab: the cohort against the rest, the trajectory and the SPC chart.")
             b.button("Discard file", key=f"{k}discard", width="stretch", on_click=discard)

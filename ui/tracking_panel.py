@@ -29,7 +29,7 @@ from layers.tracking import Tracking, track_goal
 from report.track import tracking_csv, tracking_pages
 from ui import loaders, session
 from ui.session import Keys, TrackChoice, TrackedSeries
-from ui.tracking_charts import rates_chart, spc_chart
+from ui.tracking_charts import HEIGHT, SHAPE_WORDS, SPC_HEIGHT, rates_chart, spc_chart
 
 BADGE_COLOURS = {"#289de0": "blue", "#fab428": "orange", "#361475": "violet", "#7B7D7D": "gray"}
 READING_BOXES = {"special_cause_improvement": st.success, "special_cause_concern": st.warning}
@@ -66,7 +66,7 @@ def tracking_of(series: TrackedSeries, area: Area, goal: Goal, rebase_at: tuple)
 def _reading(tracking: Tracking, text) -> None:
     kind = tracking.spc.variation if tracking.spc is not None else ""
     READING_BOXES.get(kind, st.info)(plain_markdown(tracking.reading), icon=":material/insights:")
-    b1, b2, _ = st.columns([1, 1, 1])
+    b1, b2 = st.columns(2)
     for column, label, icon in ((b1, "Variation", text.variation), (b2, "Assurance", text.assurance)):
         with column:
             st.badge(f"{label}: {icon.text} ({icon.letter})", color=BADGE_COLOURS.get(icon.colour, "gray"))
@@ -83,18 +83,19 @@ def _figures(tracking: Tracking) -> None:
     c[0].caption(f"{tracking.unit}, {base[0]} to {base[-1]}")
     if len(cohort):
         c[1].metric(f"Cohort in {cohort.index[-1]}", f"{cohort.iloc[-1]:.2f}", border=True,
-                    delta=f"{cohort.iloc[-1] / tracking.baseline - 1:+.1%} on the baseline",
+                    delta=f"{cohort.iloc[-1] / tracking.baseline - 1:+.1%}",
                     delta_color="inverse" if tracking.higher_is_worse else "normal")
     c[2].metric(f"Target by {tracking.goal.deadline:%B %Y}", f"{tracking.target:.2f}", border=True,
                 delta=f"{tracking.change:+.0%}", delta_color="off")
     did = tracking.did
     if did is not None:
-        c[3].metric("Gap change since the baseline", f"{did.relative:+.1%}", border=True,
+        c[3].metric("Gap change", f"{did.relative:+.1%}", border=True,
                     help="Difference in differences: the cohort's change minus the rest of the area's, as a share "
                          "of the cohort's baseline")
-        c[3].caption(f"{did.estimate:+.2f} {tracking.unit} (95% CI {did.lower:+.2f} to {did.upper:+.2f})")
+        c[3].caption(f"Since the baseline, against the rest: {did.estimate:+.2f} {tracking.unit} (95% CI "
+                     f"{did.lower:+.2f} to {did.upper:+.2f})")
     else:
-        c[3].metric("Gap change since the baseline", "—", border=True)
+        c[3].metric("Gap change", "—", border=True)
 
 
 def _rebase(periods: list[pd.Period]) -> tuple:
@@ -141,10 +142,12 @@ def tracking_section(area: Area, goal: Goal) -> None:
     _reading(tracking, text)
     _figures(tracking)
     places = st.toggle("Show each place", value=True, key=Keys.TRACK_PLACES) if area.lad is None else False
-    st.altair_chart(rates_chart(tracking, text, places=places), width="stretch", alt=text.alt, key="track_rates")
+    st.altair_chart(rates_chart(tracking, text, places=places), width="stretch", alt=text.alt, key="track_rates",
+                    height=HEIGHT)
     st.caption(plain_markdown(tracking.progress))
     _rebase(periods)
-    st.altair_chart(spc_chart(tracking, text), width="stretch", alt=text.spc_alt, key="track_spc")
+    st.altair_chart(spc_chart(tracking, text), width="stretch", alt=text.spc_alt, key="track_spc", height=SPC_HEIGHT)
+    st.caption(SHAPE_WORDS)
     _numbers(tracking, series.name)
     with st.expander("Caveats and methods of tracking"):
         st.markdown("\n".join(f"- {plain_markdown(n)}" for n in tracking.notes))
