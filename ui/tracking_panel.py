@@ -85,7 +85,7 @@ def _figures(tracking: Tracking) -> None:
         c[1].metric(f"Cohort in {cohort.index[-1]}", f"{cohort.iloc[-1]:.2f}", border=True,
                     delta=f"{cohort.iloc[-1] / tracking.baseline - 1:+.1%}",
                     delta_color="inverse" if tracking.higher_is_worse else "normal")
-    c[2].metric(f"Target by {tracking.goal.deadline:%B %Y}", f"{tracking.target:.2f}", border=True,
+    c[2].metric(f"Target rate by {tracking.goal.deadline:%B %Y}", f"{tracking.target:.2f}", border=True,
                 delta=f"{tracking.change:+.0%}", delta_color="off")
     did = tracking.did
     if did is not None:
