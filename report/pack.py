@@ -588,8 +588,7 @@ def place_pack(catalogue: Catalogue, register: pd.DataFrame, area: Area, layer: 
                            *_comparison(view, catalogue, register, official)]
     if goal is not None:
         blocks += _goal(goal)
-    for _, page in extra:
-        blocks += list(page)
+    blocks += [block for _, page in extra for block in page]
     for ward in wards:
         blocks += _profile(view, catalogue, register, ward, official)
     blocks += _definitions(view, records)
