@@ -11,7 +11,7 @@ import streamlit as st
 
 from geo.areas import make_area, ward_at
 from geo.store import DataMissingError
-from geo.upload import escape_markdown
+from geo.upload import plain_markdown
 from layers import INDICATORS
 from layers.mapview import base_map, selection_group, ward_group
 from layers.style import SCHEMES_BY_ID
@@ -76,7 +76,7 @@ with st.sidebar:
 
 area = make_area(table, icb, lad)
 for note in session.notices():  # they quote the link's own text: shown as plain text, never as markdown
-    st.warning(escape_markdown(note), icon=":material/link_off:")
+    st.warning(plain_markdown(note), icon=":material/link_off:")
 upload.review_panel(area.key, area.name, layer)  # a refused file's message, or the file being checked
 shown = views.view(area.key, layer, scheme, targeting, tuple(flags))
 static = static_base_url(st.get_option("server.baseUrlPath"))

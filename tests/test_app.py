@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from geo.upload.safety import WORD_JOINER
 from layers import INDICATORS
 
 from tests.conftest import BLOOMFIELD, INDICATOR_DIR, LLR, LSC
@@ -163,6 +164,16 @@ def test_bad_links_say_what_was_wrong_and_fall_back_to_the_default() -> None:
         assert bad in warnings
     assert _heading(at) == "## Lancashire and South Cumbria ICB"
     assert _query(at) == {"area": LSC, "layer": "imd_score_2025", "target": "imd10"}
+
+
+def test_a_hostile_link_is_quoted_as_plain_text_never_as_a_link() -> None:
+    at = _app({"layer": "[Sign in](http://e.vil/login) **now**", "classes": "www.evil.example"})
+    _ok(at)
+    notes = " ".join(w.value for w in at.warning)
+    # Every Markdown character escaped, and a word joiner inside "http://" and after "www", so nothing
+    # is rendered as a link, emphasis or an address.
+    assert rf"\[Sign in\]\(http{WORD_JOINER}\://e\.vil/login\) \*\*now\*\*" in notes
+    assert rf"www{WORD_JOINER}\.evil\.example" in notes
 
 
 def test_all_england_outlines_each_icbs_cohort_or_the_national_decile(ward_table) -> None:

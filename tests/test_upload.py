@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 
 from tests.conftest import INDICATOR_DIR as INDICATORS
-from geo.upload import (UploadError, aggregate_to_wards, escape_html, escape_markdown, inspect_upload,
+from geo.upload import (UploadError, aggregate_to_wards, escape_html, inspect_upload,
                         neutralise_formulas, nhs_number_is_valid, read_pasted, read_reference, read_upload,
                         small_count_mask, suppress_small_counts, template_for_area)
 
@@ -531,7 +531,6 @@ def test_corpus_names_with_html_and_formulas_are_made_safe() -> None:
                         "'@SUM(1+1)*cmd", "'-2+3+cmd"]
     assert escape_html(table.frame.columns[2]) == "&lt;script&gt;alert(1)&lt;/script&gt; patients"
     assert escape_html(safe[6]) == "&lt;img src=x onerror=alert(1)&gt;"
-    assert escape_markdown("[Click](http://x) *$5*") == r"\[Click\]\(http\://x\) \*\$5\*"
 
 
 def test_nothing_is_written_while_an_upload_is_handled(reference, monkeypatch) -> None:

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from geo.paths import ROOT
-from geo.upload import escape_markdown, plain_markdown
+from geo.upload import plain_markdown
 from geo.upload.safety import WORD_JOINER
 from tests.conftest import NEEDS_CHROMIUM, browser_page, free_port, map_frame, no_exception, only_local
 
@@ -55,8 +55,6 @@ def test_plain_markdown_escapes_punctuation_and_breaks_literal_links() -> None:
     assert plain_markdown("a\n\n# b\t c") == r"a \# b c"
     assert plain_markdown("Note: 12.5% of <5") == r"Note\: 12\.5% of \<5"
     assert plain_markdown("\u202eabc\x00") == "abc"
-    # The older escape is kept as it was: it stops Markdown, not literal links.
-    assert escape_markdown("[Click](http://x) *$5*") == r"\[Click\]\(http\://x\) \*\$5\*"
 
 
 def test_plain_markdown_reads_back_as_the_text() -> None:

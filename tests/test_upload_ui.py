@@ -30,6 +30,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo.targeting import rank_targets, select
 from geo.upload import UploadError, aggregate_to_wards, inspect_upload, read_pasted, read_reference, read_upload
+from geo.upload.safety import WORD_JOINER
 from layers import INDICATORS
 from layers.export import decimals, notes, notes_csv, target_table, to_csv, to_excel
 from layers.indicator import THEMES
@@ -264,8 +265,8 @@ def _map_json(at: AppTest) -> dict:
 
 
 def _plain(markdown: str) -> str:
-    """Markdown escaped by :func:`geo.upload.escape_markdown`, as the page shows it."""
-    return re.sub(r"\\(.)", r"\1", markdown)
+    """Markdown made plain by :func:`geo.upload.plain_markdown`, as the page shows it."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace(WORD_JOINER, "")
 
 
 def _layer_query(at: AppTest) -> str:
@@ -330,7 +331,7 @@ def test_a_pasted_file_becomes_the_layer_on_the_map_with_suppression(pasted: App
     assert at.sidebar.selectbox(key="family").value == MARKED
     assert _layer_query(at) == "upload-1"  # the URL names the layer, never its data
     heading = next(m.value for m in at.markdown if m.value.startswith("**Secret marker"))
-    assert heading.startswith(r"**Secret marker 7f3a \<b\>kids\</b\> \[x\]\(http\://e\.vil\)** (Your data) for 280")
+    assert heading.startswith(rf"**Secret marker 7f3a \<b\>kids\</b\> \[x\]\(http{WORD_JOINER}\://e\.vil\)** (Your data) for 280")
     data = _map_json(at)
     legend = data["legend"]
     assert legend["title"] == "Secret marker 7f3a &lt;b&gt;kids&lt;/b&gt; [x](http://e.vil) · Your data"

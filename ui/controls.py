@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.areas import ENGLAND, icb_short_name
-from geo.upload import escape_markdown
+from geo.upload import plain_markdown
 from layers import INDICATORS
 from layers.indicator import THEMES, Indicator
 from layers.style import SCHEME_LIST, SCHEMES_BY_ID
@@ -92,7 +92,7 @@ def targeting_control(selected: Indicator, on_change: Callable[[], None]) -> str
     keep_valid(Keys.TARGETING, ids)
     return st.radio("Most disadvantaged wards", ids, key=Keys.TARGETING, on_change=on_change,
                     format_func=lambda t: TARGETINGS[t].short,
-                    help="\n\n".join(f"**{TARGETINGS[t].short}**: {escape_markdown(TARGETINGS[t].describe(selected))}"
+                    help="\n\n".join(f"**{TARGETINGS[t].short}**: {plain_markdown(TARGETINGS[t].describe(selected))}"
                                      for t in ids))
 
 

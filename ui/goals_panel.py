@@ -21,7 +21,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.areas import Area
-from geo.upload import escape_markdown
+from geo.upload import plain_markdown
 from layers.goals import (COHORTS, CUSTOM, DEFAULT_GOAL, DEFAULT_GROUPS, DEFAULT_OVERDISPERSION, DIRECTIONS, GOALS,
                           GROUP_CHOICES, Goal, custom_goal, offered_measures)
 from layers.goalview import GoalView, about
@@ -62,7 +62,7 @@ def goal_controls() -> tuple[Goal, str]:
                                help="The goal's measure where it is published for wards, else the closest open "
                                     "measures, then any layer you uploaded under Your data.")
         if goal.gap_note:
-            st.info(f"**The measure the goal names is not published by ward.** {escape_markdown(goal.gap_note)}",
+            st.info(f"**The measure the goal names is not published by ward.** {plain_markdown(goal.gap_note)}",
                     icon=":material/info:")
         return goal, measure
     ids = [r.id for r in records]
@@ -126,7 +126,7 @@ def key_figures(view: GoalView) -> None:
                 help=f"{cohort.population:,} residents, {cohort.share:.1%} of the area (Census 2021)")
     c[0].caption(f"{cohort.population:,} residents · {cohort.share:.1%} of the area")
     c[1].metric("Baseline", view.fmt(base.value), border=True, help=view.period)
-    c[1].caption(f"{escape_markdown(view.record.unit)} · {ci}")
+    c[1].caption(f"{plain_markdown(view.record.unit)} · {ci}")
     target = "no relative target" if math.isnan(view.target) else view.fmt(view.target)
     c[2].metric(f"Target by {view.goal.deadline:%B %Y}", target, delta=f"{view.change:+.0%}",
                 delta_color="inverse" if view.record.higher_is_worse else "normal", border=True)
@@ -146,7 +146,7 @@ def key_figures(view: GoalView) -> None:
         label, people_value = f"Change in {view.record.unit}", f"{view.target - base.value:+.1f}"
     d[0].metric(label, people_value, border=True,
                 help="Approximate: counts estimated from a published England rate" if people.approximate else None)
-    d[0].caption(escape_markdown(people.text))
+    d[0].caption(plain_markdown(people.text))
     grad = view.gradient
     if grad is not None and not math.isnan(grad.sii):
         sii = f"{grad.sii:,.3g}"
@@ -154,17 +154,17 @@ def key_figures(view: GoalView) -> None:
                    else "no interval")
         d[1].metric(f"Slope index of inequality ({grad.k} groups)", sii, border=True,
                     help="Least deprived end minus most deprived end of the fitted line (OHID/PHE method)")
-        d[1].caption(f"{escape_markdown(grad.unit)} · {ci_text}"
+        d[1].caption(f"{plain_markdown(grad.unit)} · {ci_text}"
                      + (f" · RII {grad.rii:.3g}" if not math.isnan(grad.rii) else ""))
     else:
         d[1].metric("Slope index of inequality", "—", border=True)
-        d[1].caption(escape_markdown(grad.text if grad else "Too few wards for deprivation groups."))
+        d[1].caption(plain_markdown(grad.text if grad else "Too few wards for deprivation groups."))
 
 
 def cohort_section(view: GoalView) -> None:
     st.markdown("#### Who is in the cohort")
-    st.markdown(escape_markdown(view.cohort.targeting.describe(view.record)))
-    st.caption(escape_markdown(view.imd_edition[0].upper() + view.imd_edition[1:] + "."))
+    st.markdown(plain_markdown(view.cohort.targeting.describe(view.record)))
+    st.caption(plain_markdown(view.imd_edition[0].upper() + view.imd_edition[1:] + "."))
     percent = st.column_config.NumberColumn(format="percent")
     st.dataframe(view.reading_table, hide_index=True, key="goal_readings",
                  column_config={"Reading": st.column_config.TextColumn(width="medium"),
@@ -203,9 +203,9 @@ def baseline_section(view: GoalView) -> None:
     st.dataframe(table, hide_index=True, key="goal_baseline",
                  column_config={c: st.column_config.NumberColumn(format=fmt) for c in
                                 ("Value", "95% CI lower", "95% CI upper")})
-    st.caption(f"{escape_markdown(view.record.title)} ({escape_markdown(view.record.variant)}), "
-               f"{escape_markdown(view.period)}; {escape_markdown(view.record.unit)}. "
-               f"{escape_markdown(view.cohort_gap)}")
+    st.caption(f"{plain_markdown(view.record.title)} ({plain_markdown(view.record.variant)}), "
+               f"{plain_markdown(view.period)}; {plain_markdown(view.record.unit)}. "
+               f"{plain_markdown(view.cohort_gap)}")
     if view.trajectory.empty:
         st.caption("No trajectory: the measure has no relative target.")
         return
@@ -226,14 +226,14 @@ def baseline_section(view: GoalView) -> None:
 def detectability_section(view: GoalView) -> None:
     st.markdown("#### Is it detectable?")
     det = view.detectability
-    body = escape_markdown(det.text)
+    body = plain_markdown(det.text)
     if det.detectable is None:
-        st.warning(body + (f" **Data needed:** {escape_markdown(det.needs)}" if det.needs else ""),
+        st.warning(body + (f" **Data needed:** {plain_markdown(det.needs)}" if det.needs else ""),
                    icon=":material/help:")
     else:
         (st.success if det.detectable else st.error)(body, icon=":material/analytics:")
         if det.needs:
-            st.caption(f"To confirm it: {escape_markdown(det.needs)}")
+            st.caption(f"To confirm it: {plain_markdown(det.needs)}")
 
 
 def gradient_section(view: GoalView) -> None:
@@ -242,9 +242,9 @@ def gradient_section(view: GoalView) -> None:
     if grad is None:
         st.caption("Too few wards to cut into deprivation groups: choose quintiles, or a larger area.")
         return
-    st.markdown(escape_markdown(grad.text))
+    st.markdown(plain_markdown(grad.text))
     if view.scale_note:
-        st.markdown(f"**{escape_markdown(view.scale_note)}**")
+        st.markdown(f"**{plain_markdown(view.scale_note)}**")
     groups = grad.groups.dropna(subset=["x"])
     if not groups.empty:
         base = alt.Chart(groups).encode(x=alt.X("x:Q", title="Relative rank: 0 = most deprived, 1 = least deprived",
@@ -260,7 +260,7 @@ def gradient_section(view: GoalView) -> None:
         chart = alt.layer(*layers, line).properties(height=260, title="Values by deprivation group, with the fitted "
                                                                       "line")
         st.altair_chart(chart, width="stretch", alt=f"Values of {len(groups)} deprivation groups with the SII line")
-    st.caption(escape_markdown(grad.note))
+    st.caption(plain_markdown(grad.note))
 
 
 def map_section(view: GoalView, static_base: str) -> None:
@@ -284,16 +284,16 @@ def map_section(view: GoalView, static_base: str) -> None:
 
 def notes_section(view: GoalView) -> None:
     with st.expander("Caveats, methods and sources", expanded=False):
-        st.markdown("\n".join(f"- {escape_markdown(n)}" for n in view.notes))
+        st.markdown("\n".join(f"- {plain_markdown(n)}" for n in view.notes))
         if view.gradient is not None:
-            st.markdown(f"- {escape_markdown(view.gradient.note)}")
-        st.markdown(f"- Source of the goal: {escape_markdown(view.goal.origin)}.")
+            st.markdown(f"- {plain_markdown(view.gradient.note)}")
+        st.markdown(f"- Source of the goal: {plain_markdown(view.goal.origin)}.")
     attribution(list(view.sources))
 
 
 def goals_panel(area: Area, static_base: str) -> None:
     """The Goals tab for ``area``."""
-    st.markdown(f"### Goals: {escape_markdown(area.name)}")
+    st.markdown(f"### Goals: {plain_markdown(area.name)}")
     st.caption("Model a goal for the area's most disadvantaged wards and test it for viability: who is in the "
                "cohort, where they start, what the goal means in people, whether the change could be detected by "
                "the deadline, and how steep the gradient across deprivation is.")
@@ -303,8 +303,8 @@ def goals_panel(area: Area, static_base: str) -> None:
         groups, phi = settings_controls()
     view = views.goal(area.key, goal, measure, groups, phi, within_place)
     session.remember_goal(session.GoalChoice(area.key, goal, measure, groups, phi, within_place))
-    st.markdown(f"**{escape_markdown(goal.title)}** — modelled with **{escape_markdown(_label(measure))}**, "
-                f"{escape_markdown(view.period)}.")
+    st.markdown(f"**{plain_markdown(goal.title)}** — modelled with **{plain_markdown(_label(measure))}**, "
+                f"{plain_markdown(view.period)}.")
     key_figures(view)
     cohort_section(view)
     baseline_section(view)

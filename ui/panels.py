@@ -12,7 +12,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.bestfit import OVERLAY
-from geo.upload import escape_markdown
+from geo.upload import plain_markdown
 from layers import INDICATORS
 from layers.export import notes_csv, to_csv, to_excel
 from layers.indicator import THEMES, Indicator
@@ -49,7 +49,7 @@ def heading(view: LayerView) -> None:
     classes = "two categories" if record.kind == "flag" else SCHEMES_BY_ID[view.scheme or record.scheme].short
     st.markdown(f"## {view.area.name}")
     st.markdown(
-        f"**{escape_markdown(record.title)}** ({escape_markdown(record.variant)}) for {len(view.codes):,} wards, "
+        f"**{plain_markdown(record.title)}** ({plain_markdown(record.variant)}) for {len(view.codes):,} wards, "
         f"coloured by {classes}. "
         f"**Outlined:** {view.targeting.short} — {cov.wards:,} wards, {cov.population:,} residents "
         f"({cov.share:.1%} of the area's population).")
@@ -98,18 +98,18 @@ def target_panel(view: LayerView, on_select: Callable[[], None], key: str,
     downloads (``exports`` makes the all-wards and column-definitions tables, on click only)."""
     table, cov = view.table, view.coverage
     st.markdown("#### Target wards")
-    st.caption(escape_markdown(view.definition))
+    st.caption(plain_markdown(view.definition))
     c1, c2, c3 = st.columns([0.7, 1.4, 0.9])  # residents is the widest figure (up to 56,489,608)
     c1.metric("Wards", f"{cov.wards:,}")
     c2.metric("Residents", f"{cov.population:,}")
     c3.metric("Share of area", f"{cov.share:.1%}", help="Share of the area's Census 2021 usual residents "
               "living in the target wards (best-fit wards only, so no one is counted twice).")
-    config = {name: st.column_config.NumberColumn(label, format=table.formats[name], help=escape_markdown(help_text),
+    config = {name: st.column_config.NumberColumn(label, format=table.formats[name], help=plain_markdown(help_text),
                                                   width=86)
               for name, (label, help_text) in table.labels.items()}
     for name in table.labelled:  # suppressed counts read "<5" among the numbers: shown as text
         label, help_text = table.labels[name]
-        config[name] = st.column_config.TextColumn(label, help=escape_markdown(help_text), width=72)
+        config[name] = st.column_config.TextColumn(label, help=plain_markdown(help_text), width=72)
     config["Rank"] = st.column_config.NumberColumn("#", format="%d", width=36)
     config["Ward"] = st.column_config.TextColumn("Ward", width=150, pinned=True)
     config["Local authority"] = st.column_config.TextColumn("Local authority", width=130)
@@ -179,8 +179,8 @@ def profile_panel(table: pd.DataFrame, ward: str, profile: pd.DataFrame, status:
                "rank, not tested for significance: ward values here have no confidence intervals.")
     with st.expander("Full caveats and data periods for each indicator"):
         for _, r in profile.iterrows():
-            st.markdown(f"- **{escape_markdown(r['Indicator'])} ({escape_markdown(r['Edition'])})**, "
-                        f"{escape_markdown(r['Period'])}: {escape_markdown(r['Caveat'])}")
+            st.markdown(f"- **{plain_markdown(r['Indicator'])} ({plain_markdown(r['Edition'])})**, "
+                        f"{plain_markdown(r['Period'])}: {plain_markdown(r['Caveat'])}")
 
 
 def methods_panel() -> None:

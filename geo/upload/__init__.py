@@ -58,7 +58,7 @@ from geo.upload.geography import GEOGRAPHIES, Geography, Reference, read_referen
 from geo.upload.limits import LIMITS, Limits
 from geo.upload.preview import Preview, ValueColumn, inspect_upload
 from geo.upload.privacy import check_person_level, nhs_number_is_valid
-from geo.upload.safety import (SMALL_COUNT_THRESHOLD, escape_html, escape_markdown, neutralise, neutralise_formulas,
+from geo.upload.safety import (SMALL_COUNT_THRESHOLD, escape_html, neutralise, neutralise_formulas,
                                plain_markdown, small_count_mask, suppress_small_counts)
 from geo.upload.tables import MAX_BYTES, Table, display_name, listed, read_pasted, read_upload
 from geo.upload.template import template_for_area
@@ -66,7 +66,7 @@ from geo.upload.template import template_for_area
 __all__ = [
     "GEOGRAPHIES", "LIMITS", "MAX_BYTES", "SMALL_COUNT_THRESHOLD", "Geography", "Limits", "Preview", "Reference",
     "Relation", "Table", "UploadError", "ValueColumn", "WardUpload", "aggregate_to_wards", "check_person_level",
-    "complementary_suppression", "display_name", "escape_html", "escape_markdown", "find_relations",
+    "complementary_suppression", "display_name", "escape_html", "find_relations",
     "inspect_upload", "listed", "neutralise", "neutralise_formulas", "nhs_number_is_valid", "plain_markdown",
     "read_pasted", "read_reference", "read_upload", "small_count_mask", "small_numerators", "suppress_small_counts",
     "template_for_area",

@@ -34,8 +34,6 @@ scheme (``http⁠://``), after ``www``, before ``@`` and after a ``:`` before a 
 the autolink and ``:material/…:`` icon patterns need those characters side by side; and it
 puts the text on one line without control or direction-override characters (which can
 reorder what a reader sees).
-:func:`escape_markdown` is the older escape without those steps (kept for callers that test
-its exact output).
 """
 
 from __future__ import annotations
@@ -53,7 +51,6 @@ SMALL_COUNT_THRESHOLD = 5
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
 def small_count_mask(frame: pd.DataFrame, columns: Iterable[str], threshold: int = SMALL_COUNT_THRESHOLD
@@ -106,12 +103,6 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
 def escape_html(text: object) -> str:
     """``text`` as a string safe inside HTML (``<``, ``>``, ``&`` and quotes escaped)."""
     return html.escape(str(text), quote=True)
-
-
-def escape_markdown(text: object) -> str:
-    """``text`` with Markdown's punctuation backslash-escaped (see :func:`plain_markdown`, which
-    also defeats literal links)."""
-    return _MARKDOWN.sub(r"\\\1", str(text))
 
 
 #: The invisible character put inside link-like text so that no autolink pattern matches.
