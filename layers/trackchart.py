@@ -75,11 +75,11 @@ ASSURANCE_ICONS: dict[str | None, Icon] = {
 POINT_TYPES: dict[str, tuple[str, str, str]] = {
     "common_cause": (GREY, "o", "Common cause"),
     "special_cause_improvement": (BLUE, "D", "Special cause: improvement"),
-    "special_cause_concern": (ORANGE, "X", "Special cause: concern"),
+    "special_cause_concern": (ORANGE, "P", "Special cause: concern"),
     "special_cause_neutral_high": (PURPLE, "s", "Special cause: unusually high"),
     "special_cause_neutral_low": (PURPLE, "s", "Special cause: unusually low"),
 }
-VEGA_SHAPES = {"o": "circle", "D": "diamond", "X": "cross", "s": "square"}
+VEGA_SHAPES = {"o": "circle", "D": "diamond", "P": "cross", "s": "square"}
 
 
 @dataclass(frozen=True)

@@ -102,3 +102,12 @@ def test_the_series_reaches_no_shared_cache() -> None:
         blob = pickle.dumps([v for v in getattr(cache, "_function_caches", {}).values()], protocol=5) \
             if hasattr(cache, "_function_caches") else b""
         assert SYNTHETIC.name.encode() not in blob
+
+
+def test_the_place_pack_offers_the_tracking_page_once_a_goal_is_tracked() -> None:
+    at = _tracking()
+    at.session_state["tab"] = "Map explorer"
+    at.run()
+    _ok(at)
+    box = at.checkbox(key="pack_track")
+    assert box.label == "Add the tracking page (your time series)" and box.value

@@ -102,7 +102,7 @@ def spc_chart(tracking: Tracking, text: ChartText) -> alt.LayerChart:
     present = set(points["point_type"])
     kinds = [k for k in POINT_TYPES if k in present] or ["common_cause"]
     labels = [POINT_TYPES[k][2] for k in kinds]
-    legend = alt.Legend(orient="bottom", labelLimit=260)
+    legend = alt.Legend(orient="bottom", columns=1, labelLimit=260)
     y = alt.Y("value:Q", title=text.y_title, scale=alt.Scale(zero=False))
     path = alt.Chart(points).mark_line(color="#bbbbbb").encode(x=x, y=y)
     marks = alt.Chart(points).mark_point(filled=True, size=70, stroke="#333333", strokeWidth=0.5).encode(
