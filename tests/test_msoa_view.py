@@ -216,7 +216,7 @@ def _msoa_listing(at: AppTest) -> pd.DataFrame:
 def test_msoa_tab_shows_caveat_map_and_table_for_the_sidebar_area() -> None:
     at = _msoa_tab()
     assert not at.exception, [e.value for e in at.exception]
-    assert any(m.value == "### Life expectancy by MSOA: Lancashire and South Cumbria ICB" for m in at.main.markdown)
+    assert any(m.value == "## Life expectancy by MSOA: Lancashire and South Cumbria ICB" for m in at.main.markdown)
     assert any("1.5–2.5 years above" in i.value for i in at.info)
     assert at.radio(key="msoa_sex").options == ["Male", "Female", "Persons"]
     listing = _msoa_listing(at)

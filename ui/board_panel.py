@@ -112,7 +112,7 @@ def board_panel(view: LayerView) -> None:
 
 
 def _downloads(view: LayerView) -> None:
-    st.markdown("##### For a board paper")
+    st.markdown("### For a board paper")
     table = loaders.ward_table()
     offered = view.codes if len(view.codes) <= MAX_PICKER_WARDS else view.ranks.index
     codes = list(offered)

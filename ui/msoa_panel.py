@@ -89,7 +89,7 @@ def msoa_listing(key: str, sex: str) -> pd.DataFrame:
 
 def msoa_panel(area: Area, static_base: str) -> None:
     """Caveat, sex choice, the MSOA map (no reruns on pan, zoom or click) and the table, lowest first."""
-    st.markdown(f"### Life expectancy by MSOA: {area.name}")
+    st.markdown(f"## Life expectancy by MSOA: {area.name}")
     st.info(CAVEAT, icon=":material/info:")
     sex = st.radio("Sex", list(MSOA_LIFE_EXPECTANCY), horizontal=True, key=Keys.MSOA_SEX)
     measure = MSOA_LIFE_EXPECTANCY[sex]
@@ -110,7 +110,7 @@ def msoa_panel(area: Area, static_base: str) -> None:
     st_folium(base, feature_group_to_add=ward_group(msoa_layer(area.key, sex)), returned_objects=[],
               key="msoa_map", height=MAP_HEIGHT, use_container_width=True)
     attribution([measure.record])
-    st.markdown("#### MSOAs, lowest life expectancy first")
+    st.markdown("### MSOAs, lowest life expectancy first")
     st.dataframe(table, hide_index=True, height=min(TABLE_HEIGHT, 38 + 35 * len(table)), key="msoa_table",
                  column_config=TABLE_COLUMNS)
     st.caption(COMPARISON_NOTE + " *No figure:* the ONS file leaves the MSOA blank (grey on the map).")

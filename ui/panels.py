@@ -34,7 +34,10 @@ def page_style() -> None:
     list side by side only on wide screens."""
     st.html(f"""<style>
     [data-testid='stMainBlockContainer'] {{ padding-top: 3.6rem; }}
-    [data-testid='stMainBlockContainer'] h2 {{ font-size: 1.7rem; padding-top: .2rem; }}
+    [data-testid='stMainBlockContainer'] h1 {{ font-size: 1.8rem; padding-top: .2rem; }}
+    [data-testid='stMainBlockContainer'] h2 {{ font-size: 1.35rem; }}
+    [data-testid='stMainBlockContainer'] h3 {{ font-size: 1.15rem; }}
+    [data-testid='stCaptionContainer'] {{ color: #55575f; opacity: 1; }}  /* 7:1 on white: the theme's faded caption fails AA */
     @media (max-width: {SIDE_BY_SIDE_MIN_PX - 1}px) {{
       .st-key-map_and_list [data-testid='stHorizontalBlock'] {{ flex-wrap: wrap; }}
       .st-key-map_and_list [data-testid='stHorizontalBlock'] > [data-testid='stColumn'] {{
@@ -47,7 +50,7 @@ def heading(view: LayerView) -> None:
     """Title and a one-line subtitle saying what the map shows and what is outlined."""
     record, cov = view.record, view.coverage
     classes = "two categories" if record.kind == "flag" else SCHEMES_BY_ID[view.scheme or record.scheme].short
-    st.markdown(f"## {view.area.name}")
+    st.markdown(f"# {view.area.name}")
     st.markdown(
         f"**{plain_markdown(record.title)}** ({plain_markdown(record.variant)}) for {len(view.codes):,} wards, "
         f"coloured by {classes}. "
@@ -97,7 +100,7 @@ def target_panel(view: LayerView, on_select: Callable[[], None], key: str,
     """Coverage figures, the ranked list (click a row for its profile, ``key`` names its widget) and the
     downloads (``exports`` makes the all-wards and column-definitions tables, on click only)."""
     table, cov = view.table, view.coverage
-    st.markdown("#### Target wards")
+    st.markdown("## Target wards")
     st.caption(plain_markdown(view.definition))
     c1, c2, c3 = st.columns([0.7, 1.4, 0.9])  # residents is the widest figure (up to 56,489,608)
     c1.metric("Wards", f"{cov.wards:,}")
@@ -185,7 +188,7 @@ def profile_panel(table: pd.DataFrame, ward: str, profile: pd.DataFrame, status:
 
 def methods_panel() -> None:
     """How the numbers were made, each indicator's definition and source, and the licences."""
-    st.markdown("### How the ward values were made")
+    st.markdown("## How the ward values were made")
     st.markdown(
         "Ward boundaries are ONS Wards (May 2025), generalised and simplified for the screen. Most "
         "indicators are published for small areas (LSOAs or MSOAs), not wards. Each LSOA (2021) is "
@@ -200,17 +203,17 @@ def methods_panel() -> None:
         "over best-fit wards (weights as named below), a sum for counts, or the share of wards flagged. "
         "They are computed here from ward values and can differ slightly from figures published for "
         "ICBs or local authorities.")
-    st.markdown("### Classes and colours")
+    st.markdown("## Classes and colours")
     st.markdown("\n".join(f"- **{s.label}**" for s in SCHEME_LIST) + "\n\n"
                 "Colours are ColorBrewer sequential palettes (colour-blind safe); the darkest colour always "
                 "marks the worst values, so the palette runs the other way for indicators where higher is "
                 "better (e.g. life expectancy). Grey means no data.")
-    st.markdown("### Most disadvantaged wards")
+    st.markdown("## Most disadvantaged wards")
     st.markdown("\n".join(f"- **{t.label}.** {t.description.format(layer='the layer on the map')}"
                           for t in TARGETINGS.values()))
     st.markdown("Population covered and its share of the area count Census 2021 usual residents of "
                 "best-fit wards.")
-    st.markdown("### Indicators")
+    st.markdown("## Indicators")
     for theme in THEMES:
         records = [r for r in INDICATORS.values() if r.theme == theme]
         if not records:
@@ -224,14 +227,14 @@ def methods_panel() -> None:
                 f"{r.source.publisher} ({r.source.licence}). *Caveat:* {r.caveat}"
                 + (f" *Coverage:* {r.coverage_note}" if r.coverage_note else "")
                 for r in records))
-    st.markdown("### Life expectancy by MSOA")
+    st.markdown("## Life expectancy by MSOA")
     st.markdown(
         "The **Life expectancy by MSOA** tab shows the ONS ad hoc life expectancies (REQ3292, 2016–20) at the "
         "geography they were published for, MSOA 2011, with their 95% confidence intervals. The file's levels "
         "run about 1.5–2.5 years above official figures, so the tab compares MSOAs with each other only and "
         "shows no official local authority, ICB or England figure. The ward layers of life expectancy are "
         "population-weighted estimates from these MSOAs.")
-    st.markdown("### Your own data")
+    st.markdown("## Your own data")
     st.markdown(
         "Under **Your data** in the sidebar you can map figures of your own (such as people with five or more "
         "long-term conditions from GP-linked data) by 2025 ward, LSOA 2021 or 2011, or ward name. The codes' "
@@ -243,7 +246,7 @@ def methods_panel() -> None:
         "tables write “<5”, and ICB and England values add up only the wards shown. Files that look like "
         "patient records (NHS numbers, dates of birth, full postcodes) are refused. The data stay in this browser "
         "session's memory only: never saved, logged, shared with other sessions or put in the link.")
-    st.markdown("### Sources and licences")
+    st.markdown("## Sources and licences")
     sources = {r.source.dataset: r.source for r in INDICATORS.values()}
     st.markdown("\n".join(f"- **{s.dataset}** — {s.publisher}, {s.licence}."
                           + (f" [{s.url}]({s.url})" if s.url else "") + f" *{s.attribution}*"

@@ -503,7 +503,7 @@ def _card(pending: Pending) -> None:
     """What the file holds and how it will be mapped, with the user's choices and "Add layer"."""
     preview: Preview = pending.preview
     k = f"{Keys.UPLOAD_CARD}{pending.seq}_"
-    st.markdown("#### Your data: check it, then add it as a layer")
+    st.markdown("## Your data: check it, then add it as a layer")
     st.caption(f"{plain_markdown(pending.name)} · read as {plain_markdown(preview.source)}. Nothing is "
                "mapped until you add it.")
     names = [c.name for c in preview.columns]
