@@ -39,8 +39,8 @@ def page_style() -> None:
     [data-testid='stMainBlockContainer'] h3 {{ font-size: 1.15rem; }}
     [data-testid='stCaptionContainer'] {{ color: #55575f; opacity: 1; }}  /* 7:1 on white: the theme's faded caption fails AA */
     @media (max-width: {SIDE_BY_SIDE_MIN_PX - 1}px) {{
-      .st-key-map_and_list [data-testid='stHorizontalBlock'] {{ flex-wrap: wrap; }}
-      .st-key-map_and_list [data-testid='stHorizontalBlock'] > [data-testid='stColumn'] {{
+      .st-key-map_and_list > [data-testid='stLayoutWrapper'] > [data-testid='stHorizontalBlock'] {{ flex-wrap: wrap; }}
+      .st-key-map_and_list > [data-testid='stLayoutWrapper'] > [data-testid='stHorizontalBlock'] > [data-testid='stColumn'] {{
         flex: 1 1 100% !important; width: 100% !important; min-width: 100% !important; }}
     }}
     </style>""")
@@ -114,7 +114,7 @@ def target_panel(view: LayerView, on_select: Callable[[], None], key: str,
         label, help_text = table.labels[name]
         config[name] = st.column_config.TextColumn(label, help=plain_markdown(help_text), width=72)
     config["Rank"] = st.column_config.NumberColumn("#", format="%d", width=36)
-    config["Ward"] = st.column_config.TextColumn("Ward", width=150, pinned=True)
+    config["Ward"] = st.column_config.TextColumn("Ward", width=150)  # not pinned: pinned text is faded (3.9:1)
     config["Local authority"] = st.column_config.TextColumn("Local authority", width=130)
     config["Population (Census 2021)"] = st.column_config.NumberColumn(
         "Residents", format="localized", help="Census 2021 usual residents", width=76)
@@ -168,7 +168,7 @@ def profile_panel(table: pd.DataFrame, ward: str, profile: pd.DataFrame, status:
     text = st.column_config.TextColumn
     st.dataframe(shown, hide_index=True, width="stretch", height=38 + 35 * len(shown), key="profile_table",
                  column_config={
-                     "Theme": text(width=110), "Indicator": text(width=230, pinned=True), "Edition": text(width=100),
+                     "Theme": text(width=110), "Indicator": text(width=230), "Edition": text(width=100),
                      "Ward": text(str(row["ward_name"]), width=100, help="This ward's value"),
                      "Rank in ICB (1 = worst)": text("Rank in ICB", width=150, help="Rank among the ICB's wards with a "
                                                      "value, 1 = worst, and which fifth of them it is in"),

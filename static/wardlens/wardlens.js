@@ -4,6 +4,8 @@
 (function (root) {
   'use strict';
   var WL = root.WardLens = root.WardLens || {};
+  /* Maps narrower than this (px) are on a phone: the legend starts collapsed. */
+  var PHONE_WIDTH = 440;
 
   /* Decode one Google encoded polyline to [[lat, lng], ...]; f = 10 ** precision. */
   WL.decode = function (s, f) {
@@ -122,7 +124,7 @@
                      '"></i>', o.label, '');
       });
       if (lines) { html += '<div class="wl-sep"></div>' + lines; }
-      var open = map.getSize().x >= 440 ? ' open' : '';  /* collapsed on a phone: tap the title */
+      var open = map.getSize().x >= PHONE_WIDTH ? ' open' : '';  /* collapsed on a phone: tap the title */
       div.innerHTML = '<details' + open + '><summary class="wl-title">' + G.title + '</summary>' +
         '<div class="wl-sub">' + G.unit + ' · ' + G.scheme + '</div>' +
         (G.note ? '<div class="wl-warn">⚠ ' + G.note + '</div>' : '') +
@@ -219,6 +221,12 @@
     var legend = legendControl(D), names = null;
     holder.on('add', function () {
       var map = holder._map;
+      if (!map.wlFitted && map.getSize().x < PHONE_WIDTH) {
+        /* The page fits the area leaving room for the open legend; on a phone the legend starts
+         * collapsed, so the area takes the whole map (once: later layers keep the reader's view). */
+        map.fitBounds(wards.getBounds(), {padding: [12, 12]});
+      }
+      map.wlFitted = true;
       describeMap(map, 'Map of the wards. Arrow keys pan, plus and minus zoom. To choose a ward by keyboard, ' +
                        'use “Find a ward” under the map or the target list.');
       legend.addTo(map);
