@@ -104,7 +104,11 @@ def test_the_keyboard_selects_a_ward_in_the_target_list(browser, app_url: str) -
         page.keyboard.press("ArrowDown")
         page.keyboard.press("ArrowDown")
         row = page.evaluate("() => document.activeElement.closest('tr').getAttribute('aria-rowindex')")
-        ward = page.locator(f"[data-testid='stDataFrame'] tbody tr[aria-rowindex='{row}'] td").first.inner_text()
+        ward = page.evaluate("""row => {
+            const t = document.querySelector('[data-testid=stDataFrame] table');
+            const col = [...t.querySelectorAll('th')].find(th => th.textContent === 'Ward').getAttribute('aria-colindex');
+            return t.querySelector(`tr[aria-rowindex="${row}"] td[aria-colindex="${col}"]`).textContent;
+        }""", row)
         assert int(row) >= 3 and ward
         page.keyboard.press("Shift+Space")  # select the focused row
         page.get_by_role("heading", name=ward, exact=True).wait_for(timeout=30_000)
