@@ -20,7 +20,7 @@ from geo.areas import Area, counted
 from geo.targeting import Coverage, coverage
 from layers.goals import Goal
 from layers.indicator import Indicator
-from layers.mapview import AreaGeometry, MapPayload, layer_payload
+from layers.mappayload import AreaGeometry, MapPayload, layer_payload
 from layers.style import NO_DATA_COLOUR, NO_DATA_LABEL, Legend, LegendEntry
 from layers.targets import TARGETINGS, Targeting
 from layers.view import Catalogue, select_targets

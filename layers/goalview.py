@@ -50,7 +50,7 @@ from layers.goal_gradient import Gradient, deprivation_gradient
 from layers.goal_impact import Impact, goal_impact
 from layers.goals import DEFAULT_GROUPS, DEFAULT_OVERDISPERSION, Goal, MeasureModel
 from layers.indicator import Indicator
-from layers.mapview import AreaGeometry, MapPayload
+from layers.mappayload import AreaGeometry, MapPayload
 from layers.source import LayerSource, value_text
 from layers.view import Catalogue
 from stats.goal import straight_line, target_value

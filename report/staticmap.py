@@ -16,7 +16,7 @@ ward, title and footer texts -- and :func:`render_map` draws it with matplotlib,
   SVG keeps its text as text (searchable, selectable) naming DejaVu Sans; a viewer without
   that font shows a similar sans-serif.
 
-Styles follow the web map (:mod:`layers.mapview`): the same outline colours, LAD line colour
+Styles follow the web map (:mod:`layers.mappayload`): the same outline colours, LAD line colour
 and stroke widths by boundary level, converted from screen pixels to points.
 """
 
@@ -49,7 +49,7 @@ from matplotlib.textpath import TextToPath
 from matplotlib_scalebar.scalebar import ScaleBar
 
 from geo.crs import BNG
-from layers.mapview import LAD_LINE, LINE_WEIGHTS, TARGET_OUTLINE, Outline
+from layers.mappayload import LAD_LINE, LINE_WEIGHTS, TARGET_OUTLINE, Outline
 from layers.style import SUPPRESSED_FILL, Legend, LegendEntry
 
 
@@ -63,7 +63,7 @@ MUTED = "#555555"
 WARD_EDGE = "#ffffff"
 RULE = "#cccccc"
 LABEL_HALO = "#ffffff"
-#: The suppressed hatch, as the web map draws it (``layers.mapview._PATTERNS``).
+#: The suppressed hatch, as the web map draws it (``layers.mappayload.SWATCHES``).
 HATCH_BACKGROUND = "#f7f7f7"
 HATCH_LINE = "#737373"
 
@@ -119,11 +119,11 @@ class MapSpec:
     ``legend``: the layer's :class:`layers.style.Legend` (classes low to high, counts, no data).
     ``targets``: True for target wards (outlined in black); ``target_label`` names them in the
     legend (empty: no legend line). ``outlines``: flag overlays, as the web map's
-    :class:`layers.mapview.Outline` (label, wards, colour, SVG dash such as ``"6 4"``).
+    :class:`layers.mappayload.Outline` (label, wards, colour, SVG dash such as ``"6 4"``).
     ``lads``: ``lad_code`` and ``lad_name`` of every ward (the register rows do): LAD borders and
     names are dissolved from the wards. ``note``: a caveat printed above the attribution, in the
     text colour (e.g. the layer's). ``level``: the boundary level (a key of
-    :data:`layers.mapview.LINE_WEIGHTS`), which sets stroke widths. ``lad_labels``: draw LAD
+    :data:`layers.mappayload.LINE_WEIGHTS`), which sets stroke widths. ``lad_labels``: draw LAD
     names (None: when the area has at most :data:`MAX_LAD_LABELS` LADs).
     """
 
@@ -267,7 +267,7 @@ def _paths(geoms: np.ndarray) -> list[MplPath]:
 
 
 def _dashes(dash: str) -> tuple[int, tuple[float, ...]] | str:
-    """An SVG dash array (``"6 4"``, as :data:`layers.mapview.FLAG_OUTLINES`) as a matplotlib line style."""
+    """An SVG dash array (``"6 4"``, as :data:`layers.mappayload.FLAG_OUTLINES`) as a matplotlib line style."""
     if not dash.strip():
         return "solid"
     try:

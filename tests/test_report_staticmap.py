@@ -21,7 +21,7 @@ import shapely
 from PIL import Image
 
 from geo import store
-from layers.mapview import Outline
+from layers.mappayload import Outline
 from layers.style import SUPPRESSED_FILL, LegendEntry
 from report.samples import LSC, sample_map
 from report.staticmap import BNG, CANVASES, HATCH_BACKGROUND, MapSpec, RenderedMap, _paths, render, render_map
