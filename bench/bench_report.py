@@ -43,8 +43,9 @@ sys.path.insert(0, str(ROOT))
 
 from geo import store  # noqa: E402
 from report.document import render_pdf  # noqa: E402
+from report.mapstyle import FONT_FILES  # noqa: E402
 from report.samples import LSC, sample_document, sample_map  # noqa: E402
-from report.staticmap import FONT_FILES, render_map  # noqa: E402
+from report.staticmap import render_map  # noqa: E402
 
 
 def _timed(fn, repeat: int = 3) -> tuple[float, float, object]:
