@@ -32,13 +32,14 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
-from geo.upload.errors import UploadError
-from geo.upload.geography import Geography, Reference
-from geo.upload.preview import EXAMPLES, Kind, Preview
 from geo.upload.disclosure import (USUAL_SCALES, Relation, complementary_suppression, find_relations, rate_scales,
                                    small_numerators)
+from geo.upload.errors import EXAMPLES, UploadError
+from geo.upload.geography import Geography, Reference
+from geo.upload.preview import Preview
 from geo.upload.safety import SMALL_COUNT_THRESHOLD, small_count_mask
 from geo.upload.tables import listed
+from geo.upload.valuecolumns import Kind
 
 _GUESSED = "guessed"
 

@@ -151,7 +151,7 @@ def frame_from_rows(name: str, rows: list[list[object]], numbers, limits: Limits
     kept = filled[body_from:]
     body = body[kept]
     if body.empty:
-        shown = listed(_short(c, 40) for c in header if c is not None)
+        shown = listed(shorten(c, 40) for c in header if c is not None)
         raise UploadError(f"'{name}' has a header row ({shown}) but no data rows",
                           "Add one row per area under the header (the template download lists your areas)")
     used = [j for j in range(width) if header[j] is not None or body[j].notna().any()]
@@ -171,6 +171,7 @@ def frame_from_rows(name: str, rows: list[list[object]], numbers, limits: Limits
     return frame, notes
 
 
-def _short(cell: object, width: int) -> str:
+def shorten(cell: object, width: int = 40) -> str:
+    """A cell as messages quote it: one line of at most ``width`` characters (ending "…" when cut)."""
     text = " ".join(str(cell).split())
     return text if len(text) <= width else text[: width - 1] + "…"
