@@ -41,13 +41,15 @@ addresses into links; ``st.dataframe`` and ``st.text`` show it literally.
 
 Modules: :mod:`~geo.upload.limits` (how much is read), :mod:`~geo.upload.reader` (bytes →
 cells: :mod:`~geo.upload.textfile` for text, :mod:`~geo.upload.workbook` for Excel),
-:mod:`~geo.upload.tables` (cells → a table under its header), :mod:`~geo.upload.numbers` (cells →
-numbers), :mod:`~geo.upload.privacy` (person-level refusal), :mod:`~geo.upload.geography` (code kinds, vintages, the open
-lookups), :mod:`~geo.upload.preview` (what the file holds; :mod:`~geo.upload.valuecolumns`:
-counts or rates), :mod:`~geo.upload.aggregation` (to wards), :mod:`~geo.upload.disclosure` (what
-could be derived: totals and parts, rates' numerators), :mod:`~geo.upload.safety` (suppression, formula neutralisation, escaping),
-:mod:`~geo.upload.template`. Each module's docstring states its
-rules; :class:`UploadError` is the only error raised for bad input.
+:mod:`~geo.upload.tables` (cells → a table under its header), :mod:`~geo.upload.numbers`
+(cells → numbers), :mod:`~geo.upload.privacy` (person-level refusal),
+:mod:`~geo.upload.geography` (code kinds, vintages, the open lookups), :mod:`~geo.upload.preview`
+(what the file holds; :mod:`~geo.upload.valuecolumns`: counts or rates),
+:mod:`~geo.upload.aggregation` (to wards; :mod:`~geo.upload.suppression`: what is hidden),
+:mod:`~geo.upload.disclosure` (what could be derived: totals and parts, rates' numerators),
+:mod:`~geo.upload.safety` (suppression, formula neutralisation, escaping),
+:mod:`~geo.upload.template`. Each module's docstring states its rules; :class:`UploadError` is
+the only error raised for bad input.
 """
 
 from __future__ import annotations
