@@ -24,21 +24,10 @@ Rules, in the order they are applied:
    is used and the notes say so. Ward codes must be May 2025 wards (older ones are listed
    as unmatched). MSOA codes need an MSOA 2011 lookup; without it they are refused as
    "not supported yet". If no code matches at all, the file is refused.
-6. **Value columns**: every other column that is mostly numbers (see
-   :mod:`geo.upload.numbers` for separators, "%" and missing markers). A mostly-numeric
-   column with some cells that are not numbers is refused, naming the rows; text columns
-   (names) are ignored and listed.
-7. **Count or rate guess** (only a guess: the app asks the user to confirm every rate,
-   since a count read as a rate would show its small values unsuppressed): a name saying
-   rate outright ("%", "rate", "per 1,000", "percent", "prevalence", "average", …; "per"
-   alone, as in "patients per ward", does not) → rate; "%" signs in the values → rate; a
-   name saying count ("number", "count", "total", "people", "patients", …) → count;
-   negative values or values with a fractional part → rate; whole numbers ≥ 0 (12, or
-   12.0 as Excel and many exports write them) → count. A column named like a denominator
-   ("population", "denominator", "list size", "registered" without "with") is offered as
-   the weight for rates.
-
-Rules 6 and 7 live in :mod:`geo.upload.valuecolumns`.
+6. **Value columns**: every other column that is mostly numbers; text columns are ignored
+   and listed (:mod:`geo.upload.valuecolumns`).
+7. **Count or rate guess** for each value column, with the reason, and a column named like a
+   denominator offered as the weight for rates (:mod:`geo.upload.valuecolumns`).
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ Rules 6 and 7 of :mod:`geo.upload.preview`:
    negative values or values with a fractional part → rate; whole numbers ≥ 0 (12, or
    12.0 as Excel and many exports write them) → count. A column named like a denominator
    ("population", "denominator", "list size", "registered" without "with") is offered as
+   the weight for rates.
 """
 
 from __future__ import annotations
