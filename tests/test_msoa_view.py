@@ -20,7 +20,8 @@ from streamlit.testing.v1 import AppTest
 from geo import msoa, paths, store
 from geo.areas import make_area
 from geo.paths import ROOT
-from layers.mapview import base_map, prepare_area, standalone, ward_group
+from layers.mappayload import prepare_area
+from layers.mapview import base_map, standalone, ward_group
 from layers.msoa import CAVEAT, MSOA_LIFE_EXPECTANCY, MSOA_LIFE_EXPECTANCY_COLUMNS
 from layers.msoa_view import (HIGHER, LOWER, NO_FIGURE, NO_FIGURE_REASON, UNCLEAR, compare_with_median, msoa_payload,
                               msoa_table, msoas_in_area)

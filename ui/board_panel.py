@@ -30,7 +30,8 @@ from layers.profile import Published
 from layers.view import Catalogue, LayerView
 from report.document import render_pdf
 from report.mapspec import coverage_text, map_spec
-from report.pack import file_stem, place_pack, target_list_frame, target_list_notes
+from report.pack import file_stem, place_pack
+from report.pack_list import target_list_frame, target_list_notes
 from report.staticmap import render_map
 from report.version import version
 from ui import loaders, session, views

@@ -22,9 +22,10 @@ from streamlit_folium import st_folium
 
 from geo.areas import Area
 from geo.upload import plain_markdown
+from layers.goal_impact import about
 from layers.goals import (COHORTS, CUSTOM, DEFAULT_GOAL, DEFAULT_GROUPS, DEFAULT_OVERDISPERSION, DIRECTIONS, GOALS,
                           GROUP_CHOICES, Goal, custom_goal, offered_measures)
-from layers.goalview import GoalView, about
+from layers.goalview import GoalView
 from layers.mapview import base_map, ward_group
 from layers.targets import TARGETINGS
 from ui import loaders, session, views

@@ -14,7 +14,8 @@ from streamlit_folium import st_folium
 
 from geo import msoa, store
 from geo.areas import Area
-from layers.mapview import AreaGeometry, MapPayload, base_map, prepare_area, ward_group
+from layers.mappayload import AreaGeometry, MapPayload, prepare_area
+from layers.mapview import base_map, ward_group
 from layers.msoa import CAVEAT, MSOA_LIFE_EXPECTANCY, MSOA_LIFE_EXPECTANCY_COLUMNS
 from layers.msoa_view import (COMPARISON_NOTE, HIGHER, LOWER, NO_FIGURE,
                               msoa_payload, msoa_table, msoas_in_area)

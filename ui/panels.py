@@ -16,7 +16,7 @@ from geo.upload import plain_markdown
 from layers import INDICATORS
 from layers.export import notes_csv, to_csv, to_excel
 from layers.indicator import THEMES, Indicator
-from layers.sources import ONS_OS_ATTRIBUTION
+from layers.sources import ONS_OS_ATTRIBUTION, attribution_texts
 from layers.style import SCHEME_LIST, SCHEMES_BY_ID
 from layers.targets import TARGETINGS
 from layers.view import LayerView
@@ -76,23 +76,7 @@ def map_panel(base: folium.Map, groups: list[folium.FeatureGroup], on_click: Cal
 
 def attribution(records: Sequence[Indicator]) -> None:
     """The licence attributions for the boundaries and for every layer shown (always visible)."""
-    st.caption(" ".join(attribution_texts(records)))
-
-
-def attribution_texts(records: Sequence[Indicator]) -> list[str]:
-    """The boundary attribution and each record's, each said once: a text already contained in
-    another is dropped, and a text that contains an earlier one takes its place."""
-    texts: list[str] = []
-    for text in (t.strip() for t in [ONS_OS_ATTRIBUTION, *(r.source.attribution for r in records)]):
-        if any(text in earlier for earlier in texts):
-            continue
-        inside = [i for i, earlier in enumerate(texts) if earlier in text]
-        if inside:
-            texts[inside[0]] = text
-            texts = [t for i, t in enumerate(texts) if i not in inside[1:]]
-        else:
-            texts.append(text)
-    return texts
+    st.caption(" ".join(attribution_texts(r.source for r in records)))
 
 
 def target_panel(view: LayerView, on_select: Callable[[], None], key: str,
@@ -188,6 +172,14 @@ def profile_panel(table: pd.DataFrame, ward: str, profile: pd.DataFrame, status:
 
 def methods_panel() -> None:
     """How the numbers were made, each indicator's definition and source, and the licences."""
+    _value_methods()
+    _indicator_definitions()
+    _other_methods()
+    _sources_and_licences()
+
+
+def _value_methods() -> None:
+    """How ward and area values are made, classified and targeted."""
     st.markdown("## How the ward values were made")
     st.markdown(
         "Ward boundaries are ONS Wards (May 2025), generalised and simplified for the screen. Most "
@@ -213,6 +205,10 @@ def methods_panel() -> None:
                           for t in TARGETINGS.values()))
     st.markdown("Population covered and its share of the area count Census 2021 usual residents of "
                 "best-fit wards.")
+
+
+def _indicator_definitions() -> None:
+    """Each indicator's definition, unit, period, method, direction, source and caveat, by theme."""
     st.markdown("## Indicators")
     for theme in THEMES:
         records = [r for r in INDICATORS.values() if r.theme == theme]
@@ -227,6 +223,10 @@ def methods_panel() -> None:
                 f"{r.source.publisher} ({r.source.licence}). *Caveat:* {r.caveat}"
                 + (f" *Coverage:* {r.coverage_note}" if r.coverage_note else "")
                 for r in records))
+
+
+def _other_methods() -> None:
+    """The life expectancy by MSOA tab and the user's own data."""
     st.markdown("## Life expectancy by MSOA")
     st.markdown(
         "The **Life expectancy by MSOA** tab shows the ONS ad hoc life expectancies (REQ3292, 2016–20) at the "
@@ -246,6 +246,10 @@ def methods_panel() -> None:
         "tables write “<5”, and ICB and England values add up only the wards shown. Files that look like "
         "patient records (NHS numbers, dates of birth, full postcodes) are refused. The data stay in this browser "
         "session's memory only: never saved, logged, shared with other sessions or put in the link.")
+
+
+def _sources_and_licences() -> None:
+    """Every source with its licence and attribution, the boundaries and the map display."""
     st.markdown("## Sources and licences")
     sources = {r.source.dataset: r.source for r in INDICATORS.values()}
     st.markdown("\n".join(f"- **{s.dataset}** — {s.publisher}, {s.licence}."

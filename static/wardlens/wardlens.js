@@ -1,5 +1,5 @@
 /* WardLens map layers for Leaflet: the ward choropleth with its outlines and legend, LAD lines,
- * and the selected ward. Fed by the payloads of layers/mapview.py (named fields, see MapPayload);
+ * and the selected ward. Fed by the payloads of layers/mappayload.py (named fields, see MapPayload);
  * every text in a payload is already HTML-escaped on the Python side. */
 (function (root) {
   'use strict';
