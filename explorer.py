@@ -103,7 +103,7 @@ with explore:
                             exports=lambda: export_tables(shown, list(views.catalogue().values()), table))
         board_panel(shown)  # map PNG/SVG and the place pack PDF, made on click; the list's print view
     st.divider()
-    st.markdown("### Ward profile")
+    st.markdown("## Ward profile")
     ward = controls.ward_picker(table, shown.codes)
     announced = session.take_announcement()  # set when picked on the map or in the list
     if ward and announced == ward:

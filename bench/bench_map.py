@@ -41,7 +41,8 @@ import streamlit_folium  # noqa: E402
 from geo import msoa, paths, store  # noqa: E402
 from geo.areas import make_area  # noqa: E402
 from layers import INDICATORS  # noqa: E402
-from layers.mapview import base_map, prepare_area, selection_group, ward_group  # noqa: E402
+from layers.mappayload import prepare_area  # noqa: E402
+from layers.mapview import base_map, selection_group, ward_group  # noqa: E402
 from layers.msoa import MSOA_LIFE_EXPECTANCY, MSOA_LIFE_EXPECTANCY_COLUMNS  # noqa: E402
 from layers.msoa_view import msoa_payload, msoas_in_area  # noqa: E402
 from layers.source import PublishedLayer, table_columns  # noqa: E402

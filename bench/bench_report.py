@@ -43,8 +43,9 @@ sys.path.insert(0, str(ROOT))
 
 from geo import store  # noqa: E402
 from report.document import render_pdf  # noqa: E402
+from report.mapstyle import FONT_FILES  # noqa: E402
 from report.samples import LSC, sample_document, sample_map  # noqa: E402
-from report.staticmap import FONT_FILES, render_map  # noqa: E402
+from report.staticmap import render_map  # noqa: E402
 
 
 def _timed(fn, repeat: int = 3) -> tuple[float, float, object]:
@@ -167,25 +168,13 @@ ENGINES = (("typst", "typst", _typst), ("weasyprint", "weasyprint", _weasyprint)
 
 def _inspect(data: bytes) -> dict[str, object]:
     from pypdf import PdfReader
+
+    from tests.test_report_document import structure
+
     reader = PdfReader(io.BytesIO(data))
     root = reader.trailer["/Root"]
     xmp = reader.xmp_metadata.stream.get_data().decode("utf-8", "replace") if reader.xmp_metadata else ""
-    tags: Counter = Counter()
-
-    def walk(node) -> None:
-        node = node.get_object()
-        if not hasattr(node, "get"):
-            return
-        if node.get("/S") is not None:
-            tags[str(node["/S"])] += 1
-        kids = node.get("/K")
-        for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
-            kid = kid.get_object() if hasattr(kid, "get_object") else kid
-            if hasattr(kid, "get") and kid.get("/Type") not in ("/MCR", "/OBJR"):
-                walk(kid)
-
-    if "/StructTreeRoot" in root:
-        walk(root["/StructTreeRoot"])
+    tags = structure(reader)[0] if "/StructTreeRoot" in root else Counter()
     text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
     mark = root.get("/MarkInfo")
     return {

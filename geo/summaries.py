@@ -41,10 +41,24 @@ _EXTENT_FULL_PERCENTILE = 10
 _EXTENT_LAST_PERCENTILE = 30
 _EXTENT_FIRST_WEIGHT, _EXTENT_LAST_WEIGHT = 0.95, 0.05
 
-OUTPUT_COLUMNS = (
-    "average_score", "rank_of_average_score", "average_rank", "rank_of_average_rank",
-    "proportion_most_deprived_10", "extent", "local_concentration", "population", "n_lsoas",
-)
+#: The columns :func:`summarise_deprivation` returns, in order, with what each holds.
+OUTPUT_COLUMNS: dict[str, str] = {
+    "average_score": "Population-weighted mean LSOA score (units of ``score``).",
+    "rank_of_average_score": "Rank among the groups passed, 1 = highest average score (most deprived).",
+    "average_rank": "Population-weighted mean LSOA rank on MHCLG's published reversed scale (``n_national`` = "
+                    "most deprived LSOA, 1 = least), so higher = more deprived.",
+    "rank_of_average_rank": "Rank among the groups passed, 1 = highest ``average_rank`` (most deprived).",
+    "proportion_most_deprived_10": "Fraction 0-1 of the group's LSOAs (a count, not population) in England's most "
+                                   "deprived 10%, i.e. national decile 1: ``rank <= n_national / 10``.",
+    "extent": "Fraction 0-1 of the group's population living in the most deprived 30% of LSOAs nationally, "
+              "weighted: LSOAs in national percentiles 1-10 count in full; percentile ``p`` in 11-30 counts with "
+              "weight ``0.95 - (p - 11) * 0.9 / 19`` (0.95 ... 0.05); ``p = ceil(100 * rank / n_national)``.",
+    "local_concentration": "Population-weighted mean reversed rank of the group's most deprived LSOAs that "
+                           "together hold exactly 10% of its population; the LSOA straddling the 10% line counts "
+                           "with only the population needed to reach it.",
+    "population": "Sum of the population weights (persons).",
+    "n_lsoas": "Number of LSOAs in the group.",
+}
 
 
 def _checked_inputs(lsoas: pd.DataFrame, by: str, score: str, rank: str, population: str,
@@ -114,6 +128,22 @@ def _local_concentration(key: pd.Series, rank: np.ndarray, reversed_rank: np.nda
     return sums["used_rev"] / sums["used"].where(sums["used"] > 0)
 
 
+def _group_sums(key: pd.Series, score: np.ndarray, rank: np.ndarray, reversed_rank: np.ndarray,
+                population: np.ndarray, n_national: int) -> pd.DataFrame:
+    """Per group (sorted by key): population, population x score, x reversed rank and x extent
+    weight, the LSOAs in national decile 1, and the LSOAs."""
+    parts = pd.DataFrame({
+        "key": key.to_numpy(),
+        "population": population,
+        "pop_score": population * score,
+        "pop_rev": population * reversed_rank,
+        "pop_extent": population * _extent_weight(rank, max(n_national, 1)),
+        "most_deprived_10": (rank * 10 <= n_national).astype(float),
+        "n_lsoas": np.ones(len(key), dtype=np.int64),
+    })
+    return parts.groupby("key", sort=True).sum()
+
+
 def summarise_deprivation(lsoas: pd.DataFrame, by: str, *, score: str = "score", rank: str = "rank",
                           population: str = "population", n_national: int | None = None) -> pd.DataFrame:
     """MHCLG's IoD summary measures (IoD2019 Technical report, Appendix N) for groups of LSOAs.
@@ -135,33 +165,8 @@ def summarise_deprivation(lsoas: pd.DataFrame, by: str, *, score: str = "score",
 
     Returns
     -------
-    One row per group, indexed by the group key (sorted), with columns:
-
-    ``average_score``
-        Population-weighted mean LSOA score (units of ``score``).
-    ``rank_of_average_score``
-        Rank among the groups passed, 1 = highest average score (most deprived).
-    ``average_rank``
-        Population-weighted mean LSOA rank on MHCLG's published reversed scale
-        (``n_national`` = most deprived LSOA, 1 = least), so higher = more deprived.
-    ``rank_of_average_rank``
-        Rank among the groups passed, 1 = highest ``average_rank`` (most deprived).
-    ``proportion_most_deprived_10``
-        Fraction 0-1 of the group's LSOAs (a count, not population) in England's most
-        deprived 10%, i.e. national decile 1: ``rank <= n_national / 10``.
-    ``extent``
-        Fraction 0-1 of the group's population living in the most deprived 30% of LSOAs
-        nationally, weighted: LSOAs in national percentiles 1-10 count in full; percentile
-        ``p`` in 11-30 counts with weight ``0.95 - (p - 11) * 0.9 / 19`` (0.95 ... 0.05);
-        ``p = ceil(100 * rank / n_national)``.
-    ``local_concentration``
-        Population-weighted mean reversed rank of the group's most deprived LSOAs that
-        together hold exactly 10% of its population; the LSOA straddling the 10% line
-        counts with only the population needed to reach it.
-    ``population``
-        Sum of the population weights (persons).
-    ``n_lsoas``
-        Number of LSOAs in the group.
+    One row per group, indexed by the group key (sorted), with the columns of
+    :data:`OUTPUT_COLUMNS` (each described there), in that order.
 
     Groups whose population is 0 get NaN for the population-weighted measures (and
     ``<NA>`` ranks); ``proportion_most_deprived_10``, ``population`` and ``n_lsoas`` are
@@ -178,17 +183,7 @@ def summarise_deprivation(lsoas: pd.DataFrame, by: str, *, score: str = "score",
     rank_values = lsoas[rank].to_numpy(dtype=float)
     pop = lsoas[population].to_numpy(dtype=float)
     reversed_rank = n + 1 - rank_values
-
-    parts = pd.DataFrame({
-        "key": key.to_numpy(),
-        "population": pop,
-        "pop_score": pop * lsoas[score].to_numpy(dtype=float),
-        "pop_rev": pop * reversed_rank,
-        "pop_extent": pop * _extent_weight(rank_values, max(n, 1)),
-        "most_deprived_10": (rank_values * 10 <= n).astype(float),
-        "n_lsoas": np.ones(len(lsoas), dtype=np.int64),
-    })
-    sums = parts.groupby("key", sort=True).sum()
+    sums = _group_sums(key, lsoas[score].to_numpy(dtype=float), rank_values, reversed_rank, pop, n)
     weight = sums["population"].where(sums["population"] > 0)
 
     out = pd.DataFrame(index=sums.index.rename(by))

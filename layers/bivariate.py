@@ -8,7 +8,7 @@ take the colours of Joshua Stevens' blue-red bivariate scheme (:data:`GRID`): li
 less deprived and better off, red along deprivation, blue along a worse outcome, and the
 darkest for the most deprived wards with the worst outcome.
 
-The map's payload is the usual :class:`~layers.mapview.MapPayload` with a
+The map's payload is the usual :class:`~layers.mappayload.MapPayload` with a
 :class:`BivariateKey` added (``key``), which ``static/wardlens/wardlens.js`` draws as a 3 x 3
 grid (a table with a caption, each cell naming its class and its number of wards) in place of
 the list legend.
@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from layers.indicator import Indicator
-from layers.mapview import AreaGeometry, MapPayload, _esc, layer_payload
+from layers.mappayload import AreaGeometry, MapPayload, escape_for_browser, layer_payload
 from layers.style import NO_DATA_COLOUR, NO_DATA_LABEL, Legend, LegendEntry
 
 #: Colours by (deprivation third, outcome third), 0 = least deprived / best, 2 = most / worst
@@ -140,8 +140,9 @@ def bivariate_payload(geometry: AreaGeometry, wards: pd.DataFrame, record: Indic
     base = layer_payload(geometry, wards, record, value_text, classes.colour, classes.legend, targets, target_label,
                          notes=notes)
     key = classes.key
-    safe = BivariateKey(_esc(key.title), _esc(key.x_title), _esc(key.y_title),
-                        tuple(KeyCell(c.colour, _esc(c.label), c.count, c.deprivation, c.outcome, c.ink)
+    safe = BivariateKey(escape_for_browser(key.title), escape_for_browser(key.x_title),
+                        escape_for_browser(key.y_title),
+                        tuple(KeyCell(c.colour, escape_for_browser(c.label), c.count, c.deprivation, c.outcome, c.ink)
                               for c in key.cells))
     fields = {name: getattr(base, name) for name in MapPayload.__dataclass_fields__}
     return BivariatePayload(**fields, key=safe)

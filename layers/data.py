@@ -15,7 +15,7 @@ from geo import areas, store
 from geo.precision import Components
 from layers import INDICATORS
 from layers.goals import life_expectancy_components, msoa_columns
-from layers.mapview import AreaGeometry, prepare_area
+from layers.mappayload import AreaGeometry, prepare_area
 from layers.profile import Published
 from layers.source import PublishedLayer, table_columns
 

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from geo.areas import Area, area_mask
-from layers.mapview import AreaGeometry, MapPayload, layer_payload
+from layers.mappayload import AreaGeometry, MapPayload, layer_payload
 from layers.msoa import MsoaMeasure
 from layers.style import style_layer
 
@@ -111,7 +111,7 @@ def msoa_payload(geometry: AreaGeometry, msoas: pd.DataFrame, measure: MsoaMeasu
     CI lies against the area's MSOA median. Nothing is outlined: the comparison is a rough
     screen (see :data:`COMPARISON_NOTE`), in the tooltip and the table, not a map layer.
 
-    ``geometry``: the area's MSOA polygons (:func:`layers.mapview.prepare_area`, codes = msoa11_code);
+    ``geometry``: the area's MSOA polygons (:func:`layers.mappayload.prepare_area`, codes = msoa11_code);
     ``msoas``: the area's rows of the life expectancy file.
     """
     record = measure.record

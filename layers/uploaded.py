@@ -177,11 +177,60 @@ def user_layer(layer_id: str, wards: WardUpload, column: str, *, title: str, uni
     (or "pasted text"), quoted in the definition. Raises :class:`~geo.upload.UploadError` for a
     missing title or a column the upload does not have.
     """
-    if not layer_id.startswith(USER_LAYER_PREFIX):
-        raise ValueError(f"an uploaded layer's id must start with {USER_LAYER_PREFIX!r}, got {layer_id!r}")
+    _check_id(layer_id)
     if column not in wards.frame.columns:
         raise UploadError(f"The file has no value column '{column}'",
                           "Choose one of: " + listed(map(str, wards.frame.columns)))
+    title = _checked_title(title)
+    kind = wards.kinds[column]
+    values = wards.frame[column].astype(float)
+    suppressed = wards.suppressed[column].astype(bool)
+    secondary = wards.secondary[column].astype(bool) if wards.secondary is not None else suppressed & False
+    geography = wards.geography
+    direct = geography.kind == "ward"
+    n_more = int(secondary.sum())
+    record = Indicator(
+        id=layer_id,
+        title=title,
+        theme=theme,
+        family=title,
+        variant=VARIANT,
+        definition=f"Your own figures: column “{_one_line(column)}” of {_one_line(source_name)} "
+                   f"({geography.label}, treated as {kind}s) on 2025 wards.",
+        file="your upload (held in this browser session only)",
+        column=str(column),
+        unit=_one_line(unit) or ("count" if kind == "count" else "rate"),
+        value_format=value_format(kind, values),
+        period="as in your file",
+        source_geography=geography.label,
+        method="direct" if direct else "summed" if kind == "count" else "population-weighted",
+        method_note=_method_note(wards, kind, values, suppressed, secondary),
+        higher_is_worse=higher_is_worse,
+        kind="numeric",
+        scheme="Quantiles",
+        palette=PALETTE,
+        aggregation="sum" if kind == "count" else "weighted mean",
+        weight="" if kind == "count" else (wards.denominator or "population"),
+        valid_range=(-math.inf, math.inf),
+        source=SOURCE,
+        warning="Your own data: not published or checked by WardLens.",
+        caveat=f"Your own data, not published: WardLens has not checked it and does not share it; it is {HELD}.",
+    )
+    weights = None
+    if kind == "rate" and wards.denominator:
+        weights = wards.frame[wards.denominator].astype(float)
+    only_small = kind == "count" and not n_more
+    return UserLayer(record, values, suppressed, wards.threshold, kind, weights, wards.notes, only_small)
+
+
+def _check_id(layer_id: str) -> None:
+    """Refuse an id that does not start with :data:`USER_LAYER_PREFIX`."""
+    if not layer_id.startswith(USER_LAYER_PREFIX):
+        raise ValueError(f"an uploaded layer's id must start with {USER_LAYER_PREFIX!r}, got {layer_id!r}")
+
+
+def _checked_title(title: str) -> str:
+    """The title on one line; refused when empty or longer than :data:`MAX_TITLE`."""
     title = _one_line(title)
     if not title:
         raise UploadError("The layer has no title", "Type a title for the layer, e.g. 'People with 5+ long-term "
@@ -189,10 +238,11 @@ def user_layer(layer_id: str, wards: WardUpload, column: str, *, title: str, uni
     if len(title) > MAX_TITLE:
         raise UploadError(f"The title is {len(title)} characters long, over {MAX_TITLE}",
                           "Shorten it: it heads the legend and the table column")
-    kind = wards.kinds[column]
-    values = wards.frame[column].astype(float)
-    suppressed = wards.suppressed[column].astype(bool)
-    secondary = wards.secondary[column].astype(bool) if wards.secondary is not None else suppressed & False
+    return title
+
+
+def _method_note(wards: WardUpload, kind: str, values: pd.Series, suppressed: pd.Series, secondary: pd.Series) -> str:
+    """How the ward values were made from the file, and what is suppressed (the record's method note)."""
     geography = wards.geography
     direct = geography.kind == "ward"
     reached = int(values.notna().sum() + suppressed.sum())
@@ -216,38 +266,7 @@ def user_layer(layer_id: str, wards: WardUpload, column: str, *, title: str, uni
                        "A rate with no stated unit or denominator cannot be checked this way: check it before "
                        "sharing.")
     complete = "" if direct else f" A ward has a value only when every {geography.kind} in it is in the file."
-    record = Indicator(
-        id=layer_id,
-        title=title,
-        theme=theme,
-        family=title,
-        variant=VARIANT,
-        definition=f"Your own figures: column “{_one_line(column)}” of {_one_line(source_name)} "
-                   f"({geography.label}, treated as {kind}s) on 2025 wards.",
-        file="your upload (held in this browser session only)",
-        column=str(column),
-        unit=_one_line(unit) or ("count" if kind == "count" else "rate"),
-        value_format=value_format(kind, values),
-        period="as in your file",
-        source_geography=geography.label,
-        method="direct" if direct else "summed" if kind == "count" else "population-weighted",
-        method_note=f"{how[0].upper()}{how[1:]}.{complete}{suppression}",
-        higher_is_worse=higher_is_worse,
-        kind="numeric",
-        scheme="Quantiles",
-        palette=PALETTE,
-        aggregation="sum" if kind == "count" else "weighted mean",
-        weight="" if kind == "count" else (wards.denominator or "population"),
-        valid_range=(-math.inf, math.inf),
-        source=SOURCE,
-        warning="Your own data: not published or checked by WardLens.",
-        caveat=f"Your own data, not published: WardLens has not checked it and does not share it; it is {HELD}.",
-    )
-    weights = None
-    if kind == "rate" and wards.denominator:
-        weights = wards.frame[wards.denominator].astype(float)
-    only_small = kind == "count" and not n_more
-    return UserLayer(record, values, suppressed, wards.threshold, kind, weights, wards.notes, only_small)
+    return f"{how[0].upper()}{how[1:]}.{complete}{suppression}"
 
 
 def per_residents(layer: UserLayer, population: pd.Series, layer_id: str) -> UserLayer:
@@ -262,8 +281,7 @@ def per_residents(layer: UserLayer, population: pd.Series, layer_id: str) -> Use
     """
     if layer.kind != "count":
         raise ValueError(f"only a count can be made a rate per residents, not {layer.kind!r} ({layer.id})")
-    if not layer_id.startswith(USER_LAYER_PREFIX):
-        raise ValueError(f"an uploaded layer's id must start with {USER_LAYER_PREFIX!r}, got {layer_id!r}")
+    _check_id(layer_id)
     counts = layer.ward_values.astype(float)
     residents = population.reindex(counts.index).astype(float)
     values = (counts / residents.where(residents > 0) * 1_000).rename(None)

@@ -20,7 +20,7 @@ from geo.areas import Area, area_mask, counted
 from geo.targeting import Coverage, coverage, rank_targets, select
 from layers.export import TargetTable, all_wards_table, definitions_table, notes, target_table
 from layers.indicator import Indicator
-from layers.mapview import AreaGeometry, MapPayload, Outline, flag_outlines, layer_payload
+from layers.mappayload import AreaGeometry, MapPayload, Outline, flag_outlines, layer_payload
 from layers.profile import area_text
 from layers.source import LayerSource, area_value_of, value_text
 from layers.style import NO_DATA_COLOUR, NO_DATA_LABEL, SCHEMES_BY_ID, SUPPRESSED_FILL, LegendEntry, Styled, style_layer

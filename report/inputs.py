@@ -10,7 +10,7 @@ import pandas as pd
 from geo import areas, store
 from geo.precision import Components
 from layers import data
-from layers.mapview import AreaGeometry
+from layers.mappayload import AreaGeometry
 from layers.profile import Published
 from layers.source import PublishedLayer
 

@@ -48,6 +48,7 @@ the area with a warning; and there is no ``multiplier`` (scale the result, or us
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal, Optional, Union
 
@@ -74,26 +75,23 @@ MIN_REPETITIONS = 1_000
 #: hard-codes 95% limits).
 GROUP_LIMITS_CONFIDENCE = 0.95
 
-#: Scale on which each value type is simulated (and, with ``transform``, fitted).
-_SCALES: dict[str, str] = {"normal": "identity", "rate": "log", "proportion": "logit"}
+def _identity(values: FloatArray) -> FloatArray:
+    return values
+
+
+#: Scale on which each value type is simulated (and, with ``transform``, fitted), as the functions
+#: to it and back: identity, log, logit.
+_SCALES: dict[str, tuple[Callable[[FloatArray], FloatArray], Callable[[FloatArray], FloatArray]]] = {
+    "normal": (_identity, _identity), "rate": (np.log, np.exp), "proportion": (logit, expit),
+}
 
 
 def _forward(values: FloatArray, value_type: str) -> FloatArray:
-    scale = _SCALES[value_type]
-    if scale == "log":
-        return np.log(values)
-    if scale == "logit":
-        return logit(values)
-    return values
+    return _SCALES[value_type][0](values)
 
 
 def _inverse(values: FloatArray, value_type: str) -> FloatArray:
-    scale = _SCALES[value_type]
-    if scale == "log":
-        return np.exp(values)
-    if scale == "logit":
-        return expit(values)
-    return values
+    return _SCALES[value_type][1](values)
 
 
 @dataclass(frozen=True, eq=False)

@@ -199,6 +199,26 @@ def settled(page) -> None:
                            " === 'notRunning'")
 
 
+#: Counts the reads of streamlit-folium's ``window.__GLOBAL_DATA__``: its debounced report of a map
+#: move reads it first thing (and sends to the server only if what the app asked for changed).
+_COUNT_REPORTS = """() => {
+    let data = window.__GLOBAL_DATA__;
+    window.wlReports = 0;
+    Object.defineProperty(window, '__GLOBAL_DATA__', {configurable: true,
+        get() { window.wlReports++; return data; }, set(v) { data = v; }});
+}"""
+
+
+def map_move_reported(page, frame, move) -> None:
+    """Do ``move`` (pan or zoom the map) and wait until streamlit-folium's debounced report of it has
+    run, then until the page has handled whatever that report posted to it: after this, any message
+    the move made the page send has been sent."""
+    frame.evaluate(_COUNT_REPORTS)
+    move()
+    frame.wait_for_function("() => window.wlReports > 0")
+    page.evaluate("() => new Promise(r => setTimeout(r, 0))")  # after the frame's messages to the page
+
+
 def ward_points(page, frame) -> list[tuple[float, float]]:
     """Page coordinates of ward polygons' centres that are really on top of their own polygon."""
     box = page.locator(MAP_IFRAME).bounding_box()

@@ -23,7 +23,7 @@ EYRES_MONSELL = "E05010465"  # Leicester: LLR's most deprived ward by IMD 2025
 
 
 def _heading(at: AppTest) -> str:
-    return next(m.value for m in at.main.markdown if m.value.startswith("## "))
+    return next(m.value for m in at.main.markdown if m.value.startswith("# "))
 
 
 def _subtitle(at: AppTest) -> str:
@@ -53,7 +53,7 @@ def default_app() -> AppTest:
 def test_default_view_is_lsc_imd_2025_with_its_28_most_deprived_wards(default_app: AppTest) -> None:
     at = default_app
     _ok(at)
-    assert _heading(at) == "## Lancashire and South Cumbria ICB"
+    assert _heading(at) == "# Lancashire and South Cumbria ICB"
     subtitle = next(m.value for m in at.main.markdown if m.value.startswith("**Index of Multiple"))
     assert "(IoD2025) for 280 wards" in subtitle and "28 wards, 221,247 residents (12.9%" in subtitle
     assert (_metric(at, "Wards"), _metric(at, "Residents"), _metric(at, "Share of area")) == ("28", "221,247", "12.9%")
@@ -69,7 +69,7 @@ def test_switching_area_layer_and_targeting_updates_page_and_url(default_app: Ap
     at = default_app
     at.sidebar.selectbox(key="icb").set_value(LLR).run()
     _ok(at)
-    assert _heading(at) == "## Leicester, Leicestershire and Rutland ICB"
+    assert _heading(at) == "# Leicester, Leicestershire and Rutland ICB"
     assert _metric(at, "Wards") == "18"
     at.sidebar.selectbox(key="theme").set_value("Health").run()
     at.sidebar.selectbox(key="family").set_value("Life expectancy at birth").run()
@@ -94,7 +94,7 @@ def test_a_place_keeps_the_icb_wide_cohort_and_offers_a_within_place_ranking_apa
     ranks = _column(at, "Ward")
     at.sidebar.selectbox(key="lad").set_value(BLACKPOOL).run()
     _ok(at)
-    assert _heading(at) == "## Blackpool (Lancashire and South Cumbria ICB)"
+    assert _heading(at) == "# Blackpool (Lancashire and South Cumbria ICB)"
     # The ICB's cohort (the 28 most deprived of L&SC's 280 wards) that lies in Blackpool: 7 wards, Brunswick among them.
     in_blackpool = _column(at, "Ward")
     assert _metric(at, "Wards") == "7" and "Brunswick" in set(in_blackpool) and set(in_blackpool) <= set(ranks)
@@ -144,14 +144,14 @@ def test_url_state_is_restored_and_written_back_unchanged() -> None:
     assert at.sidebar.radio(key="targeting").value == "layer10"
     assert at.session_state["ward"] == EYRES_MONSELL and at.selectbox(key="ward_search").value is None
     assert any(m.value == "### Eyres Monsell" for m in at.main.markdown)
-    assert _heading(at) == "## Leicester (Leicester, Leicestershire and Rutland ICB)"
+    assert _heading(at) == "# Leicester (Leicester, Leicestershire and Rutland ICB)"
     assert _query(at) == query
 
 
 def test_a_ward_alone_in_the_link_opens_its_icb() -> None:
     at = _app({"ward": EYRES_MONSELL})
     _ok(at)
-    assert _heading(at) == "## Leicester, Leicestershire and Rutland ICB"
+    assert _heading(at) == "# Leicester, Leicestershire and Rutland ICB"
     assert _query(at)["ward"] == EYRES_MONSELL
 
 
@@ -162,7 +162,7 @@ def test_bad_links_say_what_was_wrong_and_fall_back_to_the_default() -> None:
     warnings = " ".join(re.sub(r"\\(.)", r"\1", w.value) for w in at.warning)  # as the page shows them
     for bad in ("E54999999", "no_such_layer", "top5", "Jenks", "E06999999", "E05XXXXXX"):
         assert bad in warnings
-    assert _heading(at) == "## Lancashire and South Cumbria ICB"
+    assert _heading(at) == "# Lancashire and South Cumbria ICB"
     assert _query(at) == {"area": LSC, "layer": "imd_score_2025", "target": "imd10"}
 
 
@@ -179,7 +179,7 @@ def test_a_hostile_link_is_quoted_as_plain_text_never_as_a_link() -> None:
 def test_all_england_outlines_each_icbs_cohort_or_the_national_decile(ward_table) -> None:
     at = _app({"area": "england"})
     _ok(at)
-    assert _heading(at) == "## England"
+    assert _heading(at) == "# England"
     # Every ICB's own most disadvantaged 10%: ceil(10% of its wards), summed over the 42 ICBs.
     per_icb = ward_table.groupby("icb_code")["imd_score_2025"].count().map(lambda n: math.ceil(round(n / 10, 9)))
     assert _metric(at, "Wards") == f"{per_icb.sum():,}" == "700"

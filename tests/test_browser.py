@@ -15,10 +15,12 @@ from tests.conftest import MAP_IFRAME, NEEDS_CHROMIUM, WARD_PATHS
 from tests.conftest import browser_page as _page
 from tests.conftest import choose as _choose
 from tests.conftest import fills as _fills
+from tests.conftest import map_move_reported as _moved
 from tests.conftest import map_frame as _map
 from tests.conftest import no_exception as _no_exception
 from tests.conftest import only_local as _only_local
 from tests.conftest import page_url as _url
+from tests.conftest import settled as _settled
 from tests.conftest import wait_until as _wait_until
 from tests.conftest import ward_points as _ward_points
 
@@ -32,18 +34,19 @@ def _exercise(page, requests: list[str], sent: list[float], app_url: str, n_ward
     before = _fills(frame)
     assert len(set(before)) >= 4  # a choropleth, not one colour
 
-    # Pan and zoom: nothing goes to the server (no script rerun). page.wait_for_timeout (not
-    # time.sleep) lets Playwright deliver the websocket events meanwhile.
-    page.wait_for_timeout(1000)
+    # Pan and zoom: nothing goes to the server (no script rerun).
+    _settled(page)
     quiet = len(sent)
     cx, cy = _ward_points(page, frame)[0]
     page.mouse.move(cx, cy)
-    page.mouse.wheel(0, -200)
-    page.wait_for_timeout(500)
-    page.mouse.down()
-    page.mouse.move(cx + 80, cy + 40, steps=5)
-    page.mouse.up()
-    page.wait_for_timeout(1500)  # streamlit-folium reports moves after a 250 ms debounce
+    _moved(page, frame, lambda: page.mouse.wheel(0, -200))
+
+    def drag() -> None:
+        page.mouse.down()
+        page.mouse.move(cx + 80, cy + 40, steps=5)
+        page.mouse.up()
+
+    _moved(page, frame, drag)
     assert len(sent) == quiet, "panning or zooming the map sent a message to the server"
 
     # Switch the measure: new fill colours, same map (no reload).

@@ -32,9 +32,12 @@ from geo.areas import Area
 from geo.precision import Z95, Components, msoa_components
 from layers import INDICATORS
 from layers.bivariate import GRID, bivariate, ink, thirds
+from layers.goal_cohorts import reading_definitions
+from layers.goal_gradient import deprivation_groups
+from layers.goal_impact import about
 from layers.goals import (ENGLAND_EMERGENCY_ADMISSIONS, GOALS, MEASURE_MODELS, Goal, custom_goal, measure_model,
                           offered_measures)
-from layers.goalview import about, deprivation_groups, goal_view, reading_definitions
+from layers.goalview import goal_view
 from layers.indicator import Indicator
 from layers.source import PublishedLayer
 from layers.sources import CENSUS_TS038

@@ -10,7 +10,8 @@ from streamlit.testing.v1 import AppTest
 from geo.areas import make_area
 from geo.upload import aggregate_to_wards, inspect_upload, read_reference, read_upload
 from layers.goals import GOALS
-from layers.goalview import about, goal_view
+from layers.goal_impact import about
+from layers.goalview import goal_view
 from layers.uploaded import USER_LAYER_PREFIX, user_layer
 from tests.conftest import LSC
 from tests.conftest import assert_no_exception as _ok

@@ -19,8 +19,8 @@ from geo import areas
 from layers import INDICATORS
 from layers.indicator import Indicator
 from layers.mapdata import decode, encode_geometries, encode_lines
-from layers.mapview import (AreaGeometry, base_map, layer_payload, prepare_area, selection_group,
-                            standalone, ward_group)
+from layers.mappayload import AreaGeometry, layer_payload, prepare_area
+from layers.mapview import base_map, selection_group, standalone, ward_group
 from layers.style import style_layer
 from layers.view import layer_view
 

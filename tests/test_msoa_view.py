@@ -20,7 +20,8 @@ from streamlit.testing.v1 import AppTest
 from geo import msoa, paths, store
 from geo.areas import make_area
 from geo.paths import ROOT
-from layers.mapview import base_map, prepare_area, standalone, ward_group
+from layers.mappayload import prepare_area
+from layers.mapview import base_map, standalone, ward_group
 from layers.msoa import CAVEAT, MSOA_LIFE_EXPECTANCY, MSOA_LIFE_EXPECTANCY_COLUMNS
 from layers.msoa_view import (HIGHER, LOWER, NO_FIGURE, NO_FIGURE_REASON, UNCLEAR, compare_with_median, msoa_payload,
                               msoa_table, msoas_in_area)
@@ -216,7 +217,7 @@ def _msoa_listing(at: AppTest) -> pd.DataFrame:
 def test_msoa_tab_shows_caveat_map_and_table_for_the_sidebar_area() -> None:
     at = _msoa_tab()
     assert not at.exception, [e.value for e in at.exception]
-    assert any(m.value == "### Life expectancy by MSOA: Lancashire and South Cumbria ICB" for m in at.main.markdown)
+    assert any(m.value == "## Life expectancy by MSOA: Lancashire and South Cumbria ICB" for m in at.main.markdown)
     assert any("1.5–2.5 years above" in i.value for i in at.info)
     assert at.radio(key="msoa_sex").options == ["Male", "Female", "Persons"]
     listing = _msoa_listing(at)

@@ -32,7 +32,9 @@ from layers.view import layer_view
 from report import inputs
 from report.document import Keep, Table, flat, render_pdf
 from report.mapspec import map_spec
-from report.pack import comparison_table, file_stem, place_pack, target_list_frame
+from report.pack import file_stem, place_pack
+from report.pack_comparison import comparison_table
+from report.pack_list import target_list_frame
 from report.staticmap import CANVASES, render_map
 from tests.conftest import LLR, LSC
 

@@ -21,10 +21,12 @@ import shapely
 from PIL import Image
 
 from geo import store
-from layers.mapview import Outline
+from layers.mappayload import Outline
 from layers.style import SUPPRESSED_FILL, LegendEntry
+from report.mapdraw import _paths
+from report.mapstyle import HATCH_BACKGROUND
 from report.samples import LSC, sample_map
-from report.staticmap import BNG, CANVASES, HATCH_BACKGROUND, MapSpec, RenderedMap, _paths, render, render_map
+from report.staticmap import BNG, CANVASES, MapSpec, RenderedMap, render, render_map
 
 #: Smallest inscribed-circle radius, in pixels, of a ward whose centre pixel is tested: the
 #: white ward edges and black target outlines reach at most ~2 px into a ward.

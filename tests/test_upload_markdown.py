@@ -22,7 +22,7 @@ import pytest
 from geo.paths import ROOT
 from geo.upload import plain_markdown
 from geo.upload.safety import WORD_JOINER
-from tests.conftest import NEEDS_CHROMIUM, browser_page, free_port, map_frame, no_exception, only_local
+from tests.conftest import NEEDS_CHROMIUM, browser_page, free_port, map_frame, no_exception, only_local, settled
 
 CORPUS = Path(__file__).parent / "data" / "uploads"
 J = WORD_JOINER
@@ -136,7 +136,7 @@ def test_the_check_card_shows_column_and_file_names_as_plain_text(browser, app_u
             files=[{"name": hostile_name, "mimeType": "text/csv",
                     "buffer": (CORPUS / "markdown_names.csv").read_bytes()}])
         page.get_by_text("Your data: check it, then add it as a layer").wait_for(timeout=30_000)
-        page.wait_for_timeout(1000)
+        settled(page)
         links = page.evaluate("""() => [...document.querySelectorAll('a')].map(a => a.href)
             .filter(h => /e\\.vil|example\\.org|evil\\.example|mailto:|127\\.0\\.0\\.1:9/.test(h))""")
         assert not links

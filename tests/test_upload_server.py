@@ -279,7 +279,7 @@ def test_an_upload_never_touches_the_disk_and_leaves_memory_when_the_tab_closes(
 
 
 def test_the_sweeper_empties_closed_sessions_and_drops_orphaned_files() -> None:
-    from ui.upload import _Sweeper
+    from ui.upload_memory import _Sweeper
 
     class Widgets:
         def __init__(self) -> None:

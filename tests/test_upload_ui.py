@@ -34,7 +34,7 @@ from geo.upload.safety import WORD_JOINER
 from layers import INDICATORS
 from layers.export import decimals, notes, notes_csv, target_table, to_csv, to_excel
 from layers.indicator import THEMES
-from layers.mapview import layer_payload, prepare_area
+from layers.mappayload import layer_payload, prepare_area
 from layers.profile import profile_row
 from layers.source import area_value_of, value_text
 from layers.style import NO_DATA_COLOUR, SUPPRESSED_FILL

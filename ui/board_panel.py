@@ -30,7 +30,8 @@ from layers.profile import Published
 from layers.view import Catalogue, LayerView
 from report.document import render_pdf
 from report.mapspec import coverage_text, map_spec
-from report.pack import file_stem, place_pack, target_list_frame, target_list_notes
+from report.pack import file_stem, place_pack
+from report.pack_list import target_list_frame, target_list_notes
 from report.staticmap import render_map
 from report.version import version
 from ui import loaders, session, tracking_panel, views
@@ -113,7 +114,7 @@ def board_panel(view: LayerView) -> None:
 
 
 def _downloads(view: LayerView) -> None:
-    st.markdown("##### For a board paper")
+    st.markdown("### For a board paper")
     table = loaders.ward_table()
     offered = view.codes if len(view.codes) <= MAX_PICKER_WARDS else view.ranks.index
     codes = list(offered)

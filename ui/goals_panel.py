@@ -22,9 +22,10 @@ from streamlit_folium import st_folium
 
 from geo.areas import Area
 from geo.upload import plain_markdown
+from layers.goal_impact import about
 from layers.goals import (COHORTS, CUSTOM, DEFAULT_GOAL, DEFAULT_GROUPS, DEFAULT_OVERDISPERSION, DIRECTIONS, GOALS,
                           GROUP_CHOICES, Goal, custom_goal, offered_measures)
-from layers.goalview import GoalView, about
+from layers.goalview import GoalView
 from layers.mapview import base_map, ward_group
 from layers.targets import TARGETINGS
 from ui import loaders, session, tracking_panel, views
@@ -162,7 +163,7 @@ def key_figures(view: GoalView) -> None:
 
 
 def cohort_section(view: GoalView) -> None:
-    st.markdown("#### Who is in the cohort")
+    st.markdown("### Who is in the cohort")
     st.markdown(plain_markdown(view.cohort.targeting.describe(view.record)))
     st.caption(plain_markdown(view.imd_edition[0].upper() + view.imd_edition[1:] + "."))
     percent = st.column_config.NumberColumn(format="percent")
@@ -189,7 +190,7 @@ def cohort_section(view: GoalView) -> None:
 
 
 def baseline_section(view: GoalView) -> None:
-    st.markdown("#### Where they start, and the target")
+    st.markdown("### Where they start, and the target")
     rows = [("The cohort", view.baseline), ("Rest of the area", view.rest), ("England", view.england)]
     table = pd.DataFrame({
         "Group": [r[0] for r in rows],
@@ -224,7 +225,7 @@ def baseline_section(view: GoalView) -> None:
 
 
 def detectability_section(view: GoalView) -> None:
-    st.markdown("#### Is it detectable?")
+    st.markdown("### Is it detectable?")
     det = view.detectability
     body = plain_markdown(det.text)
     if det.detectable is None:
@@ -237,7 +238,7 @@ def detectability_section(view: GoalView) -> None:
 
 
 def gradient_section(view: GoalView) -> None:
-    st.markdown("#### How steep is the gradient across deprivation?")
+    st.markdown("### How steep is the gradient across deprivation?")
     grad = view.gradient
     if grad is None:
         st.caption("Too few wards to cut into deprivation groups: choose quintiles, or a larger area.")
@@ -264,7 +265,7 @@ def gradient_section(view: GoalView) -> None:
 
 
 def map_section(view: GoalView, static_base: str) -> None:
-    st.markdown("#### On the map")
+    st.markdown("### On the map")
     keep_valid(Keys.GOAL_MAP, list(MAP_MODES))
     mode = st.radio("Map", list(MAP_MODES), key=Keys.GOAL_MAP, format_func=MAP_MODES.get, horizontal=True,
                     label_visibility="collapsed")
@@ -293,7 +294,7 @@ def notes_section(view: GoalView) -> None:
 
 def goals_panel(area: Area, static_base: str) -> None:
     """The Goals tab for ``area``."""
-    st.markdown(f"### Goals: {plain_markdown(area.name)}")
+    st.markdown(f"## Goals: {plain_markdown(area.name)}")
     st.caption("Model a goal for the area's most disadvantaged wards and test it for viability: who is in the "
                "cohort, where they start, what the goal means in people, whether the change could be detected by "
                "the deadline, and how steep the gradient across deprivation is.")

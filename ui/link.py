@@ -55,70 +55,82 @@ def parse_query(params: Mapping[str, object], wards: pd.DataFrame, layers: Colle
     area opens the ward's ICB; a ward outside the chosen area is dropped.
     """
     get = {k: _first(v) for k, v in params.items()}
-    view, notes = default, []
-    icbs = set(wards["icb_code"].dropna())
-
+    notes: list[str] = []
     area = get.get("area", "")
-    if area:
-        if area.lower() == ENGLAND:
-            view = replace(view, icb=None)
-        elif area in icbs:
-            view = replace(view, icb=area)
-        else:
-            notes.append(f"The link's area “{area}” is not one of England's 42 ICB codes (E54…) or "
-                         f"“england”, so the default area is shown.")
-
-    ward = get.get("ward", "")
-    if ward:
-        if ward not in wards.index:
-            notes.append(f"The link's ward “{ward}” is not a 2025 ward code in England, so no ward is selected.")
-        elif not area:
-            view = replace(view, icb=str(wards.at[ward, "icb_code"]), ward=ward)
-        else:
-            view = replace(view, ward=ward)
-
-    place = get.get("place", "")
-    if place:
-        in_icb = wards["icb_code"] == view.icb if view.icb else pd.Series(False, index=wards.index)
-        if (in_icb & (wards["lad_code"] == place)).any():
-            view = replace(view, lad=place)
-        else:
-            where = "all England" if view.icb is None else "this ICB"
-            notes.append(f"The link's local authority “{place}” has no wards in {where}, "
-                         "so the whole area is shown.")
-
-    layer = get.get("layer", "")
-    if layer:
-        if layer in layers:
-            view = replace(view, layer=layer)
-        elif layer.startswith(USER_LAYER_PREFIX):
-            notes.append(f"The link shows a layer uploaded in another browser session (“{layer}”). Uploaded data "
-                         "stay in the session that loaded them, so it cannot be shown here and the default layer "
-                         "is shown: upload the file again under “Your data” in the sidebar.")
-        else:
-            notes.append(f"The link's layer “{layer}” is not a layer WardLens has, so the default layer is shown.")
-
-    scheme = get.get("classes", "")
-    if scheme:
-        if scheme in schemes:
-            view = replace(view, scheme=scheme)
-        else:
-            notes.append(f"The link's classification “{scheme}” is not one of {', '.join(schemes)}, "
-                         "so the layer's own classification is used.")
-
-    target = get.get("target", "")
-    if target:
-        if target in targetings:
-            view = replace(view, targeting=target)
-        else:
-            notes.append(f"The link's targeting “{target}” is not one of {', '.join(targetings)}, "
-                         "so the default definition is used.")
-
+    view = _with_area(default, area, wards, notes)
+    view = _with_ward(view, get.get("ward", ""), bool(area), wards, notes)
+    view = _with_place(view, get.get("place", ""), wards, notes)
+    view = _with_layer(view, get.get("layer", ""), layers, notes)
+    view = _with_choice(view, "scheme", get.get("classes", ""), schemes, notes,
+                        "The link's classification “{value}” is not one of {allowed}, so the layer's own "
+                        "classification is used.")
+    view = _with_choice(view, "targeting", get.get("target", ""), targetings, notes,
+                        "The link's targeting “{value}” is not one of {allowed}, so the default definition is "
+                        "used.")
     if view.ward is not None and not ward_in_view(wards, view):
         notes.append(f"The link's ward {wards.at[view.ward, 'ward_name']} is not in the area shown, "
                      "so no ward is selected.")
         view = replace(view, ward=None)
     return view, notes
+
+
+def _with_area(view: View, area: str, wards: pd.DataFrame, notes: list[str]) -> View:
+    """The view on ``area`` (an ICB code or "england"); an unknown one is noted and left as it was."""
+    if area:
+        if area.lower() == ENGLAND:
+            return replace(view, icb=None)
+        if area in set(wards["icb_code"].dropna()):
+            return replace(view, icb=area)
+        notes.append(f"The link's area “{area}” is not one of England's 42 ICB codes (E54…) or "
+                     f"“england”, so the default area is shown.")
+    return view
+
+
+def _with_ward(view: View, ward: str, area_given: bool, wards: pd.DataFrame, notes: list[str]) -> View:
+    """The view with ``ward`` selected (and, when the link gives no area, on the ward's ICB)."""
+    if ward:
+        if ward not in wards.index:
+            notes.append(f"The link's ward “{ward}” is not a 2025 ward code in England, so no ward is selected.")
+        elif not area_given:
+            return replace(view, icb=str(wards.at[ward, "icb_code"]), ward=ward)
+        else:
+            return replace(view, ward=ward)
+    return view
+
+
+def _with_place(view: View, place: str, wards: pd.DataFrame, notes: list[str]) -> View:
+    """The view on the local authority ``place`` when it has wards in the view's ICB."""
+    if place:
+        in_icb = wards["icb_code"] == view.icb if view.icb else pd.Series(False, index=wards.index)
+        if (in_icb & (wards["lad_code"] == place)).any():
+            return replace(view, lad=place)
+        where = "all England" if view.icb is None else "this ICB"
+        notes.append(f"The link's local authority “{place}” has no wards in {where}, "
+                     "so the whole area is shown.")
+    return view
+
+
+def _with_layer(view: View, layer: str, layers: Collection[str], notes: list[str]) -> View:
+    """The view showing ``layer``; a layer uploaded in another session, or unknown, is noted."""
+    if layer:
+        if layer in layers:
+            return replace(view, layer=layer)
+        if layer.startswith(USER_LAYER_PREFIX):
+            notes.append(f"The link shows a layer uploaded in another browser session (“{layer}”). Uploaded data "
+                         "stay in the session that loaded them, so it cannot be shown here and the default layer "
+                         "is shown: upload the file again under “Your data” in the sidebar.")
+        else:
+            notes.append(f"The link's layer “{layer}” is not a layer WardLens has, so the default layer is shown.")
+    return view
+
+
+def _with_choice(view: View, field: str, value: str, allowed: Collection[str], notes: list[str], unusable: str) -> View:
+    """The view with ``field`` set to ``value`` when it is one of ``allowed``; else ``unusable`` is noted."""
+    if value:
+        if value in allowed:
+            return replace(view, **{field: value})
+        notes.append(unusable.format(value=value, allowed=", ".join(allowed)))
+    return view
 
 
 def ward_in_view(wards: pd.DataFrame, view: View) -> bool:

@@ -17,7 +17,7 @@ from geo.bestfit import BEST_FIT
 from geo.upload import Reference, read_reference, template_for_area
 from geo.precision import Components
 from layers import data
-from layers.mapview import AreaGeometry
+from layers.mappayload import AreaGeometry
 from layers.profile import Published
 from layers.source import PublishedLayer
 

@@ -14,7 +14,8 @@ from streamlit_folium import st_folium
 
 from geo import msoa, store
 from geo.areas import Area
-from layers.mapview import AreaGeometry, MapPayload, base_map, prepare_area, ward_group
+from layers.mappayload import AreaGeometry, MapPayload, prepare_area
+from layers.mapview import base_map, ward_group
 from layers.msoa import CAVEAT, MSOA_LIFE_EXPECTANCY, MSOA_LIFE_EXPECTANCY_COLUMNS
 from layers.msoa_view import (COMPARISON_NOTE, HIGHER, LOWER, NO_FIGURE,
                               msoa_payload, msoa_table, msoas_in_area)
@@ -89,7 +90,7 @@ def msoa_listing(key: str, sex: str) -> pd.DataFrame:
 
 def msoa_panel(area: Area, static_base: str) -> None:
     """Caveat, sex choice, the MSOA map (no reruns on pan, zoom or click) and the table, lowest first."""
-    st.markdown(f"### Life expectancy by MSOA: {area.name}")
+    st.markdown(f"## Life expectancy by MSOA: {area.name}")
     st.info(CAVEAT, icon=":material/info:")
     sex = st.radio("Sex", list(MSOA_LIFE_EXPECTANCY), horizontal=True, key=Keys.MSOA_SEX)
     measure = MSOA_LIFE_EXPECTANCY[sex]
@@ -110,7 +111,7 @@ def msoa_panel(area: Area, static_base: str) -> None:
     st_folium(base, feature_group_to_add=ward_group(msoa_layer(area.key, sex)), returned_objects=[],
               key="msoa_map", height=MAP_HEIGHT, use_container_width=True)
     attribution([measure.record])
-    st.markdown("#### MSOAs, lowest life expectancy first")
+    st.markdown("### MSOAs, lowest life expectancy first")
     st.dataframe(table, hide_index=True, height=min(TABLE_HEIGHT, 38 + 35 * len(table)), key="msoa_table",
                  column_config=TABLE_COLUMNS)
     st.caption(COMPARISON_NOTE + " *No figure:* the ONS file leaves the MSOA blank (grey on the map).")

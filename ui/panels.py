@@ -16,7 +16,7 @@ from geo.upload import plain_markdown
 from layers import INDICATORS
 from layers.export import notes_csv, to_csv, to_excel
 from layers.indicator import THEMES, Indicator
-from layers.sources import ONS_OS_ATTRIBUTION
+from layers.sources import ONS_OS_ATTRIBUTION, attribution_texts
 from layers.style import SCHEME_LIST, SCHEMES_BY_ID
 from layers.targets import TARGETINGS
 from layers.view import LayerView
@@ -34,10 +34,13 @@ def page_style() -> None:
     list side by side only on wide screens."""
     st.html(f"""<style>
     [data-testid='stMainBlockContainer'] {{ padding-top: 3.6rem; }}
-    [data-testid='stMainBlockContainer'] h2 {{ font-size: 1.7rem; padding-top: .2rem; }}
+    [data-testid='stMainBlockContainer'] h1 {{ font-size: 1.8rem; padding-top: .2rem; }}
+    [data-testid='stMainBlockContainer'] h2 {{ font-size: 1.35rem; }}
+    [data-testid='stMainBlockContainer'] h3 {{ font-size: 1.15rem; }}
+    [data-testid='stCaptionContainer'] {{ color: #55575f; opacity: 1; }}  /* 7:1 on white: the theme's faded caption fails AA */
     @media (max-width: {SIDE_BY_SIDE_MIN_PX - 1}px) {{
-      .st-key-map_and_list [data-testid='stHorizontalBlock'] {{ flex-wrap: wrap; }}
-      .st-key-map_and_list [data-testid='stHorizontalBlock'] > [data-testid='stColumn'] {{
+      .st-key-map_and_list > [data-testid='stLayoutWrapper'] > [data-testid='stHorizontalBlock'] {{ flex-wrap: wrap; }}
+      .st-key-map_and_list > [data-testid='stLayoutWrapper'] > [data-testid='stHorizontalBlock'] > [data-testid='stColumn'] {{
         flex: 1 1 100% !important; width: 100% !important; min-width: 100% !important; }}
     }}
     </style>""")
@@ -47,7 +50,7 @@ def heading(view: LayerView) -> None:
     """Title and a one-line subtitle saying what the map shows and what is outlined."""
     record, cov = view.record, view.coverage
     classes = "two categories" if record.kind == "flag" else SCHEMES_BY_ID[view.scheme or record.scheme].short
-    st.markdown(f"## {view.area.name}")
+    st.markdown(f"# {view.area.name}")
     st.markdown(
         f"**{plain_markdown(record.title)}** ({plain_markdown(record.variant)}) for {len(view.codes):,} wards, "
         f"coloured by {classes}. "
@@ -73,23 +76,7 @@ def map_panel(base: folium.Map, groups: list[folium.FeatureGroup], on_click: Cal
 
 def attribution(records: Sequence[Indicator]) -> None:
     """The licence attributions for the boundaries and for every layer shown (always visible)."""
-    st.caption(" ".join(attribution_texts(records)))
-
-
-def attribution_texts(records: Sequence[Indicator]) -> list[str]:
-    """The boundary attribution and each record's, each said once: a text already contained in
-    another is dropped, and a text that contains an earlier one takes its place."""
-    texts: list[str] = []
-    for text in (t.strip() for t in [ONS_OS_ATTRIBUTION, *(r.source.attribution for r in records)]):
-        if any(text in earlier for earlier in texts):
-            continue
-        inside = [i for i, earlier in enumerate(texts) if earlier in text]
-        if inside:
-            texts[inside[0]] = text
-            texts = [t for i, t in enumerate(texts) if i not in inside[1:]]
-        else:
-            texts.append(text)
-    return texts
+    st.caption(" ".join(attribution_texts(r.source for r in records)))
 
 
 def target_panel(view: LayerView, on_select: Callable[[], None], key: str,
@@ -97,7 +84,7 @@ def target_panel(view: LayerView, on_select: Callable[[], None], key: str,
     """Coverage figures, the ranked list (click a row for its profile, ``key`` names its widget) and the
     downloads (``exports`` makes the all-wards and column-definitions tables, on click only)."""
     table, cov = view.table, view.coverage
-    st.markdown("#### Target wards")
+    st.markdown("## Target wards")
     st.caption(plain_markdown(view.definition))
     c1, c2, c3 = st.columns([0.7, 1.4, 0.9])  # residents is the widest figure (up to 56,489,608)
     c1.metric("Wards", f"{cov.wards:,}")
@@ -111,7 +98,7 @@ def target_panel(view: LayerView, on_select: Callable[[], None], key: str,
         label, help_text = table.labels[name]
         config[name] = st.column_config.TextColumn(label, help=plain_markdown(help_text), width=72)
     config["Rank"] = st.column_config.NumberColumn("#", format="%d", width=36)
-    config["Ward"] = st.column_config.TextColumn("Ward", width=150, pinned=True)
+    config["Ward"] = st.column_config.TextColumn("Ward", width=150)  # not pinned: pinned text is faded (3.9:1)
     config["Local authority"] = st.column_config.TextColumn("Local authority", width=130)
     config["Population (Census 2021)"] = st.column_config.NumberColumn(
         "Residents", format="localized", help="Census 2021 usual residents", width=76)
@@ -165,7 +152,7 @@ def profile_panel(table: pd.DataFrame, ward: str, profile: pd.DataFrame, status:
     text = st.column_config.TextColumn
     st.dataframe(shown, hide_index=True, width="stretch", height=38 + 35 * len(shown), key="profile_table",
                  column_config={
-                     "Theme": text(width=110), "Indicator": text(width=230, pinned=True), "Edition": text(width=100),
+                     "Theme": text(width=110), "Indicator": text(width=230), "Edition": text(width=100),
                      "Ward": text(str(row["ward_name"]), width=100, help="This ward's value"),
                      "Rank in ICB (1 = worst)": text("Rank in ICB", width=150, help="Rank among the ICB's wards with a "
                                                      "value, 1 = worst, and which fifth of them it is in"),
@@ -185,7 +172,15 @@ def profile_panel(table: pd.DataFrame, ward: str, profile: pd.DataFrame, status:
 
 def methods_panel() -> None:
     """How the numbers were made, each indicator's definition and source, and the licences."""
-    st.markdown("### How the ward values were made")
+    _value_methods()
+    _indicator_definitions()
+    _other_methods()
+    _sources_and_licences()
+
+
+def _value_methods() -> None:
+    """How ward and area values are made, classified and targeted."""
+    st.markdown("## How the ward values were made")
     st.markdown(
         "Ward boundaries are ONS Wards (May 2025), generalised and simplified for the screen. Most "
         "indicators are published for small areas (LSOAs or MSOAs), not wards. Each LSOA (2021) is "
@@ -200,17 +195,21 @@ def methods_panel() -> None:
         "over best-fit wards (weights as named below), a sum for counts, or the share of wards flagged. "
         "They are computed here from ward values and can differ slightly from figures published for "
         "ICBs or local authorities.")
-    st.markdown("### Classes and colours")
+    st.markdown("## Classes and colours")
     st.markdown("\n".join(f"- **{s.label}**" for s in SCHEME_LIST) + "\n\n"
                 "Colours are ColorBrewer sequential palettes (colour-blind safe); the darkest colour always "
                 "marks the worst values, so the palette runs the other way for indicators where higher is "
                 "better (e.g. life expectancy). Grey means no data.")
-    st.markdown("### Most disadvantaged wards")
+    st.markdown("## Most disadvantaged wards")
     st.markdown("\n".join(f"- **{t.label}.** {t.description.format(layer='the layer on the map')}"
                           for t in TARGETINGS.values()))
     st.markdown("Population covered and its share of the area count Census 2021 usual residents of "
                 "best-fit wards.")
-    st.markdown("### Indicators")
+
+
+def _indicator_definitions() -> None:
+    """Each indicator's definition, unit, period, method, direction, source and caveat, by theme."""
+    st.markdown("## Indicators")
     for theme in THEMES:
         records = [r for r in INDICATORS.values() if r.theme == theme]
         if not records:
@@ -224,14 +223,18 @@ def methods_panel() -> None:
                 f"{r.source.publisher} ({r.source.licence}). *Caveat:* {r.caveat}"
                 + (f" *Coverage:* {r.coverage_note}" if r.coverage_note else "")
                 for r in records))
-    st.markdown("### Life expectancy by MSOA")
+
+
+def _other_methods() -> None:
+    """The life expectancy by MSOA tab and the user's own data."""
+    st.markdown("## Life expectancy by MSOA")
     st.markdown(
         "The **Life expectancy by MSOA** tab shows the ONS ad hoc life expectancies (REQ3292, 2016–20) at the "
         "geography they were published for, MSOA 2011, with their 95% confidence intervals. The file's levels "
         "run about 1.5–2.5 years above official figures, so the tab compares MSOAs with each other only and "
         "shows no official local authority, ICB or England figure. The ward layers of life expectancy are "
         "population-weighted estimates from these MSOAs.")
-    st.markdown("### Your own data")
+    st.markdown("## Your own data")
     st.markdown(
         "Under **Your data** in the sidebar you can map figures of your own (such as people with five or more "
         "long-term conditions from GP-linked data) by 2025 ward, LSOA 2021 or 2011, or ward name. The codes' "
@@ -243,7 +246,11 @@ def methods_panel() -> None:
         "tables write “<5”, and ICB and England values add up only the wards shown. Files that look like "
         "patient records (NHS numbers, dates of birth, full postcodes) are refused. The data stay in this browser "
         "session's memory only: never saved, logged, shared with other sessions or put in the link.")
-    st.markdown("### Sources and licences")
+
+
+def _sources_and_licences() -> None:
+    """Every source with its licence and attribution, the boundaries and the map display."""
+    st.markdown("## Sources and licences")
     sources = {r.source.dataset: r.source for r in INDICATORS.values()}
     st.markdown("\n".join(f"- **{s.dataset}** — {s.publisher}, {s.licence}."
                           + (f" [{s.url}]({s.url})" if s.url else "") + f" *{s.attribution}*"

@@ -13,27 +13,22 @@ Privacy, as the README and the Methods text state it (issue 16):
 * **Memory only.** Streamlit's upload handler parses the request with Starlette, whose
   multipart parser spools any file over 1 MB to a temporary file on disk. At import this
   module raises that spooling threshold above the largest request the server accepts
-  (:func:`keep_uploads_in_memory`), so an upload is held in memory from the socket on. The
-  file's bytes, the table read from them, the preview and the ward values live only in this
-  session's state (:mod:`ui.session`); nothing goes to ``st.cache_data`` /
+  (:func:`ui.upload_memory.keep_uploads_in_memory`), so an upload is held in memory from the
+  socket on. The file's bytes, the table read from them, the preview and the ward values live
+  only in this session's state (:mod:`ui.session`); nothing goes to ``st.cache_data`` /
   ``st.cache_resource`` (shared by every session), to a log, to disk or to the URL.
-* **Gone with the tab.** Streamlit keeps a disconnected session for
-  ``server.disconnectedSessionTTL`` (120 s) so that a dropped connection can resume it, and
-  a session that then expires is not even shut down (its uploaded files stay in the
-  server's file manager). Once a session holds uploaded data, :func:`forget_when_closed`
-  marks it not resumable, so that the server shuts it down -- deleting its uploaded files --
-  as soon as its tab disconnects; :class:`_Sweeper` then empties what the dead session still
-  held and collects the garbage, so the memory is freed within about a second
-  (tests/test_upload_server.py proves both).
-  A dropped connection therefore loses the uploaded layers too: upload the file again. Files
-  sent to a session that never reads them (a client that only uploads) are dropped
-  ``server.disconnectedSessionTTL`` + 5 seconds after it disconnects.
+* **Gone with the tab.** Once a session holds uploaded data,
+  :func:`ui.upload_memory.forget_when_closed` has the server delete it -- state and uploaded
+  files -- as soon as its tab disconnects, and its memory is freed within about a second
+  (:mod:`ui.upload_memory`; tests/test_upload_server.py proves both). A dropped connection
+  therefore loses the uploaded layers too: upload the file again.
 * **Bounded.** :data:`READERS` lets two uploads be read at once (the server has two cores);
   a third waits up to :data:`WAIT` seconds, then is asked to try again. The limits of
   :mod:`geo.upload.limits` bound each one.
 
 Every :class:`~geo.upload.UploadError` is shown as one message and leaves the rest of the
-page -- the view, the layers already added -- as it was. Every text that comes from the file
+page -- the view, the layers already added -- as it was. The card's widgets are drawn by
+:mod:`ui.upload_card`. Every text that comes from the file
 (its name, column names, cells, and every message and note quoting them) is shown as plain
 text (:func:`~geo.upload.plain_markdown`: no markdown, no links); tables show it as typed;
 long lists are cut short with "and N more".
@@ -41,11 +36,7 @@ long lists are cut short with "and N more".
 
 from __future__ import annotations
 
-import ctypes
-import gc
 import threading
-import time
-import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -53,35 +44,25 @@ import pandas as pd
 import streamlit as st
 
 from geo.areas import make_area
-from geo.upload import (LIMITS, SMALL_COUNT_THRESHOLD, Preview, Table, UploadError, WardUpload, aggregate_to_wards,
-                        inspect_upload, plain_markdown, read_pasted, read_upload)
-from layers.indicator import THEMES
+from geo.upload import (LIMITS, Preview, Table, UploadError, WardUpload, aggregate_to_wards, inspect_upload,
+                        plain_markdown, read_pasted, read_upload)
 from layers.targets import TARGETINGS
-from layers.uploaded import (MAX_TITLE, PER_RESIDENTS, THEME, USER_LAYER_PREFIX, count_targeting_warning,
-                             per_residents, unique_title, user_layer)
+from layers.uploaded import (PER_RESIDENTS, USER_LAYER_PREFIX, count_targeting_warning, per_residents, unique_title,
+                             user_layer)
 from geo.upload.series import inspect_series
-from ui import loaders, series_card, session
+from ui import loaders, series_card, session, upload_card
 from ui.session import Keys
+from ui.upload_card import short
+from ui.upload_memory import forget_when_closed, keep_uploads_in_memory
 
 PENDING, ERROR, SEQ, LAYER_SEQ, ADDED, RESULT = (Keys.UPLOAD_PENDING, Keys.UPLOAD_ERROR, Keys.UPLOAD_SEQ,
                                                  Keys.UPLOAD_LAYER_SEQ, Keys.UPLOAD_ADDED, Keys.UPLOAD_RESULT)
 #: File types the uploader offers (the content, not the name, decides how a file is read).
 FILE_TYPES = ["csv", "xlsx", "txt", "tsv"]
-#: Highest suppression threshold offered (the lowest is the NHS practice, 5).
-MAX_THRESHOLD = 100
 TEMPLATE_LEVELS = {"ward": "Wards (2025)", "lsoa": "LSOAs (2021)"}
-#: What the card lists at most (issue 17): value columns one by one, codes not matched, notes.
-CARD_COLUMNS = 20
-UNMATCHED_SHOWN = 200
-NOTES_SHOWN = 12
-#: Characters of a column name shown in a widget label or option.
-NAME_SHOWN = 60
 #: Uploads read at once in this server process, and how long a further one waits (seconds).
 READERS = threading.BoundedSemaphore(2)
 WAIT = 10.0
-#: Streamlit's upload route accepts a request body of ``server.maxUploadSize`` plus this framing
-#: margin (starlette_routes._MAX_UPLOAD_MULTIPART_OVERHEAD_BYTES); the spool threshold must exceed both.
-MULTIPART_MARGIN = 2 * 2**20
 
 
 @dataclass(frozen=True, eq=False)
@@ -102,165 +83,7 @@ def max_bytes() -> int:
     return int(st.get_option("server.maxUploadSize")) * 2**20
 
 
-# --- privacy: memory only, gone with the tab -----------------------------------------------------
-
-def keep_uploads_in_memory(limit: int) -> int:
-    """Make Streamlit's upload handler keep files up to ``limit`` bytes in memory (returns the threshold).
-
-    Starlette's ``MultiPartParser`` writes each uploaded file to a ``SpooledTemporaryFile``
-    that moves to a temporary file on disk past ``spool_max_size`` (1 MB). Raising it above
-    the largest body Streamlit accepts keeps every upload in memory.
-    """
-    from starlette.formparsers import MultiPartParser
-
-    MultiPartParser.spool_max_size = max(MultiPartParser.spool_max_size, limit + MULTIPART_MARGIN)
-    return MultiPartParser.spool_max_size
-
-
 keep_uploads_in_memory(max_bytes())
-
-
-class _Sweeper:
-    """Empties and frees the sessions that held uploaded data once the server has shut them down.
-
-    Holds session ids and weak references only. A background thread (one per process) checks
-    every second whether a remembered session is still connected. Once it is not, the server
-    has already shut it down (it was marked not resumable) and forgotten it -- but Streamlit's
-    runtime loop keeps a reference to the last session it served until the next visitor
-    arrives, and a garbage collection may be far off. So the sweeper empties the dead
-    session's state and message queue and collects the garbage: the memory is freed within
-    about a second of the tab closing.
-    """
-
-    #: Sweeps of a session after it is gone: a script run still finishing can write to its state once more.
-    SWEEPS = 5
-    #: Seconds past ``server.disconnectedSessionTTL`` after which the files of a session that is
-    #: neither connected nor resumable are dropped from the server's uploaded-file manager.
-    ORPHAN_GRACE = 5.0
-
-    def __init__(self) -> None:
-        self._sessions: dict[str, weakref.ref] = {}
-        self._dying: dict[str, tuple[weakref.ref, int]] = {}
-        self._idle: dict[str, float] = {}
-        self._lock = threading.Lock()
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        with self._lock:
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="wardlens-upload-sweeper", daemon=True)
-                self._thread.start()
-
-    def watch(self, session_id: str, app_session: object) -> None:
-        with self._lock:
-            self._sessions[session_id] = weakref.ref(app_session)
-        self.start()
-
-    def drop_orphans(self, files, is_active: Callable[[str], bool], older_than: float, now: float) -> list[str]:
-        """Drop the uploaded files of sessions not connected for ``older_than`` seconds (returns their ids).
-
-        Streamlit keeps a file uploaded to a session that then disconnects without ever running
-        the app's callback (a client that only sends files) until the session is shut down --
-        and a session that expires from its reconnect store is never shut down. ``files`` is the
-        runtime's uploaded-file manager.
-        """
-        dropped = []
-        for session_id in list(getattr(files, "file_storage", {})):
-            if is_active(session_id):
-                self._idle.pop(session_id, None)
-            elif now - self._idle.setdefault(session_id, now) > older_than:
-                files.remove_session_files(session_id)
-                self._idle.pop(session_id, None)
-                dropped.append(session_id)
-        return dropped
-
-    def sweep(self, is_active: Callable[[str], bool]) -> int:
-        """Empty the watched sessions that ``is_active`` says are gone (on this and the next few
-        sweeps); returns how many were emptied."""
-        with self._lock:
-            newly = [i for i in self._sessions if not is_active(i)]
-            for i in newly:
-                self._dying[i] = (self._sessions.pop(i), self.SWEEPS)
-            dying = list(self._dying.items())
-            self._dying = {i: (ref, n - 1) for i, (ref, n) in dying if n > 1}
-        for _, (ref, _) in dying:
-            app_session = ref()
-            if app_session is not None:
-                state = app_session.session_state
-                state.clear()  # the uploaded table, preview, layers and widget values
-                # ... and the widgets' metadata (labels, options and callbacks name the file's columns),
-                # which SessionState.clear() keeps.
-                getattr(getattr(state, "_new_widget_state", None), "widget_metadata", {}).clear()
-                app_session.flush_browser_queue()  # messages the closed tab will never fetch
-        if newly:
-            gc.collect()  # anything of theirs caught in reference cycles
-            _return_freed_memory()
-        return len(dying)
-
-    def _run(self) -> None:
-        from streamlit.runtime import Runtime
-
-        while True:
-            time.sleep(1.0)
-            if Runtime.exists():
-                runtime = Runtime.instance()
-                self.sweep(runtime.is_active_session)
-                ttl = float(st.get_option("server.disconnectedSessionTTL"))
-                self.drop_orphans(runtime.uploaded_file_mgr, runtime.is_active_session, ttl + self.ORPHAN_GRACE,
-                                  time.monotonic())
-
-
-#: glibc ``mallopt`` parameter: allocations from this size up are mapped, and returned when freed.
-_M_MMAP_THRESHOLD = -3
-
-
-def _map_large_allocations(threshold: int = 2**20) -> None:
-    """Have glibc map every allocation of ``threshold`` bytes or more on its own, so that a file's
-    bytes, its text and its parsed columns go back to the system when freed (the default
-    threshold grows to 32 MB after the first large free, and such blocks then stay in the heap)."""
-    try:
-        ctypes.CDLL("libc.so.6").mallopt(_M_MMAP_THRESHOLD, threshold)
-    except (OSError, AttributeError):
-        pass
-
-
-def _return_freed_memory() -> None:
-    """Hand memory freed by a closed session back to the system (glibc's ``malloc_trim``).
-
-    Each session's script runs in its own thread, and glibc keeps what a thread freed in that
-    thread's arena for reuse: the server's resident memory would stay up even once every
-    upload object is gone. Elsewhere than Linux with glibc this does nothing.
-    """
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
-
-
-_SWEEPER = _Sweeper()
-if st.runtime.exists():  # in the server (not under AppTest): sweep from the start, orphaned files too
-    _map_large_allocations()
-    _SWEEPER.start()
-
-
-def forget_when_closed() -> None:
-    """Have the server delete this session -- state and uploaded files -- as soon as its tab disconnects.
-
-    Streamlit would otherwise keep it ``server.disconnectedSessionTTL`` seconds for a
-    reconnect. Does nothing outside a running server (AppTest).
-    """
-    from streamlit.runtime import Runtime
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    ctx = get_script_run_ctx()
-    if ctx is None or not Runtime.exists():
-        return
-    runtime = Runtime.instance()
-    app_session = runtime.get_app_session(ctx.session_id)
-    if app_session is None:
-        return
-    runtime.mark_session_nonresumable(ctx.session_id)
-    _SWEEPER.watch(ctx.session_id, app_session)
 
 
 def _unexpected(error: Exception) -> str:
@@ -454,7 +277,7 @@ def review_panel(area_key: str, area_name: str, layer: str) -> None:
         pending: Pending | None = session.get(PENDING)
         if pending is not None and pending.preview is not None:
             if pending.added:
-                with st.expander(f"Your file {plain_markdown(_short(pending.name))}: add another column as a layer"):
+                with st.expander(f"Your file {plain_markdown(short(pending.name))}: add another column as a layer"):
                     _card(pending)
             else:
                 with st.container(border=True):
@@ -493,127 +316,34 @@ def _no_values_note(area_key: str, area_name: str, layer: str) -> None:
             icon=":material/info:")
 
 
-def _short(text: object, width: int = NAME_SHOWN) -> str:
-    """One line of at most ``width`` characters (for labels and options; escape before Markdown)."""
-    line = " ".join(str(text).split())
-    return line if len(line) <= width else line[: width - 1] + "…"
-
-
-def _bullets(lines: list[str], shown: int = NOTES_SHOWN) -> str:
-    """Markdown bullets of ``lines`` (plain text), at most ``shown`` of them and "… and N more"."""
-    out = [f"- {plain_markdown(n)}" for n in lines[:shown]]
-    if len(lines) > shown:
-        out.append(f"- … and {len(lines) - shown:,} more")
-    return "\n".join(out)
-
-
 def _card(pending: Pending) -> None:
     """What the file holds and how it will be mapped, with the user's choices and "Add layer"."""
     preview: Preview = pending.preview
     k = f"{Keys.UPLOAD_CARD}{pending.seq}_"
-    st.markdown("#### Your data: check it, then add it as a layer")
-    st.caption(f"{plain_markdown(pending.name)} · read as {plain_markdown(preview.source)}. Nothing is "
-               "mapped until you add it.")
-    names = [c.name for c in preview.columns]
+    upload_card.heading(pending.name, preview)
     left, right = st.columns([3, 2], gap="large")
     with left:
-        m = st.columns(3)
-        m[0].metric("Rows read", f"{preview.rows_read:,}")
-        m[1].metric("Areas matched", f"{preview.matched:,}")
-        m[2].metric("Not matched", f"{len(preview.unmatched):,}")
-        st.markdown(f"**Geography:** {plain_markdown(preview.geography.label)}, detected from the codes in "
-                    f"column **{plain_markdown(preview.code_column)}**.")
-        if preview.unmatched:
-            with st.expander(f"{len(preview.unmatched):,} area(s) not matched (left out)"):
-                listed = list(preview.unmatched[:UNMATCHED_SHOWN])
-                st.dataframe(pd.DataFrame({"Not matched": listed}), hide_index=True,
-                             height=min(300, 38 + 35 * len(listed)), key=f"{k}unmatched")
-                if len(preview.unmatched) > UNMATCHED_SHOWN:
-                    st.caption(f"The first {UNMATCHED_SHOWN:,} are listed, in file order; "
-                               f"{len(preview.unmatched) - UNMATCHED_SHOWN:,} more are not shown.")
-        st.markdown("**Each column of numbers** — a count is summed to wards; a rate is averaged, weighted by "
-                    "population or by a denominator column. A rate is used only once you confirm it.")
-        kinds = dict(preview.guesses)
-        for i, c in enumerate(preview.columns[:CARD_COLUMNS]):
-            kinds[c.name] = _kind_row(k, i, c)
-        if len(names) > CARD_COLUMNS:
-            st.caption(f"… and {len(names) - CARD_COLUMNS:,} more columns, each treated as it looks (count or rate) "
-                       "unless you choose it under “Column to map” and change it there.")
-        denominator = None
-        if "rate" in kinds.values():
-            options = [None, *names]
-            default = options.index(preview.denominator) if preview.denominator in options else 0
-            denominator = st.selectbox("Denominator for rates", options, index=default, key=f"{k}denominator",
-                                       format_func=lambda c: _short(c) if c else
-                                       "None: weight by Census 2021 residents",
-                                       help="The column whose values weight each area's rate when areas are "
-                                            "combined into wards (e.g. registered patients); a ward rate whose "
-                                            "count (rate × denominator) would be 1 to 4 is suppressed.")
-        lines = [*preview.notes]
-        if preview.ignored_columns:
-            ignored = preview.ignored_columns
-            lines.append("Text columns not used: " + ", ".join(f"'{_short(c, 40)}'" for c in ignored[:10])
-                         + (f" and {len(ignored) - 10:,} more" if len(ignored) > 10 else ""))
-        if lines:
-            st.caption(_bullets(lines))
+        kinds, denominator = upload_card.file_columns(preview, k)
     with right:
-        index = st.selectbox("Column to map", range(len(names)), key=f"{k}column",
-                             format_func=lambda i: _short(names[i]))
-        column = names[index]
-        info = preview.columns[index]
-        if index >= CARD_COLUMNS:
-            kinds[column] = _kind_row(k, index, info)
-        rate = kinds[column] == "rate"
-        confirmed = True
-        if rate:
-            confirmed = st.checkbox(f"“{plain_markdown(_short(column))}” holds rates, not counts of people",
-                                    value=False, key=f"{k}rate_ok{index}",
-                                    help="A count treated as a rate would show its small values (1 to 4) "
-                                         "unsuppressed. Tick this only if the column is a rate, percentage or "
-                                         "average; otherwise choose “count” for it.")
-        keys = {name: f"{k}{name}{index}" for name in ("title", "unit", "theme", "worse")}
-        st.text_input("Title", value=" ".join(column.split())[:MAX_TITLE], max_chars=MAX_TITLE, key=keys["title"],
-                      help="Heads the legend, the table column and the profile row.")
-        st.text_input("Unit", value=info.unit or ("people" if not rate else "rate"), max_chars=60, key=keys["unit"],
-                      help="For example people, % of registered patients, per 1,000.")
-        st.selectbox("List it under the theme", THEMES, index=THEMES.index(THEME), key=keys["theme"],
-                     help="Put your layer beside the public ones it belongs with, e.g. a count of people "
-                          "with 5+ long-term conditions under Long-term conditions.")
-        st.toggle("Higher is worse", value=True, key=keys["worse"],
-                  help="Sets the colours (darkest = worst) and which wards the 'worst 10%' targeting picks.")
-        threshold = st.number_input("Suppress counts below", min_value=SMALL_COUNT_THRESHOLD,
-                                    max_value=MAX_THRESHOLD, value=SMALL_COUNT_THRESHOLD, step=1, key=f"{k}threshold",
-                                    help=f"Ward counts from 1 to this number less one are hidden everywhere — "
-                                         f"map, profile, table and downloads — as NHS disclosure control asks "
-                                         f"(at least {SMALL_COUNT_THRESHOLD}); so are the values that would let "
-                                         "them be worked out (a total's other part, a rate's count).")
-        wards = _aggregate(pending, kinds, denominator, int(threshold))
+        choice = upload_card.layer_choices(preview, kinds, k)
+        kinds = {**kinds, choice.column: choice.kind}
+        wards = _aggregate(pending, kinds, denominator, choice.threshold)
         usable = False
         if isinstance(wards, str):
             st.error(plain_markdown(wards), icon=":material/error:")
         else:
-            usable = _result(wards, column)
-        if usable and not rate:
+            usable = upload_card.ward_result(wards, choice.column)
+        if usable and not choice.rate:
             st.caption("Adds two layers: the count, and the count per 1,000 residents (Census 2021), shown first — "
                        "use the rate, not the count, to find the worst wards.")
-        ready = usable and confirmed
+        ready = usable and choice.confirmed
         why = ("Nothing to map: no ward gets a value from this column." if not usable else
-               "Confirm above that this column holds rates, or treat it as a count." if not confirmed else None)
+               "Confirm above that this column holds rates, or treat it as a count." if not choice.confirmed else None)
         a, b = st.columns(2)
         a.button("Add layer", type="primary", icon=":material/add:", key=f"{k}add", width="stretch",
-                 disabled=not ready, on_click=_add, args=(column, keys),
+                 disabled=not ready, on_click=_add, args=(choice.column, choice.keys),
                  help=why)
         b.button("Discard file", key=f"{k}discard", width="stretch", on_click=_discard)
-
-
-def _kind_row(k: str, i: int, c) -> str:
-    """One value column's line in the card -- name, counts, guess and why -- and its count/rate choice."""
-    a, b = st.columns([3, 2], vertical_alignment="center")
-    a.markdown(f"**{plain_markdown(_short(c.name, 100))}**  \n"
-               + plain_markdown(f"{c.n_values:,} values, {c.n_missing:,} missing; looks like a {c.guess} ({c.reason})"))
-    return b.radio(f"Treat {plain_markdown(_short(c.name))} as", ["count", "rate"],
-                   index=["count", "rate"].index(c.guess), key=f"{k}kind{i}", horizontal=True,
-                   label_visibility="collapsed")
 
 
 def _aggregate(pending: Pending, kinds: dict[str, str], denominator: str | None, threshold: int) -> WardUpload | str:
@@ -632,28 +362,3 @@ def _aggregate(pending: Pending, kinds: dict[str, str], denominator: str | None,
         result = _unexpected(error)
     session.put({RESULT: (signature, result)})
     return result
-
-
-def _result(wards: WardUpload, column: str) -> bool:
-    """What the chosen column gives on wards: how many values, how many suppressed, and the notes.
-    Returns whether any ward gets a value (shown or suppressed): otherwise there is nothing to map."""
-    values = wards.frame[column]
-    hidden = int(wards.suppressed[column].sum())
-    shown = int(values.notna().sum())
-    gaps = len(values) - shown - hidden
-    parts = [f"**{shown:,}** wards with a value"]
-    if wards.kinds[column] == "count" or hidden:
-        more = int(wards.secondary[column].sum()) if wards.secondary is not None else 0
-        what = (f"counts from 1 to {wards.threshold - 1}" if wards.kinds[column] == "count" else
-                f"their count would be 1 to {wards.threshold - 1}")
-        parts.append(f"**{hidden:,}** suppressed ({what}" + (f"; {more:,} of them so that another cannot be worked "
-                                                              "out" if more else "") + ")")
-    if gaps:
-        parts.append(f"**{gaps:,}** without a value")
-    st.markdown("On 2025 wards: " + ", ".join(parts) + ".")
-    # Notes about this column, and general ones -- but not the file-wide suppression count (given above per column).
-    mine = [n for n in wards.notes if f"'{column}'" in n
-            or not (" ward value(s) between 1 and " in n or any(f"'{c}'" in n for c in wards.frame.columns))]
-    if mine:
-        st.caption(_bullets(mine))
-    return shown + hidden > 0

@@ -39,14 +39,17 @@ is rendered as HTML (folium tooltips and popups, ``unsafe_allow_html``) and thro
 ``st.caption``, widget labels) -- it also stops Streamlit turning URLs, ``www.`` and e-mail
 addresses into links; ``st.dataframe`` and ``st.text`` show it literally.
 
-Modules: :mod:`~geo.upload.limits` (how much is read), :mod:`~geo.upload.tables` (bytes →
-cells), :mod:`~geo.upload.numbers` (cells → numbers), :mod:`~geo.upload.privacy`
-(person-level refusal), :mod:`~geo.upload.geography` (code kinds, vintages, the open
-lookups), :mod:`~geo.upload.preview` (what the file holds), :mod:`~geo.upload.aggregation`
-(to wards), :mod:`~geo.upload.disclosure` (what could be derived: totals and parts, rates'
-numerators), :mod:`~geo.upload.safety` (suppression, formula neutralisation, escaping),
-:mod:`~geo.upload.template`. Each module's docstring states its
-rules; :class:`UploadError` is the only error raised for bad input.
+Modules: :mod:`~geo.upload.limits` (how much is read), :mod:`~geo.upload.reader` (bytes →
+cells: :mod:`~geo.upload.textfile` for text, :mod:`~geo.upload.workbook` for Excel),
+:mod:`~geo.upload.tables` (cells → a table under its header), :mod:`~geo.upload.numbers`
+(cells → numbers), :mod:`~geo.upload.privacy` (person-level refusal),
+:mod:`~geo.upload.geography` (code kinds, vintages, the open lookups), :mod:`~geo.upload.preview`
+(what the file holds; :mod:`~geo.upload.valuecolumns`: counts or rates),
+:mod:`~geo.upload.aggregation` (to wards; :mod:`~geo.upload.suppression`: what is hidden),
+:mod:`~geo.upload.disclosure` (what could be derived: totals and parts, rates' numerators),
+:mod:`~geo.upload.safety` (suppression, formula neutralisation, escaping),
+:mod:`~geo.upload.template`. Each module's docstring states its rules; :class:`UploadError` is
+the only error raised for bad input.
 """
 
 from __future__ import annotations
@@ -56,12 +59,14 @@ from geo.upload.disclosure import Relation, complementary_suppression, find_rela
 from geo.upload.errors import UploadError
 from geo.upload.geography import GEOGRAPHIES, Geography, Reference, read_reference
 from geo.upload.limits import LIMITS, Limits
-from geo.upload.preview import Preview, ValueColumn, inspect_upload
+from geo.upload.preview import Preview, inspect_upload
 from geo.upload.privacy import check_person_level, nhs_number_is_valid
+from geo.upload.reader import MAX_BYTES, read_pasted, read_upload
 from geo.upload.safety import (SMALL_COUNT_THRESHOLD, escape_html, neutralise, neutralise_formulas,
                                plain_markdown, small_count_mask, suppress_small_counts)
-from geo.upload.tables import MAX_BYTES, Table, display_name, listed, read_pasted, read_upload
+from geo.upload.tables import Table, display_name, listed
 from geo.upload.template import template_for_area
+from geo.upload.valuecolumns import ValueColumn
 
 __all__ = [
     "GEOGRAPHIES", "LIMITS", "MAX_BYTES", "SMALL_COUNT_THRESHOLD", "Geography", "Limits", "Preview", "Reference",

@@ -16,9 +16,9 @@ LSOA 2011 lookup (population shares of split LSOAs) or an MSOA 2011 lookup.
 * **Completeness**: a ward gets a value only when every area the lookup puts in it is in
   the file with a value (and a denominator, if used); a partial sum would understate the
   ward. Wards left out are counted in the notes.
-* **Suppression**: ward counts from 1 to threshold - 1 are hidden
-  (:func:`~geo.upload.safety.small_count_mask`, default 1–4); then what could give a hidden
-  count back (:mod:`geo.upload.disclosure`): a part of a total found in the file whose
+* **Suppression** (:mod:`geo.upload.suppression`): ward counts from 1 to threshold - 1 are
+  hidden (:func:`~geo.upload.safety.small_count_mask`, default 1–4); then what could give a
+  hidden count back (:mod:`geo.upload.disclosure`): a part of a total found in the file whose
   difference or complement is small (secondary suppression), and a rate whose numerator --
   rate × the denominator column, or × the ward's Census 2021 population when the unit is
   known and no denominator is chosen -- is small. The result never holds the hidden values.
@@ -32,13 +32,14 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
-from geo.upload.errors import UploadError
+from geo.upload.disclosure import Relation
+from geo.upload.errors import EXAMPLES, UploadError
 from geo.upload.geography import Geography, Reference
-from geo.upload.preview import EXAMPLES, Kind, Preview
-from geo.upload.disclosure import (USUAL_SCALES, Relation, complementary_suppression, find_relations, rate_scales,
-                                   small_numerators)
-from geo.upload.safety import SMALL_COUNT_THRESHOLD, small_count_mask
+from geo.upload.preview import Preview
+from geo.upload.safety import SMALL_COUNT_THRESHOLD
+from geo.upload.suppression import suppress_ward_values
 from geo.upload.tables import listed
+from geo.upload.valuecolumns import Kind
 
 _GUESSED = "guessed"
 
@@ -80,6 +81,26 @@ def aggregate_to_wards(preview: Preview, reference: Reference, *, kinds: Mapping
     ``threshold``: counts from 1 to ``threshold`` - 1 are suppressed.
     """
     values = preview.values
+    chosen, denominator = _checked_choices(preview, kinds, denominator)
+    counts = [c for c in values.columns if chosen[c] == "count"]
+    for column in counts:
+        _refuse_negative(column, values[column], preview.rows)
+    frame, notes = _sum_to_wards(preview, reference, chosen, denominator)
+    rates = [c for c in values.columns if chosen[c] == "rate"]
+    units = {c.name: c.unit for c in preview.columns}
+    population = reference.wards.set_index("ward_code")["population"] if "population" in reference.wards else None
+    hidden = suppress_ward_values(frame, values, counts, rates, units, denominator, population, threshold)
+    frame = frame.mask(hidden.hidden)
+    return WardUpload(frame, hidden.hidden, {c: chosen[c] for c in values.columns}, units, threshold,
+                      preview.geography, denominator if rates else None, (*notes, *hidden.notes),
+                      secondary=hidden.secondary, relations=hidden.relations)
+
+
+def _checked_choices(preview: Preview, kinds: Mapping[str, Kind] | None, denominator: str | None
+                     ) -> tuple[dict[str, Kind], str | None]:
+    """Each value column's kind (the guess unless ``kinds`` says otherwise) and the denominator
+    column (the preview's guess for :data:`_GUESSED`); raises for a kind or column the file does not have."""
+    values = preview.values
     chosen = {**preview.guesses, **(kinds or {})}
     odd = {c: k for c, k in chosen.items() if c not in values.columns or k not in ("count", "rate")}
     if odd:
@@ -89,10 +110,34 @@ def aggregate_to_wards(preview: Preview, reference: Reference, *, kinds: Mapping
     if denominator is not None and denominator not in values.columns:
         raise UploadError(f"'{denominator}' is not a value column of this file",
                           "Choose the denominator from: " + listed(values.columns))
-    counts = [c for c in values.columns if chosen[c] == "count"]
-    for column in counts:
-        _refuse_negative(column, values[column], preview.rows)
+    return chosen, denominator
 
+
+@dataclass(frozen=True, eq=False)
+class _Pieces:
+    """The lookup rows of every ward the file reaches (``area_code``, ``ward_code``, ``share``),
+    with each row's area values and the weight of its rates (``weighted_by`` says which)."""
+
+    lookup: pd.DataFrame
+    pieces: pd.DataFrame
+    wards: pd.Index
+    area_values: pd.DataFrame
+    share: np.ndarray
+    weight: np.ndarray
+    weighted_by: str | None
+
+    @property
+    def group(self) -> np.ndarray:
+        return self.pieces["ward_code"].to_numpy()
+
+    def by_ward(self, array: np.ndarray, how: str) -> pd.Series:
+        """``array`` (one value per lookup row) combined ward by ward with ``how`` ("sum", "all")."""
+        return pd.Series(array).groupby(self.group).agg(how).reindex(self.wards)
+
+
+def _pieces(preview: Preview, reference: Reference, denominator: str | None) -> _Pieces:
+    """The lookup rows of the wards the file reaches, and the weights of its rates."""
+    values = preview.values
     geography = preview.geography
     lookup = reference.lookups[geography.key]
     reached = lookup.loc[lookup["area_code"].isin(values.index), "ward_code"].unique()
@@ -107,95 +152,63 @@ def aggregate_to_wards(preview: Preview, reference: Reference, *, kinds: Mapping
         weight, weighted_by = population.reindex(pieces["area_code"]).to_numpy(), "Census 2021 population"
     else:
         weight, weighted_by = np.ones(len(pieces)), None
-    group = pieces["ward_code"].to_numpy()
+    return _Pieces(lookup, pieces, wards, area_values, share, weight, weighted_by)
 
-    def by_ward(array: np.ndarray, how: str) -> pd.Series:
-        return pd.Series(array).groupby(group).agg(how).reindex(wards)
 
+def _sum_to_wards(preview: Preview, reference: Reference, chosen: dict[str, Kind], denominator: str | None
+                  ) -> tuple[pd.DataFrame, list[str]]:
+    """Each value column on the wards the file reaches (counts summed, rates weighted; a ward with
+    an area missing gets no value), and the notes saying how."""
+    values, geography = preview.values, preview.geography
+    p = _pieces(preview, reference, denominator)
     out, notes = {}, []
-    split = bool((share < 1).any())
     for column in values.columns:
-        x = area_values[column].to_numpy()
-        if chosen[column] == "count":
-            present = ~np.isnan(x)
-            result = by_ward(np.where(present, x * share, 0.0), "sum")
-            whole = bool(np.all(np.mod(values[column].dropna(), 1) == 0))
-            if whole:
-                result = result.round()
-            if split:
-                notes.append(f"'{column}': {pieces.loc[share < 1, 'area_code'].nunique():,} {geography.label} area(s) "
-                             "are split between wards, so their counts were shared out by population"
-                             + (" and the ward totals rounded to whole numbers" if whole else ""))
-        else:
-            w = weight * share
-            present = ~np.isnan(x) & ~np.isnan(w)
-            numerator = by_ward(np.where(present, x * w, 0.0), "sum")
-            total_weight = by_ward(np.where(present, w, 0.0), "sum")
-            result = (numerator / total_weight).where(total_weight > 0)
-        complete = by_ward(present, "all")
-        result = result.where(complete)
-        out[column] = result
-        gaps = int((~complete).sum())
-        if gaps:
-            examples = ", ".join(reference.wards.set_index("ward_code").loc[complete.index[~complete][:3], "ward_name"])
-            why = ("a partial total would understate them" if chosen[column] == "count"
-                   else "a partial average could mislead")
-            notes.append(f"'{column}': {gaps:,} ward(s) left without a value (e.g. {examples}) because some of their "
-                         f"{geography.kind}s are missing from the file or blank there; {why}")
-        if chosen[column] == "count" and not gaps:
-            # No figures: the file total minus the shown wards would reveal a suppressed ward.
-            drift = abs(result.sum() - np.nansum(values[column]))
-            notes.append(f"'{column}': the ward totals add up to the file's total"
-                         + (" (to within rounding)" if drift > 1e-6 else ""))
+        out[column], column_notes = _ward_column(p, values[column], column, chosen[column], geography, reference)
+        notes += column_notes
     rates = [c for c in values.columns if chosen[c] == "rate"]
-    if rates and (pd.Series(group).value_counts() > 1).any():
-        notes.append(_weighting_note(rates, weighted_by, geography))
-    notes += _unreachable_note(reference, lookup, wards, geography)
-
-    frame = pd.DataFrame(out, index=wards)
-    units = {c.name: c.unit for c in preview.columns}
-    primary = small_count_mask(frame, counts, threshold)
-    n = int(primary.to_numpy().sum())
-    if n:
-        notes.append(f"{n:,} ward value(s) between 1 and {threshold - 1} were suppressed (shown as 'fewer than "
-                     f"{threshold}') to protect confidentiality")
-    relations = find_relations(values, counts)
-    secondary = pd.DataFrame(False, index=frame.index, columns=frame.columns)
-    if relations and counts:
-        secondary[counts] = complementary_suppression(frame[counts], primary[counts], relations, threshold)
-        notes += _relation_notes(relations, secondary, threshold)
-    rate_hidden = pd.DataFrame(False, index=frame.index, columns=frame.columns)
-    population = reference.wards.set_index("ward_code")["population"] if "population" in reference.wards else None
-    for column in rates:
-        scales = rate_scales(units.get(column, ""), values[column])
-        if denominator is not None:
-            base, by = frame[denominator], f"the denominator column '{denominator}'"
-        elif population is not None and scales != USUAL_SCALES:
-            base, by = population, "the ward's Census 2021 population"
-        else:
-            continue
-        rate_hidden[column] = small_numerators(frame[column], base, scales, threshold) & frame[column].notna()
-        hidden_here = int(rate_hidden[column].sum())
-        if hidden_here:
-            notes.append(f"'{column}': {hidden_here:,} ward rate(s) suppressed because the rate × {by} gives a count "
-                         f"from 1 to {threshold - 1}")
-    suppressed = primary | secondary | rate_hidden
-    frame = frame.mask(suppressed)
-    return WardUpload(frame, suppressed, {c: chosen[c] for c in values.columns}, units, threshold, geography,
-                      denominator if rates else None, tuple(notes), secondary=secondary,
-                      relations=tuple(relations))
+    if rates and (pd.Series(p.group).value_counts() > 1).any():
+        notes.append(_weighting_note(rates, p.weighted_by, geography))
+    notes += _unreachable_note(reference, p.lookup, p.wards, geography)
+    return pd.DataFrame(out, index=p.wards), notes
 
 
-def _relation_notes(relations: list[Relation], secondary: pd.DataFrame, threshold: int) -> list[str]:
-    """What was found (totals and parts) and how many more values it hid."""
-    sums = [r for r in relations if not r.is_pair]
-    pairs = [r for r in relations if r.is_pair]
-    found = [r.describe() for r in sums] or [r.describe() for r in pairs]
-    n = int(secondary.to_numpy().sum())
-    note = (f"Totals and parts found between columns ({listed(found, 3)}): " + (
-        f"{n:,} more ward value(s) were suppressed so that no count from 1 to {threshold - 1} can be worked out by "
-        "subtraction (secondary suppression)" if n else "no suppressed count can be worked out by subtraction"))
-    return [note]
+def _ward_column(p: _Pieces, file_values: pd.Series, column: str, kind: Kind, geography: Geography,
+                 reference: Reference) -> tuple[pd.Series, list[str]]:
+    """One value column on wards (``file_values``: its values by area), and its notes: split areas,
+    wards left without a value, and whether the ward totals add up to the file's."""
+    notes = []
+    x = p.area_values[column].to_numpy()
+    if kind == "count":
+        present = ~np.isnan(x)
+        result = p.by_ward(np.where(present, x * p.share, 0.0), "sum")
+        whole = bool(np.all(np.mod(file_values.dropna(), 1) == 0))
+        if whole:
+            result = result.round()
+        if bool((p.share < 1).any()):
+            notes.append(f"'{column}': {p.pieces.loc[p.share < 1, 'area_code'].nunique():,} {geography.label} area(s) "
+                         "are split between wards, so their counts were shared out by population"
+                         + (" and the ward totals rounded to whole numbers" if whole else ""))
+    else:
+        w = p.weight * p.share
+        present = ~np.isnan(x) & ~np.isnan(w)
+        numerator = p.by_ward(np.where(present, x * w, 0.0), "sum")
+        total_weight = p.by_ward(np.where(present, w, 0.0), "sum")
+        result = (numerator / total_weight).where(total_weight > 0)
+    complete = p.by_ward(present, "all")
+    result = result.where(complete)
+    gaps = int((~complete).sum())
+    if gaps:
+        examples = ", ".join(reference.wards.set_index("ward_code").loc[complete.index[~complete][:3], "ward_name"])
+        why = ("a partial total would understate them" if kind == "count"
+               else "a partial average could mislead")
+        notes.append(f"'{column}': {gaps:,} ward(s) left without a value (e.g. {examples}) because some of their "
+                     f"{geography.kind}s are missing from the file or blank there; {why}")
+    if kind == "count" and not gaps:
+        # No figures: the file total minus the shown wards would reveal a suppressed ward.
+        drift = abs(result.sum() - np.nansum(file_values))
+        notes.append(f"'{column}': the ward totals add up to the file's total"
+                     + (" (to within rounding)" if drift > 1e-6 else ""))
+    return result, notes
 
 
 def _refuse_negative(column: str, values: pd.Series, rows: pd.Series) -> None:

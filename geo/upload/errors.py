@@ -4,6 +4,10 @@ from __future__ import annotations
 
 #: The longest problem or fix kept: a message quoting a file is shortened, never megabytes long.
 MAX_MESSAGE = 1_000
+#: How many examples a message lists.
+EXAMPLES = 5
+#: The fix for a file that is not a table WardLens reads (an old .xls, a damaged workbook, binary data).
+SAVE_AS = "Open it in Excel and save it as 'Excel Workbook (.xlsx)' or 'CSV UTF-8', then upload that"
 
 
 def _capped(text: str) -> str:

@@ -32,12 +32,15 @@ time                       20 s for reading, 20   a safety net: the other limits
 =========================  =====================  ===========================================
 
 :data:`LIMITS` holds them; tests and the benchmark pass smaller :class:`Limits` to
-:func:`geo.upload.read_upload`. The web server refuses files over the size limit before
+:func:`geo.upload.read_upload`. The refusals the text and Excel readers share (:func:`too_many`,
+:func:`too_many_rows`, :func:`too_many_columns`, :func:`too_many_cells`, :func:`long_cell`) are
+made here, so that each names its limit the same way. The web server refuses files over the size limit before
 WardLens sees them (Streamlit's ``server.maxUploadSize``, set to the same 20 MB).
 """
 
 from __future__ import annotations
 
+import csv
 import time
 from dataclasses import dataclass, field
 
@@ -88,6 +91,42 @@ def size_text(n: int, *, limit: bool = False) -> str:
 def too_many(what: str, found: str, limit: int, unit: str, fix: str = _SMALLER) -> UploadError:
     """The refusal for a count over its limit: "<what> has <found> <unit>, over the limit of <limit> <unit>"."""
     return UploadError(f"{what} has {found} {unit}, over the limit of {limit:,} {unit}", fix)
+
+
+def long_cell(name: str, row: int, limits: Limits, length: int | None = None) -> UploadError:
+    """The refusal for a cell over :attr:`Limits.cell_chars` (``length`` when known) on ``row`` of file ``name``."""
+    size = f"{length:,} characters" if length else f"more than {csv.field_size_limit():,} characters"
+    return UploadError(f"Row {row:,} of '{name}' has a cell of {size}, over the limit of {limits.cell_chars:,} "
+                       "characters for one cell (Excel's own limit)",
+                       "Check the file is a table with one row per area (quotes closed, one row per line); remove "
+                       "long notes or text from the cells")
+
+
+_ROWS_FIX = ("Upload one row per area (England has 33,755 LSOAs), with its code and the columns to map; split a "
+             "longer file")
+
+
+def too_many_rows(name: str, limits: Limits, found: str | None = None, unit: str = "rows") -> UploadError:
+    """The refusal for a file with more rows (or lines: ``unit``) than :attr:`Limits.rows` and the extra rows."""
+    found = found or f"more than {limits.rows + limits.extra_rows:,}"
+    return UploadError(f"'{name}' has {found} {unit}, over the limit of {limits.rows:,} rows (and "
+                       f"{limits.extra_rows:,} more for titles, notes and blank rows)", _ROWS_FIX)
+
+
+def too_many_columns(name: str, where: str, width: int, limits: Limits) -> UploadError:
+    """The refusal for a row (``where``) wider than :attr:`Limits.columns`."""
+    return too_many(f"{where} of '{name}'", f"{width:,}", limits.columns, "columns",
+                    "Keep the area codes and the columns to map (at most "
+                    f"{limits.columns:,}), or split the columns over several files")
+
+
+def too_many_cells(name: str, limit: int, excel: bool = False, found: int | None = None) -> UploadError:
+    """The refusal for a file over its cell limit (filled cells of a workbook when ``excel``)."""
+    unit = "filled cells" if excel else "cells (rows × columns)"
+    fix = ("Keep only the area codes and the columns to map, or save it as 'CSV UTF-8' (a CSV may hold "
+           f"{LIMITS.cells:,} cells)" if excel else
+           "Keep only the area codes and the columns to map, or split the file")
+    return too_many(f"'{name}'", f"at least {found:,}" if found else f"more than {limit:,}", limit, unit, fix)
 
 
 @dataclass

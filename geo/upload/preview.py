@@ -24,19 +24,10 @@ Rules, in the order they are applied:
    is used and the notes say so. Ward codes must be May 2025 wards (older ones are listed
    as unmatched). MSOA codes need an MSOA 2011 lookup; without it they are refused as
    "not supported yet". If no code matches at all, the file is refused.
-6. **Value columns**: every other column that is mostly numbers (see
-   :mod:`geo.upload.numbers` for separators, "%" and missing markers). A mostly-numeric
-   column with some cells that are not numbers is refused, naming the rows; text columns
-   (names) are ignored and listed.
-7. **Count or rate guess** (only a guess: the app asks the user to confirm every rate,
-   since a count read as a rate would show its small values unsuppressed): a name saying
-   rate outright ("%", "rate", "per 1,000", "percent", "prevalence", "average", …; "per"
-   alone, as in "patients per ward", does not) → rate; "%" signs in the values → rate; a
-   name saying count ("number", "count", "total", "people", "patients", …) → count;
-   negative values or values with a fractional part → rate; whole numbers ≥ 0 (12, or
-   12.0 as Excel and many exports write them) → count. A column named like a denominator
-   ("population", "denominator", "list size", "registered" without "with") is offered as
-   the weight for rates.
+6. **Value columns**: every other column that is mostly numbers; text columns are ignored
+   and listed (:mod:`geo.upload.valuecolumns`).
+7. **Count or rate guess** for each value column, with the reason, and a column named like a
+   denominator offered as the weight for rates (:mod:`geo.upload.valuecolumns`).
 """
 
 from __future__ import annotations
@@ -44,43 +35,14 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Literal
 
-import numpy as np
 import pandas as pd
 
-from geo.upload.errors import UploadError
+from geo.upload.errors import EXAMPLES, UploadError
 from geo.upload.geography import CODE_RE, GEOGRAPHIES, Geography, Reference, code_kind
-from geo.upload.numbers import ParsedColumn, parse_numbers
 from geo.upload.limits import LIMITS, Clock, Limits
-from geo.upload.tables import Table, listed
-
-Kind = Literal["count", "rate"]
-
-_RATE_NAME = re.compile(r"%|\brates?\b|\bper\s*(?:\d[\d,.]*\s*k?\b|cent\b|mille\b|capita\b|head\b|thousand\b|"
-                        r"hundred\b|million\b)|percent|\bpct\b|proportion|prevalence|\bratio\b|\bshare\b|"
-                        r"\bmean\b|\baverage\b|\bscore\b|\bindex\b", re.IGNORECASE)
-_COUNT_NAME = re.compile(r"\b(count|number|no|num|n|total|people|persons|patients|individuals|residents|"
-                         r"cases|admissions|deaths|births|households)\b", re.IGNORECASE)
-_DENOMINATOR_NAME = re.compile(r"denominator|\bdenom\b|population|\bpop\b|list[ _-]?size|registered|\beligible\b",
-                               re.IGNORECASE)
-_PER_UNIT = re.compile(r"per\s*(1[\d,]*0)", re.IGNORECASE)
-
-#: How many examples a message lists.
-EXAMPLES = 5
-
-
-@dataclass(frozen=True)
-class ValueColumn:
-    """One numeric column of an upload and what it will be treated as unless the user says otherwise."""
-
-    name: str
-    guess: Kind
-    reason: str
-    unit: str
-    n_values: int
-    n_missing: int
-    denominator_like: bool
+from geo.upload.tables import Table, listed, shorten
+from geo.upload.valuecolumns import Kind, ValueColumn, describe_column, value_columns
 
 
 @dataclass(frozen=True, eq=False)
@@ -157,27 +119,14 @@ def inspect_upload(table: Table, reference: Reference, *, lad_code: str | None =
     if not matched_mask.any():
         labels = " or ".join(g.label for g in candidates)
         raise UploadError(f"None of the {len(areas):,} {geography.kind} code(s) in column '{column}' is a known "
-                          f"{labels} code (e.g. {', '.join(_show(a) for a in areas.iloc[:3])})",
+                          f"{labels} code (e.g. {', '.join(shorten(a) for a in areas.iloc[:3])})",
                           geography.unknown_fix)
 
-    parsed = {}
-    for c in frame.columns:
-        if c != column:
-            clock.check()
-            parsed[c] = parse_numbers(frame.loc[areas.index, c], decimal_comma=table.decimal_comma)
-    value_names = [c for c, p in parsed.items() if p.n_values and p.n_values >= len(p.bad)]
-    ignored = tuple(c for c in parsed if c not in value_names)
-    for c in value_names:
-        _refuse_bad_numbers(c, parsed[c])
-    if not value_names:
-        text = f" (text only: {listed(repr(c) for c in ignored)})" if ignored else ""
-        raise UploadError(f"The file has no column of numbers to map{text}",
-                          "Add one or more value columns beside the area codes, with plain numbers (1234, 12.5 or "
-                          "12.5%); leave a cell blank or put '*' where a value is missing or suppressed")
+    parsed, value_names, ignored = value_columns(table, areas, column, clock)
     for c in value_names:
         notes += parsed[c].notes(c)
 
-    columns = tuple(_describe(c, parsed[c]) for c in value_names)
+    columns = tuple(describe_column(c, parsed[c]) for c in value_names)
     denominators = [c.name for c in columns if c.denominator_like]
     if len(denominators) > 1:
         notes.append(f"Several columns look like denominators ({listed(denominators)}); "
@@ -195,11 +144,6 @@ def inspect_upload(table: Table, reference: Reference, *, lad_code: str | None =
 
 
 # --- area codes --------------------------------------------------------------------------------
-
-def _show(cell: object, width: int = 40) -> str:
-    text = " ".join(str(cell).split())
-    return text if len(text) <= width else text[: width - 1] + "…"
-
 
 def _normal_code(cell: object) -> str | None:
     if not isinstance(cell, str):
@@ -233,7 +177,7 @@ def _example_rows(frame: pd.DataFrame, rows: pd.Index, column: str) -> str:
     for row in rows[:3]:
         cell = frame.at[row, column]
         label = cell if cell is not None else next((c for c in frame.loc[row] if c is not None), "")
-        shown.append(f"row {row} '{_show(label)}'")
+        shown.append(f"row {row} '{shorten(label)}'")
     return ", ".join(shown)
 
 
@@ -346,7 +290,7 @@ def _areas_from_names(frame: pd.DataFrame, reference: Reference, lad_code: str |
         raise UploadError(f"{no_codes}, and no column matches the ward names of {lad_name} (such as {examples})",
                           f"Add ward codes, or check the file is for {lad_name} and uses the May 2025 ward names")
     cells = frame[best].dropna()
-    areas = cells.map(lambda c: by_name.get(_norm_name(c), _show(c)) if isinstance(c, str) else _show(c))
+    areas = cells.map(lambda c: by_name.get(_norm_name(c), shorten(c)) if isinstance(c, str) else shorten(c))
     return best, areas, GEOGRAPHIES["ward25"], [GEOGRAPHIES["ward25"]]
 
 
@@ -355,45 +299,7 @@ def _refuse_duplicates(areas: pd.Series, column: str) -> None:
     if repeated.empty:
         return
     groups = repeated.groupby(repeated, sort=False).groups
-    examples = "; ".join(f"{_show(code)} on rows {listed(rows, 3)}" for code, rows in list(groups.items())[:EXAMPLES])
+    examples = "; ".join(f"{shorten(code)} on rows {listed(rows, 3)}" for code, rows in list(groups.items())[:EXAMPLES])
     raise UploadError(f"{len(groups):,} area(s) appear more than once in column '{column}' (e.g. {examples})",
                       "Give each area one row: delete repeated rows, or add them up first if they are parts of one "
                       "area's total")
-
-
-# --- value columns -----------------------------------------------------------------------------
-
-def _refuse_bad_numbers(column: str, parsed: ParsedColumn) -> None:
-    if not parsed.bad:
-        return
-    shown = ", ".join(f"row {row} '{_show(text)}'" for row, text in list(parsed.bad.items())[:EXAMPLES])
-    more = f" and {len(parsed.bad) - EXAMPLES:,} more" if len(parsed.bad) > EXAMPLES else ""
-    raise UploadError(f"Column '{column}' has {len(parsed.bad):,} value(s) that are not numbers: {shown}{more}",
-                      "Use plain numbers (1234, 1,234, 12.5 or 12.5%); leave the cell blank or put '*' where a value "
-                      "is missing or suppressed")
-
-
-def _describe(name: str, parsed: ParsedColumn) -> ValueColumn:
-    values = parsed.values.dropna()
-    whole = bool(np.all(np.mod(values, 1) == 0))  # 12.0 is a whole number: Excel and many exports write counts so
-    rate_word, count_word = _RATE_NAME.search(name), _COUNT_NAME.search(name)
-    if rate_word:
-        guess, reason = "rate", f"the name says '{rate_word.group(0)}'"
-        if whole and len(values):
-            reason += ", though every value is a whole number: check it is not a count"
-    elif parsed.percent:
-        guess, reason = "rate", "the values have % signs"
-    elif count_word:
-        guess, reason = "count", f"the name says '{count_word.group(0)}'"
-    elif (values < 0).any():
-        guess, reason = "rate", "some values are negative, so it is not a count"
-    elif not whole:
-        between = values.between(0, 1).all()
-        guess, reason = "rate", "the values are between 0 and 1" if between else "the values have decimals"
-    else:
-        guess, reason = "count", "whole numbers (such as 12 or 12.0), none negative"
-    per = _PER_UNIT.search(name)
-    unit = "%" if parsed.percent or re.search(r"%|percent", name, re.IGNORECASE) else (
-        f"per {int(per.group(1).replace(',', '')):,}" if per else "")
-    denominator_like = bool(_DENOMINATOR_NAME.search(name)) and not rate_word and not re.search(r"\bwith\b", name, re.I)
-    return ValueColumn(name, guess, reason, unit, parsed.n_values, parsed.n_missing, denominator_like)

@@ -1,9 +1,11 @@
 /* WardLens map layers for Leaflet: the ward choropleth with its outlines and legend, LAD lines,
- * and the selected ward. Fed by the payloads of layers/mapview.py (named fields, see MapPayload);
+ * and the selected ward. Fed by the payloads of layers/mappayload.py (named fields, see MapPayload);
  * every text in a payload is already HTML-escaped on the Python side. */
 (function (root) {
   'use strict';
   var WL = root.WardLens = root.WardLens || {};
+  /* Maps narrower than this (px) are on a phone: the legend starts collapsed. */
+  var PHONE_WIDTH = 440;
 
   /* Decode one Google encoded polyline to [[lat, lng], ...]; f = 10 ** precision. */
   WL.decode = function (s, f) {
@@ -122,7 +124,7 @@
                      '"></i>', o.label, '');
       });
       if (lines) { html += '<div class="wl-sep"></div>' + lines; }
-      var open = map.getSize().x >= 440 ? ' open' : '';  /* collapsed on a phone: tap the title */
+      var open = map.getSize().x >= PHONE_WIDTH ? ' open' : '';  /* collapsed on a phone: tap the title */
       div.innerHTML = '<details' + open + '><summary class="wl-title">' + G.title + '</summary>' +
         '<div class="wl-sub">' + G.unit + ' · ' + G.scheme + '</div>' +
         (G.note ? '<div class="wl-warn">⚠ ' + G.note + '</div>' : '') +
@@ -159,7 +161,34 @@
     current.selection.addLayer(outline(ll, 'selected', S.selected, S.weights.selected));
   }
 
+  /* folium's page header forbids zooming (user-scalable=no, maximum-scale=1); WCAG 1.4.4 asks
+   * that text can be enlarged, so the map's frame allows it (set on every render: the header is
+   * written by streamlit-folium after this script loads). */
+  function allowZoom() {
+    document.querySelectorAll('meta[name="viewport"]').forEach(function (meta) {
+      meta.setAttribute('content', 'width=device-width, initial-scale=1.0');
+    });
+  }
+
+  /* Chromium puts every interactive SVG path in the Tab order: 280 ward shapes to tab through
+   * before the list. They leave it (tabindex -1): by keyboard a ward is chosen from the ward
+   * finder or the target list, and the map itself (one Tab stop) still pans and zooms with the
+   * arrow and +/- keys. */
+  if (root.L && root.L.Path) {
+    root.L.Path.addInitHook(function () {
+      this.on('add', function () { if (this._path) this._path.setAttribute('tabindex', '-1'); });
+    });
+  }
+
+  /* What a screen reader hears on reaching the map, and how to choose a ward without it. */
+  function describeMap(map, text) {
+    var box = map.getContainer();
+    box.setAttribute('role', 'region');
+    box.setAttribute('aria-label', text);
+  }
+
   WL.wardLayer = function (D) {
+    allowZoom();
     definePatterns();
     var S = D.style, inT = {}, inO = {};
     D.targets.forEach(function (i) { inT[i] = 1; });
@@ -192,6 +221,14 @@
     var legend = legendControl(D), names = null;
     holder.on('add', function () {
       var map = holder._map;
+      if (!map.wlFitted && map.getSize().x < PHONE_WIDTH) {
+        /* The page fits the area leaving room for the open legend; on a phone the legend starts
+         * collapsed, so the area takes the whole map (once: later layers keep the reader's view). */
+        map.fitBounds(wards.getBounds(), {padding: [12, 12]});
+      }
+      map.wlFitted = true;
+      describeMap(map, 'Map of the wards. Arrow keys pan, plus and minus zoom. To choose a ward by keyboard, ' +
+                       'use “Find a ward” under the map or the target list.');
       legend.addTo(map);
       names = nameLayer(map, D.names.map(function (n, i) { return [n, D.points[i][0], D.points[i][1]]; }),
                         S.label_zoom, 'wl-ward-name');

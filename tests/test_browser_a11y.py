@@ -1,0 +1,115 @@
+"""Accessibility in a real browser (WCAG 2.2 AA): axe-core on every tab, at desktop and phone
+widths, and the keyboard paths to a ward's profile.
+
+axe-core (pinned through axe-playwright-python) checks the page against the WCAG 2.0-2.2 A and
+AA rules and its best-practice rules; none may fail. The map's frame is checked against the WCAG
+rules too; the best-practice rules about a whole page's structure (one main landmark, a level-one
+heading, all content in landmarks) are not applied to it, since it is one region of the page, not
+a page. The keyboard tests reach the ward finder and the target list with Tab alone and open a
+ward's profile with the keyboard, as someone who cannot use a mouse (or the map) would.
+"""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.conftest import NEEDS_CHROMIUM, browser_page, map_frame, no_exception, settled, wait_until
+
+pytestmark = NEEDS_CHROMIUM
+
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+PAGE_RULES = {"runOnly": {"type": "tag", "values": [*WCAG, "best-practice"]}, "resultTypes": ["violations"]}
+FRAME_RULES = {"runOnly": {"type": "tag", "values": WCAG}, "resultTypes": ["violations"]}
+#: Each tab and the heading it opens with.
+TABS = {"Life expectancy by MSOA": "Life expectancy by MSOA", "Goals": "Goals",
+        "Methods and sources": "How the ward values were made"}
+PHONE = {"width": 390, "height": 844}
+
+
+def _violations(results: dict) -> list[str]:
+    return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
+            for v in results["violations"]]
+
+
+def _check(page) -> list[str]:
+    """axe's violations on the page and in the map's frame."""
+    axe = Axe()
+    found = _violations(axe.run(page, options=PAGE_RULES).response)
+    frame = map_frame(page)
+    frame.evaluate(axe.axe_script)
+    return found + [f"map frame: {v}" for v in _violations(frame.evaluate("o => axe.run(document, o)", FRAME_RULES))]
+
+
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
+def test_the_explorer_passes_axe(browser, app_url: str, viewport) -> None:
+    with browser_page(browser, "a11y-explorer") as (page, _, _):
+        if viewport:
+            page.set_viewport_size(viewport)
+        page.goto(app_url)
+        map_frame(page)
+        settled(page)
+        assert _check(page) == []
+
+
+@pytest.mark.parametrize("tab", TABS)
+def test_each_tab_passes_axe(browser, app_url: str, tab: str) -> None:
+    with browser_page(browser, f"a11y-{tab.split()[0].lower()}") as (page, _, _):
+        page.goto(app_url)
+        map_frame(page)
+        settled(page)
+        page.get_by_role("tab", name=tab).click()
+        page.get_by_role("heading", level=2, name=TABS[tab]).first.wait_for(timeout=90_000)
+        settled(page)
+        found = _violations(Axe().run(page, options=PAGE_RULES).response)
+        assert found == []
+        no_exception(page)
+
+
+def _tab_to(page, is_target: str, limit: int = 80) -> None:
+    """Press Tab until the focused element satisfies ``is_target`` (a JS predicate on it)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"() => ({is_target})(document.activeElement)"):
+            return
+    raise AssertionError(f"Tab never reached the element ({is_target})")
+
+
+def test_the_keyboard_reaches_a_ward_profile_from_the_finder(browser, app_url: str) -> None:
+    with browser_page(browser, "a11y-finder") as (page, _, _):
+        page.goto(app_url)
+        map_frame(page)
+        settled(page)
+        page.get_by_role("button", name="Copy link").focus()  # the first control under the area's title
+        _tab_to(page, "e => e.getAttribute('aria-label') === 'Find a ward'")
+        page.keyboard.type("Claremont")
+        page.get_by_role("option", name="Claremont", exact=False).first.wait_for()
+        page.keyboard.press("Enter")
+        page.get_by_role("heading", name="Claremont", exact=True).wait_for(timeout=30_000)
+        assert "Target ward?" in page.locator("[data-testid='stMain']").inner_text()
+        no_exception(page)
+
+
+def test_the_keyboard_selects_a_ward_in_the_target_list(browser, app_url: str) -> None:
+    with browser_page(browser, "a11y-list") as (page, _, _):
+        page.goto(app_url)
+        map_frame(page)
+        settled(page)
+        page.get_by_role("button", name="Copy link").focus()  # (a mouse click would put the grid in mouse mode)
+        _tab_to(page, "e => e.tagName === 'CANVAS' && !!e.closest('[data-testid=stDataFrame]')")
+        # Down the list: the grid takes keys once it has set itself up after gaining focus, then moves
+        # the focused cell (a cell of the accessible table) one row per key.
+        in_cell = "() => document.activeElement.tagName === 'TD'"
+        wait_until(lambda: page.keyboard.press("ArrowDown") or page.evaluate(in_cell), what="the grid to take a key")
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("ArrowDown")
+        row = page.evaluate("() => document.activeElement.closest('tr').getAttribute('aria-rowindex')")
+        ward = page.evaluate("""row => {
+            const t = document.querySelector('[data-testid=stDataFrame] table');
+            const col = [...t.querySelectorAll('th')].find(th => th.textContent === 'Ward').getAttribute('aria-colindex');
+            return t.querySelector(`tr[aria-rowindex="${row}"] td[aria-colindex="${col}"]`).textContent;
+        }""", row)
+        assert int(row) >= 3 and ward
+        page.keyboard.press("Shift+Space")  # select the focused row
+        page.get_by_role("heading", name=ward, exact=True).wait_for(timeout=30_000)
+        no_exception(page)
