@@ -4,6 +4,11 @@ app served to a real browser.
 They read what ``python -m geo.build`` wrote under ``data/`` and fail with that instruction
 when it is missing (a test that silently skips on missing data could never fail).
 
+Tests that compare with the raw open data (``../shared/data/raw`` or ``$WARDLENS_RAW``) say so
+with :func:`needs_raw` (or :func:`require_raw` in a fixture): they skip, with the reason, where
+the raw folder is absent. ``.ci/run`` sets ``WARDLENS_STRICT=1``, which turns every skip into a
+failure, so in CI no comparison with the published figures can quietly not run.
+
 Browser tests (``test_browser*.py``) share one ``streamlit run app.py`` on a free localhost
 port (:func:`app_url`, once per test session) and one headless Chromium (:func:`browser`,
 Debian's /usr/bin/chromium through Playwright); :func:`browser_page` gives each test a fresh
@@ -29,7 +34,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo import paths, store
-from geo.paths import ROOT
+from geo.paths import ROOT, raw_dir
+from geo.rawdata import RAW_TABLES, RAW_VECTORS
 from layers import INDICATORS
 from layers.source import PublishedLayer, table_columns
 
@@ -54,6 +60,44 @@ def run_app(query: dict[str, str] | None = None) -> AppTest:
 
 def assert_no_exception(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
+
+
+#: The raw open data folder the build reads (``$WARDLENS_RAW`` or ``../shared/data/raw``).
+RAW = raw_dir()
+#: Set by ``.ci/run``: a test that would skip fails instead (see :func:`pytest_runtest_makereport`).
+STRICT = os.environ.get("WARDLENS_STRICT") == "1"
+
+
+def _missing_raw(keys: tuple[str, ...]) -> str | None:
+    """Why the raw inputs ``keys`` (names in geo.rawdata; none: the folder) cannot be read, or None."""
+    if not RAW.is_dir():
+        return f"raw open data not found at {RAW} (set WARDLENS_RAW)"
+    absent = [k for k in keys if not (RAW / {**RAW_TABLES, **RAW_VECTORS}[k].path).is_file()]
+    return f"raw input(s) {', '.join(absent)} not found under {RAW}" if absent else None
+
+
+def needs_raw(*keys: str) -> pytest.MarkDecorator:
+    """Mark a test that reads the raw inputs ``keys`` (or just the raw folder): skipped where they are absent."""
+    reason = _missing_raw(keys)
+    return pytest.mark.skipif(reason is not None, reason=reason or "")
+
+
+def require_raw(*keys: str) -> None:
+    """In a fixture: skip the tests that use it where the raw inputs ``keys`` are absent."""
+    reason = _missing_raw(keys)
+    if reason:
+        pytest.skip(reason)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Under ``WARDLENS_STRICT=1`` (CI) a skipped test is reported as failed, with its reason."""
+    outcome = yield
+    report = outcome.get_result()
+    if STRICT and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"skipped, and WARDLENS_STRICT=1 makes a skip a failure: {reason}"
 
 
 def _require(path: Path) -> None:

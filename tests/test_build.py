@@ -19,11 +19,9 @@ import shapely
 
 from geo import build, rawdata
 from geo.errors import BuildInputError
-from geo.paths import DATA, ROOT, raw_dir
-from tests.conftest import INDICATOR_DIR as INDICATORS
+from geo.paths import DATA, ROOT
+from tests.conftest import INDICATOR_DIR as INDICATORS, RAW, needs_raw, require_raw
 
-RAW = raw_dir()
-needs_raw = pytest.mark.skipif(not RAW.is_dir(), reason=f"raw open data not found at {RAW}")
 
 #: Census 2021 usual residents of England as published (ONS, 28 June 2022).
 ENGLAND_2021 = 56_490_048
@@ -57,8 +55,7 @@ def membership() -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def raw_wards() -> gpd.GeoDataFrame:
     """The raw 2025 ward polygons of England in British National Grid, indexed by WD25CD."""
-    if not RAW.is_dir():
-        pytest.skip(f"raw open data not found at {RAW}")
+    require_raw()
     wards = rawdata.read_vector("wards25", RAW)
     return wards[wards["WD25CD"].str.startswith("E05")].set_index("WD25CD").to_crs(27700)
 
@@ -66,8 +63,7 @@ def raw_wards() -> gpd.GeoDataFrame:
 @pytest.fixture(scope="module")
 def raw_oas() -> gpd.GeoDataFrame:
     """England's Output Areas from the raw files: residents, LSOA and centroid (British National Grid)."""
-    if not RAW.is_dir():
-        pytest.skip(f"raw open data not found at {RAW}")
+    require_raw()
     points = rawdata.read_vector("oa21_centroids", RAW).to_crs(27700)
     oas = rawdata.read_table("oa21_residents", RAW)
     oas = points.merge(oas[oas["oa21_code"].str.startswith("E00")], on="oa21_code", validate="one_to_one")
@@ -147,7 +143,7 @@ def test_wards_without_an_output_area_are_flagged_areal_overlay(register: pd.Dat
     assert membership.loc[membership["method"] != "areal overlay", "ward_code"].nunique() == 6_826 - 16
 
 
-@needs_raw
+@needs_raw()
 def test_every_output_area_is_assigned_to_the_ward_holding_its_centroid(raw_oas: gpd.GeoDataFrame,
                                                                         raw_wards: gpd.GeoDataFrame,
                                                                         register: pd.DataFrame) -> None:
@@ -167,7 +163,7 @@ def test_every_output_area_is_assigned_to_the_ward_holding_its_centroid(raw_oas:
     assert population.sum() == ENGLAND_OA_2021 and ward.notna().sum() == N_OAS
 
 
-@needs_raw
+@needs_raw()
 def test_ward_populations_match_the_census_ward_tables(register: pd.DataFrame) -> None:
     """The 161 Lancashire wards whose codes are unchanged since the Census 2021 ward (2022) tables.
 
@@ -189,7 +185,7 @@ def test_ward_populations_match_the_census_ward_tables(register: pd.DataFrame) -
     assert named.loc["Blackburn Central"].tolist() == [9_280, 9_276]
 
 
-@needs_raw
+@needs_raw()
 def test_one_ward_per_lsoa_is_ons_best_fit_and_our_own_rules_are_measured(
         membership: pd.DataFrame, raw_wards: gpd.GeoDataFrame) -> None:
     ons = rawdata.read_table("wd25_bestfit", RAW)
@@ -225,7 +221,7 @@ def test_one_ward_per_lsoa_is_ons_best_fit_and_our_own_rules_are_measured(
     assert len(check) == len(set(differ) | set(ons.index[most != ons]))
 
 
-@needs_raw
+@needs_raw()
 def test_iod2019_recast_reproduces_file10_for_unchanged_lads() -> None:
     """Recast through LSOA11 -> LSOA21 -> 2024 LADs, an unchanged LAD keeps its File 10 score.
 
@@ -250,7 +246,7 @@ def _digest(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file() and not p.name.startswith(".")}
 
 
-@needs_raw
+@needs_raw()
 def test_rebuild_reproduces_committed_data_byte_for_byte(tmp_path: Path) -> None:
     """``python -m geo.build`` in a fresh interpreter gives the committed bytes.
 
@@ -328,7 +324,7 @@ def _break_oa_centroids(raw: Path) -> None:
         dst.writelines(lines)
 
 
-@needs_raw
+@needs_raw()
 @pytest.mark.parametrize(("breaker", "expected"), [
     (_break_missing, r"imd2025_england_lsoa21_scores_ranks_deciles\.csv: file not found"),
     (_break_renamed, r"census2021_usual_residents_lsoa21_age6_wide\.csv: file not found"),
@@ -360,7 +356,7 @@ def test_cli_says_what_to_do_when_raw_folder_is_missing(tmp_path: Path, capsys) 
     assert not (tmp_path / "out").exists()
 
 
-@needs_raw
+@needs_raw()
 def test_cli_reports_bad_input_without_traceback(tmp_path: Path, capsys) -> None:
     raw = _raw_copy(tmp_path)
     _break_missing(raw)
@@ -370,7 +366,7 @@ def test_cli_reports_bad_input_without_traceback(tmp_path: Path, capsys) -> None
     shutil.rmtree(tmp_path / "out", ignore_errors=True)
 
 
-@needs_raw
+@needs_raw()
 @pytest.mark.parametrize("ward", ["E05015188", "E05010465", "E05014284"])  # Bloomfield, Eyres Monsell, Hunmanby & Sherburn
 def test_ward_score_is_weighted_by_the_residents_of_its_output_areas(imd2025: pd.DataFrame, raw_wards: gpd.GeoDataFrame,
                                                                      raw_oas: gpd.GeoDataFrame, ward: str) -> None:

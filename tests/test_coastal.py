@@ -13,8 +13,8 @@ import pytest
 import shapely
 
 from geo.coastal import CAVEAT, REASONS, flag_coastal_wards, outer_edge_lines
-from geo.paths import raw_dir
-from geo.rawdata import RAW_VECTORS, read_vector
+from geo.rawdata import read_vector
+from tests.conftest import RAW, needs_raw
 
 BNG = "EPSG:27700"
 CELL = 5_000.0
@@ -84,10 +84,6 @@ def test_caveat_states_the_thresholds() -> None:
 
 # --- real data ---------------------------------------------------------------------------
 
-RAW = raw_dir()
-needs_raw = pytest.mark.skipif(
-    not all((RAW / RAW_VECTORS[k].path).is_file() for k in ("wards25", "coastline", "land")),
-    reason=f"raw wards / Natural Earth files not found under {RAW}")
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +101,7 @@ def _in(flags, lad: str):
     return flags[flags["LAD25CD"] == lad].set_index("WD25NM")
 
 
-@needs_raw
+@needs_raw("wards25", "coastline", "land")
 @pytest.mark.parametrize("lad", ["E07000117", "E07000122", "E07000125", "E06000016"])
 def test_inland_districts_have_no_coastal_ward(flags, lad: str) -> None:
     wards = _in(flags, lad)    # Burnley, Pendle, Rossendale, Leicester
@@ -114,7 +110,7 @@ def test_inland_districts_have_no_coastal_ward(flags, lad: str) -> None:
     assert (wards["outer_edge_m"] == 0).all()
 
 
-@needs_raw
+@needs_raw("wards25", "coastline", "land")
 def test_blackpool_seafront(flags) -> None:
     # The nine wards between the sea and the promenade's back streets, north to south,
     # checked on a map; Brunswick, Layton, Greenlands, Ingthorpe... are one street back.
@@ -125,7 +121,7 @@ def test_blackpool_seafront(flags) -> None:
     assert (wards.loc[sorted(seafront), "coast_edge_m"] > 800).all()
 
 
-@needs_raw
+@needs_raw("wards25", "coastline", "land")
 def test_morecambe_seafront_and_lune(flags) -> None:
     wards = _in(flags, "E07000121")
     front = ["Heysham South", "Heysham Central", "Heysham North", "West End", "Poulton", "Bare"]
@@ -134,7 +130,7 @@ def test_morecambe_seafront_and_lune(flags) -> None:
     assert wards.loc[["Skerton", "Castle", "Marsh"], "coastal"].all()    # Lune estuary, Lancaster
 
 
-@needs_raw
+@needs_raw("wards25", "coastline", "land")
 @pytest.mark.parametrize("lad, names", [
     ("E06000051", ["Llanymynech", "St Martin's", "Clun", "Chirbury & Worthen"]),   # Shropshire
     ("E06000019", ["Kington", "Golden Valley South", "Llangarron"]),              # Herefordshire
@@ -148,20 +144,20 @@ def test_land_border_wards_are_not_coastal(flags, lad: str, names: list[str]) ->
     assert wards["coastal_reason"].str.startswith("on the land border").all()
 
 
-@needs_raw
+@needs_raw("wards25", "coastline", "land")
 def test_tidal_river_far_inland_is_not_coast(flags) -> None:
     preston = _in(flags, "E07000123").loc["City Centre"]
     assert preston["outer_edge_m"] > 0 and not preston["coastal"]
     assert preston["coastal_reason"].startswith("on a tidal river")
 
 
-@needs_raw
+@needs_raw("wards25", "coastline", "land")
 def test_england_count(flags) -> None:
     assert len(flags) == 6826
     assert 800 <= int(flags["coastal"].sum()) <= 870    # 833 with the committed parameters
 
 
-@needs_raw
+@needs_raw("wards25", "coastline", "land")
 def test_border_lines_lie_inland_on_natural_earth(england) -> None:
     wards, coast, land = england
     lines = outer_edge_lines(wards, coast, land).set_index("kind")

@@ -17,13 +17,10 @@ import shapely
 from geo import childpoverty, msoa, rawdata
 from geo.bestfit import BEST_FIT, OVERLAY
 from geo.wardvalues import OVERLAY_COUNT_NOTE, ward_counts, ward_general_health, ward_percentages
-from geo.paths import raw_dir
-from tests.conftest import BOUNDARY_DIR as BOUNDARIES, INDICATOR_DIR as INDICATORS
+from tests.conftest import BOUNDARY_DIR as BOUNDARIES, INDICATOR_DIR as INDICATORS, RAW, needs_raw, require_raw
 from geo.rurality import RURAL_THRESHOLD
 from geo.wards import apportion_counts
 
-RAW = raw_dir()
-needs_raw = pytest.mark.skipif(not RAW.is_dir(), reason=f"raw open data not found at {RAW}")
 
 N_WARDS = 6_826
 BLACKPOOL = "E06000009"
@@ -70,8 +67,7 @@ def msoa_le() -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def lsoa21_msoa11() -> pd.DataFrame:
     """LSOA 2021 -> MSOA 2011 shares rebuilt from the raw lookups (the build's route)."""
-    if not RAW.is_dir():
-        pytest.skip(f"raw open data not found at {RAW}")
+    require_raw()
     le = rawdata.read_table("life_expectancy_msoa11", RAW)
     names = le[le["msoa11_code"].str.startswith("E02")].drop_duplicates("msoa11_code")
     lookup = msoa.lsoa11_msoa11_lookup(rawdata.read_table("lsoa11_names", RAW), names)
@@ -92,7 +88,7 @@ def test_theme_files_have_every_ward_once(name: str) -> None:
 
 # --- long-term conditions: counts add up ---------------------------------------------------------
 
-@needs_raw
+@needs_raw()
 def test_disabled_counts_add_up_to_lad_totals_exactly(conditions: pd.DataFrame, membership: pd.DataFrame) -> None:
     lsoas = (rawdata.read_table("disability21", RAW)
              .merge(rawdata.read_table("iod2025_supplementary", RAW)[["lsoa21_code", "lad24_code"]],
@@ -156,7 +152,7 @@ def test_msoa_life_expectancy_table_and_polygons(msoa_le: pd.DataFrame) -> None:
     assert 129_000e6 < bng.area.sum() < 132_000e6  # England is about 130,300 km2
 
 
-@needs_raw
+@needs_raw()
 def test_le_ward_estimates_lie_between_their_msoas(health: pd.DataFrame, msoa_le: pd.DataFrame,
                                                    membership: pd.DataFrame, lsoa21_msoa11: pd.DataFrame) -> None:
     ward_msoas = membership.merge(lsoa21_msoa11, on="lsoa21_code")[["ward_code", "msoa11_code"]].drop_duplicates()
@@ -201,7 +197,7 @@ def test_dwp_mismatches_are_reported_not_dropped(children: pd.DataFrame) -> None
     assert (gone["reason"] == childpoverty.REASON_REPLACED).all()
 
 
-@needs_raw
+@needs_raw()
 def test_every_english_dwp_ward_is_matched_or_listed(children: pd.DataFrame) -> None:
     dwp = rawdata.read_table("dwp_child_poverty", RAW)
     english = set(dwp.loc[dwp["ward_code"].str.startswith("E05"), "ward_code"])
@@ -300,7 +296,7 @@ def test_general_health_follows_deprivation(health: pd.DataFrame) -> None:
     assert blackpool.loc["E05015188", "pct_good_or_very_good_health_census2021"] == pytest.approx(70.488, abs=1e-3)
 
 
-@needs_raw
+@needs_raw()
 def test_general_health_of_a_ward_is_its_output_areas(health: pd.DataFrame) -> None:
     """Recompute Bloomfield (Blackpool) from the raw OA files and the raw ward polygon."""
     ward = rawdata.read_vector("wards25", RAW).set_index("WD25CD").loc[["E05015188"]].to_crs(27700)

@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 import shapely
 
-from geo.paths import raw_dir
-from geo.rawdata import RAW_VECTORS, read_vector
+from geo.rawdata import read_vector
+from tests.conftest import RAW, needs_raw
 from geo.areas import lad_outlines, outline_lines
 from geo.simplify import SIMPLIFICATION, Level, simplify_coverage
 
@@ -123,9 +123,6 @@ def test_lad_outlines_and_their_border_lines_on_the_grid() -> None:
 
 # --- real data ---------------------------------------------------------------------------
 
-RAW = raw_dir()
-needs_raw = pytest.mark.skipif(not (RAW / RAW_VECTORS["wards25"].path).is_file(),
-                               reason=f"raw ward boundaries not found under {RAW}")
 LADS = ["E06000009", "E07000119", "E06000016"]   # Blackpool, Fylde (coast, estuary), Leicester
 
 
@@ -146,7 +143,7 @@ BUDGET = {"icb": ("LSC", 200_000), "england": ("all", 3_000_000)}
 PROPERTIES_BYTES = 150
 
 
-@needs_raw
+@needs_raw("wards25")
 @pytest.mark.parametrize("level", list(SIMPLIFICATION))
 def test_all_england_meets_the_level_budget(england, level: str) -> None:
     lv = SIMPLIFICATION[level]
@@ -159,7 +156,7 @@ def test_all_england_meets_the_level_budget(england, level: str) -> None:
     assert geometry_only + PROPERTIES_BYTES * len(shown) <= budget
 
 
-@needs_raw
+@needs_raw("wards25")
 @pytest.mark.parametrize("level", list(SIMPLIFICATION))
 def test_real_wards_stay_a_coverage(wards, level: str) -> None:
     lv = SIMPLIFICATION[level]
@@ -175,7 +172,7 @@ def test_real_wards_stay_a_coverage(wards, level: str) -> None:
     assert out.to_crs(BNG).area.sum() == pytest.approx(_area_m2(out), rel=1e-9)
 
 
-@needs_raw
+@needs_raw("wards25")
 def test_real_wards_keep_their_area_at_icb_level(wards) -> None:
     lv = SIMPLIFICATION["icb"]
     out = simplify_coverage(wards, lv.tolerance_m, precision_deg=lv.precision_deg)
@@ -187,7 +184,7 @@ def test_real_wards_keep_their_area_at_icb_level(wards) -> None:
     assert sum(shapely.get_num_interior_rings(shapely.get_parts(union))) == 0
 
 
-@needs_raw
+@needs_raw("wards25")
 def test_real_lad_outlines_match_the_wards(wards) -> None:
     lv = SIMPLIFICATION["icb"]
     out = simplify_coverage(wards, lv.tolerance_m, precision_deg=lv.precision_deg)
