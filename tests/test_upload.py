@@ -464,6 +464,20 @@ def test_msoa_uploads_work_once_a_lookup_exists(reference) -> None:
     assert wards.frame.at[preston[10], "Number of patients"] == round(first * 0.75)
 
 
+def test_msoa11_counts_reach_wards_through_the_built_lookup(reference) -> None:
+    """Ten East Riding MSOAs (2011) through data/indicators/msoa11_ward25_lookup.csv, as the app reads it."""
+    _, preview, wards = run("msoa11_counts.csv", reference, threshold=5)
+    assert preview.geography.key == "msoa11" and preview.matched == 10 and not preview.unmatched
+    # Cottingham North holds 51.2% of E02002705's residents (348 patients), 40.1% of E02002706's (235)
+    # and 23.5% of E02002708's (274), and no other MSOA: 178.26 + 94.33 + 64.41 = 337.0.
+    assert 348 * 0.51224692 + 235 * 0.40140168 + 274 * 0.23507076 == pytest.approx(337.0, abs=0.01)
+    values = wards.frame["Number of patients"]
+    assert values["E05001691"] == 337 and values["E05001692"] == 394 and values["E05001702"] == 532
+    # Wards that hold part of an MSOA missing from the file are left blank, not understated.
+    assert values.notna().sum() == 3 and len(values) == 10
+    assert any(n.startswith("'Number of patients': 7 ward(s) left without a value") for n in wards.notes)
+
+
 def test_ward_names_match_within_the_chosen_authority(reference) -> None:
     _, preview, wards = run("ward_names_preston.csv", reference, lad_code=PRESTON)
     rows = pd.read_csv(CORPUS / "ward_names_preston.csv")
