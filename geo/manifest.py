@@ -84,7 +84,8 @@ _QOF = ("asthma", "copd", "chronic_kidney_disease", "coronary_heart_disease", "d
 
 OUTPUTS: dict[str, Output] = {o.name: o for o in (
     Output("wards.csv", "indicators", ("ward_code",), (*_WARD_NAMES, "method_flag"),
-           "The ward register: every 2025 ward in England with its LAD, ICB, Census 2021 residents and method."),
+           "The ward register: every 2025 ward in England with its LAD (2025 codes), ICB (April 2024 codes), "
+           "Census 2021 residents and method."),
     Output("lsoa21_ward25_membership.csv", "indicators", ("lsoa21_code", "ward_code"),
            ("lsoa21_code", "ward_code", "method", "share", "best_fit_ward_code"),
            "Which share of each LSOA 2021's residents lives in which 2025 ward (from Output Areas)."),
