@@ -62,7 +62,6 @@ def _timed(fn, repeat: int = 3) -> tuple[float, float, object]:
 
 
 def bench_maps(save: Path | None) -> bytes:
-    register = store.read_wards()
     icb_shapes = store.read_ward_shapes("icb")
     lsc, _, _ = sample_map("imd_score_2025", LSC, shapes=icb_shapes)
     england, _, _ = sample_map("imd_score_2025", None)

@@ -35,7 +35,7 @@ from layers.bivariate import GRID, bivariate, ink, thirds
 from layers.goal_cohorts import reading_definitions
 from layers.goal_gradient import deprivation_groups
 from layers.goal_impact import about
-from layers.goals import (ENGLAND_EMERGENCY_ADMISSIONS, GOALS, MEASURE_MODELS, Goal, custom_goal, measure_model,
+from layers.goals import (ENGLAND_EMERGENCY_ADMISSIONS, GOALS, MEASURE_MODELS, custom_goal, measure_model,
                           offered_measures)
 from layers.goalview import goal_view
 from layers.indicator import Indicator

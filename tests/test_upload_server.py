@@ -35,7 +35,6 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import pytest
 
 from geo.paths import ROOT
 from tests.conftest import NEEDS_CHROMIUM, browser_page, free_port, map_frame, no_exception
