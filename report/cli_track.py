@@ -96,6 +96,8 @@ def text(tracking: Tracking) -> str:
     if did is not None:
         lines.append(f"  Gap change (difference in differences): {did.estimate:+.2f} (95% CI {did.lower:+.2f} to "
                      f"{did.upper:+.2f}), {did.relative:+.1%} of the cohort's baseline")
+    if tracking.advice:
+        lines.append(f"  {tracking.advice}")
     return "\n".join(lines)
 
 

@@ -86,6 +86,18 @@ def test_rebase_on_the_command_line(capsys) -> None:
     assert out["rebase_at"] == ["2025-09"] and out["assurance"] == "inconsistent"
 
 
+def test_the_text_reading_advises_re_baselining_until_it_is_done(capsys) -> None:
+    args = ["track", "--area", LSC, "--goal", "nea20", "--upload", str(SYNTHETIC), "--today", "2026-12-02"]
+    main(args)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[2] == "  SPC: Special cause improvement since 2025-09; the target is consistently missed (it lies below " \
+                       "the lower process limit)."
+    assert lines[-1] == ("  The process limits span a change: the cohort's rate has shifted since 2025-09. Re-baseline "
+                         "the chart from 2025-09 to judge the target against the new level.")
+    main([*args, "--rebase", "2025-09"])
+    assert "Re-baseline" not in capsys.readouterr().out
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["--goal", "nea99"], "--goal: 'nea99' is not a goal. Choose one of: hle10, nea20, cyp10"),
     (["--upload", "missing.csv"], "--upload: no file 'missing.csv'"),
