@@ -22,13 +22,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import websockets
@@ -37,32 +34,14 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.server import start_streamlit, stop  # noqa: E402
+
 #: The "Measure" selectbox of the sidebar (its id is stable: same key, same options).
 FAMILY = "family"
 SWITCH_TO = "Income deprivation"
 TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(script: Path, port: int) -> subprocess.Popen:
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1):
-                return server
-        except OSError:
-            time.sleep(0.2)
-    server.kill()
-    raise RuntimeError("the server did not start")
 
 
 def cpu_seconds(pid: int) -> float:
@@ -168,22 +147,21 @@ def minimal_page_latency(repeat: int = 5) -> float:
     with tempfile.TemporaryDirectory() as folder:
         page = Path(folder) / "minimal.py"
         page.write_text('import streamlit as st\nst.write("hello")\n', encoding="utf-8")
-        port = _free_port()
-        server = start_server(page, port)
+        server, url = start_streamlit(page)
+        port = int(url.rsplit(":", 1)[1])
         try:
             asyncio.run(one_session(port, False))  # warm
             return statistics.median(asyncio.run(one_session(port, False))["first_view"] for _ in range(repeat))
         finally:
-            server.terminate()
-            server.wait(10)
+            stop(server)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, nargs="*", default=[1, 20, 50])
     args = parser.parse_args()
-    port = _free_port()
-    server = start_server(ROOT / "app.py", port)
+    server, url = start_streamlit(ROOT / "app.py")
+    port = int(url.rsplit(":", 1)[1])
     try:
         asyncio.run(one_session(port, True))  # warm the caches: first visitor
         print(f"Server RSS after the first visitor: {rss_mb(server.pid):.0f} MB")
@@ -192,8 +170,7 @@ def main() -> None:
         for n in args.sessions:
             measure(port, server.pid, n)
     finally:
-        server.terminate()
-        server.wait(10)
+        stop(server)
     minimal = minimal_page_latency()
     print(f"Minimal one-line page, warm server: first view {minimal:.3f} s; WardLens/minimal = {alone / minimal:.1f}x "
           "(websocket time; the browser's time to first map is in bench/bench_map.py)")

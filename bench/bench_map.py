@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -47,6 +46,7 @@ from layers.msoa import MSOA_LIFE_EXPECTANCY, MSOA_LIFE_EXPECTANCY_COLUMNS  # no
 from layers.msoa_view import msoa_payload, msoas_in_area  # noqa: E402
 from layers.source import PublishedLayer, table_columns  # noqa: E402
 from layers.view import layer_view  # noqa: E402
+from tests.server import start_streamlit, stop  # noqa: E402
 
 AREAS = (("Lancashire and South Cumbria ICB", "E54000048", "icb"),
          ("Leicester, Leicestershire and Rutland ICB", "E54000015", "icb"),
@@ -139,31 +139,10 @@ def bench_rerun() -> None:
           "(cached layers, AppTest overhead included)")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _serve(script: Path) -> tuple[subprocess.Popen, int]:
     """``streamlit run script`` on a free port of 127.0.0.1 only; returns the process and port once healthy."""
-    import urllib.request
-
-    port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-                               "--server.address", "127.0.0.1", "--server.headless", "true",
-                               "--browser.gatherUsageStats", "false"], cwd=ROOT,
-                              env={**os.environ, "PYTHONUNBUFFERED": "1"}, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1):
-                return server, port
-        except OSError:
-            time.sleep(0.2)
-    server.kill()
-    raise RuntimeError(f"{script} did not start")
+    server, url = start_streamlit(script, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    return server, int(url.rsplit(":", 1)[1])
 
 
 def _minimal_first_paint(browser, repeat: int = 5) -> float:
@@ -184,8 +163,7 @@ def _minimal_first_paint(browser, repeat: int = 5) -> float:
                 tab.close()
             return statistics.median(times)
         finally:
-            server.terminate()
-            server.wait(10)
+            stop(server)
 
 
 def bench_browser() -> None:
@@ -225,8 +203,7 @@ def bench_browser() -> None:
                   f"{len(warm)} warm openings)")
             browser.close()
     finally:
-        server.terminate()
-        server.wait(10)
+        stop(server)
 
 
 def _fills(frame) -> list[str]:

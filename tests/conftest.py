@@ -18,11 +18,7 @@ page recording its requests, and saves a screenshot to ``test-artifacts/`` when 
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -38,6 +34,7 @@ from geo.paths import ROOT, raw_dir
 from geo.rawdata import RAW_TABLES, RAW_VECTORS
 from layers import INDICATORS
 from layers.source import PublishedLayer, table_columns
+from tests.server import streamlit
 
 #: Lancashire and South Cumbria ICB (the default view) and Leicester, Leicestershire and Rutland.
 LSC = "E54000048"
@@ -146,41 +143,13 @@ MAP_IFRAME = "iframe[title='streamlit_folium.st_folium']"
 WARD_PATHS = "path.leaflet-interactive"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def app_url() -> Iterator[str]:
     """``streamlit run app.py`` on a free localhost port, for every browser test of the session."""
-    port = free_port()
     log = ARTIFACTS / "streamlit-browser-test.log"
     ARTIFACTS.mkdir(exist_ok=True)
-    with log.open("w") as out:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1"}, stdout=out, stderr=subprocess.STDOUT)
-        try:
-            url = f"http://127.0.0.1:{port}"
-            deadline = time.time() + 60
-            while True:
-                try:
-                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1):
-                        break
-                except OSError:
-                    if server.poll() is not None or time.time() > deadline:
-                        pytest.fail(f"streamlit did not start; see {log}")
-                    time.sleep(0.2)
-            yield url
-        finally:
-            server.terminate()
-            try:
-                server.wait(10)
-            except subprocess.TimeoutExpired:
-                server.kill()
+    with log.open("w") as out, streamlit(ROOT / "app.py", env={**os.environ, "PYTHONUNBUFFERED": "1"}, out=out) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -277,6 +246,48 @@ def ward_points(page, frame) -> list[tuple[float, float]]:
         return out;
     }""")
     return [(box["x"] + x, box["y"] + y) for x, y in points]
+
+
+def click_ward(page, frame, fraction: float) -> str:
+    """Click the ward whose centre comes ``fraction`` of the way through :func:`ward_points`, once its
+    tooltip shows, and return the name the tooltip gave it."""
+    points = ward_points(page, frame)
+    x, y = points[int(len(points) * fraction)]
+    page.mouse.move(x, y)
+    frame.wait_for_selector(".wl-tip b", timeout=10_000)
+    name = frame.inner_text(".wl-tip b")
+    page.mouse.click(x, y)
+    return name
+
+
+def tab_to(page, is_target: str, limit: int = 80) -> None:
+    """Press Tab until the focused element satisfies ``is_target`` (a JS predicate on it)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"() => ({is_target})(document.activeElement)"):
+            return
+    raise AssertionError(f"Tab never reached the element ({is_target})")
+
+
+def pick_list_row(page, down: int) -> str:
+    """With the keyboard only: Tab from "Copy link" to the target list, go ``down`` rows, select that
+    row (Shift+Space) and return the name in its Ward column."""
+    page.get_by_role("button", name="Copy link").focus()  # (a mouse click would put the grid in mouse mode)
+    tab_to(page, "e => e.tagName === 'CANVAS' && !!e.closest('[data-testid=stDataFrame]')")
+    # The grid takes keys once it has set itself up after gaining focus, then moves the focused
+    # cell (a cell of the accessible table) one row per key.
+    in_cell = "() => document.activeElement.tagName === 'TD'"
+    wait_until(lambda: page.keyboard.press("ArrowDown") or page.evaluate(in_cell), what="the grid to take a key")
+    for _ in range(down - 1):
+        page.keyboard.press("ArrowDown")
+    ward = page.evaluate("""() => {
+        const row = document.activeElement.closest('tr').getAttribute('aria-rowindex');
+        const t = document.querySelector('[data-testid=stDataFrame] table');
+        const col = [...t.querySelectorAll('th')].find(th => th.textContent === 'Ward').getAttribute('aria-colindex');
+        return t.querySelector(`tr[aria-rowindex="${row}"] td[aria-colindex="${col}"]`).textContent;
+    }""")
+    page.keyboard.press("Shift+Space")  # select the focused row
+    return ward
 
 
 def choose(page, label: str, option: str) -> None:

@@ -14,12 +14,14 @@ from __future__ import annotations
 from tests.conftest import MAP_IFRAME, NEEDS_CHROMIUM, WARD_PATHS
 from tests.conftest import browser_page as _page
 from tests.conftest import choose as _choose
+from tests.conftest import click_ward as _click_ward
 from tests.conftest import fills as _fills
 from tests.conftest import map_move_reported as _moved
 from tests.conftest import map_frame as _map
 from tests.conftest import no_exception as _no_exception
 from tests.conftest import only_local as _only_local
 from tests.conftest import page_url as _url
+from tests.conftest import pick_list_row as _pick_list_row
 from tests.conftest import settled as _settled
 from tests.conftest import wait_until as _wait_until
 from tests.conftest import ward_points as _ward_points
@@ -56,11 +58,7 @@ def _exercise(page, requests: list[str], sent: list[float], app_url: str, n_ward
     _wait_until(lambda: "layer=income_score_2025" in _url(page), timeout=10, what="the layer in the URL")
 
     # Click a ward: its profile appears, named as in the map tooltip.
-    x, y = _ward_points(page, frame)[len(_ward_points(page, frame)) // 2]
-    page.mouse.move(x, y)
-    frame.wait_for_selector(".wl-tip b", timeout=10_000)
-    name = frame.inner_text(".wl-tip b")
-    page.mouse.click(x, y)
+    name = _click_ward(page, frame, 1 / 2)
     page.get_by_role("heading", name=name, exact=True).wait_for(timeout=30_000)
     assert len(sent) > quiet
     page.get_by_text("Target ward?").wait_for(timeout=10_000)
@@ -112,21 +110,17 @@ def test_msoa_life_expectancy_tab_in_chromium(browser, app_url: str) -> None:
 
 
 def test_a_row_picked_in_the_list_is_cleared_by_a_map_click(browser, app_url: str) -> None:
-    """Pick Claremont (row 2) in the target list, then click a ward on the map: the profile follows
+    """Pick row 2 of the target list (by keyboard), then click another ward on the map: the profile follows
     the map and the list comes back with no row picked (a fresh widget, so no stale highlight)."""
     with _page(browser, "browser-list-then-map") as (page, requests, sent):
         page.goto(app_url)
         frame = _map(page)
-        grid = page.locator(".st-key-target_table_0")
-        grid.wait_for(timeout=30_000)
-        box = grid.bounding_box()
-        page.mouse.click(box["x"] + 16, box["y"] + 35 * 2 + 17)  # row 2's checkbox, under the header row
-        page.get_by_role("heading", name="Claremont", exact=True).wait_for(timeout=30_000)
-        x, y = _ward_points(page, frame)[len(_ward_points(page, frame)) // 3]
-        page.mouse.move(x, y)
-        frame.wait_for_selector(".wl-tip b", timeout=10_000)
-        name = frame.inner_text(".wl-tip b")
-        page.mouse.click(x, y)
+        page.locator(".st-key-target_table_0").wait_for(timeout=30_000)
+        _settled(page)
+        listed = _pick_list_row(page, down=2)
+        page.get_by_role("heading", name=listed, exact=True).wait_for(timeout=30_000)
+        name = _click_ward(page, frame, 1 / 3)
+        assert name != listed
         page.get_by_role("heading", name=name, exact=True).wait_for(timeout=30_000)
         page.locator(".st-key-target_table_1").wait_for(timeout=10_000)
         page.locator(".st-key-target_table_0").wait_for(state="detached", timeout=10_000)

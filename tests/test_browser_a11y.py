@@ -14,7 +14,7 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.conftest import NEEDS_CHROMIUM, browser_page, map_frame, no_exception, settled, wait_until
+from tests.conftest import NEEDS_CHROMIUM, browser_page, map_frame, no_exception, pick_list_row, settled, tab_to
 
 pytestmark = NEEDS_CHROMIUM
 
@@ -66,22 +66,13 @@ def test_each_tab_passes_axe(browser, app_url: str, tab: str) -> None:
         no_exception(page)
 
 
-def _tab_to(page, is_target: str, limit: int = 80) -> None:
-    """Press Tab until the focused element satisfies ``is_target`` (a JS predicate on it)."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate(f"() => ({is_target})(document.activeElement)"):
-            return
-    raise AssertionError(f"Tab never reached the element ({is_target})")
-
-
 def test_the_keyboard_reaches_a_ward_profile_from_the_finder(browser, app_url: str) -> None:
     with browser_page(browser, "a11y-finder") as (page, _, _):
         page.goto(app_url)
         map_frame(page)
         settled(page)
         page.get_by_role("button", name="Copy link").focus()  # the first control under the area's title
-        _tab_to(page, "e => e.getAttribute('aria-label') === 'Find a ward'")
+        tab_to(page, "e => e.getAttribute('aria-label') === 'Find a ward'")
         page.keyboard.type("Claremont")
         page.get_by_role("option", name="Claremont", exact=False).first.wait_for()
         page.keyboard.press("Enter")
@@ -95,21 +86,7 @@ def test_the_keyboard_selects_a_ward_in_the_target_list(browser, app_url: str) -
         page.goto(app_url)
         map_frame(page)
         settled(page)
-        page.get_by_role("button", name="Copy link").focus()  # (a mouse click would put the grid in mouse mode)
-        _tab_to(page, "e => e.tagName === 'CANVAS' && !!e.closest('[data-testid=stDataFrame]')")
-        # Down the list: the grid takes keys once it has set itself up after gaining focus, then moves
-        # the focused cell (a cell of the accessible table) one row per key.
-        in_cell = "() => document.activeElement.tagName === 'TD'"
-        wait_until(lambda: page.keyboard.press("ArrowDown") or page.evaluate(in_cell), what="the grid to take a key")
-        page.keyboard.press("ArrowDown")
-        page.keyboard.press("ArrowDown")
-        row = page.evaluate("() => document.activeElement.closest('tr').getAttribute('aria-rowindex')")
-        ward = page.evaluate("""row => {
-            const t = document.querySelector('[data-testid=stDataFrame] table');
-            const col = [...t.querySelectorAll('th')].find(th => th.textContent === 'Ward').getAttribute('aria-colindex');
-            return t.querySelector(`tr[aria-rowindex="${row}"] td[aria-colindex="${col}"]`).textContent;
-        }""", row)
-        assert int(row) >= 3 and ward
-        page.keyboard.press("Shift+Space")  # select the focused row
+        ward = pick_list_row(page, down=3)
+        assert ward
         page.get_by_role("heading", name=ward, exact=True).wait_for(timeout=30_000)
         no_exception(page)

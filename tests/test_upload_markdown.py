@@ -11,10 +11,6 @@ check the page holds no link, image, heading, emphasis, code, math or icon, only
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -22,7 +18,8 @@ import pytest
 from geo.paths import ROOT
 from geo.upload import plain_markdown
 from geo.upload.safety import WORD_JOINER
-from tests.conftest import NEEDS_CHROMIUM, browser_page, free_port, map_frame, no_exception, only_local, settled
+from tests.conftest import NEEDS_CHROMIUM, browser_page, map_frame, no_exception, only_local, settled
+from tests.server import streamlit
 
 CORPUS = Path(__file__).parent / "data" / "uploads"
 J = WORD_JOINER
@@ -88,25 +85,8 @@ _FORBIDDEN = "a, img, h1, h2, h3, h4, h5, h6, strong, em, code, del, blockquote,
 def markdown_page(tmp_path_factory):
     folder = tmp_path_factory.mktemp("markdown_page")
     (folder / "page.py").write_text(_PAGE, encoding="utf-8")
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(folder / "page.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=folder, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        url, deadline = f"http://127.0.0.1:{port}", time.time() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1):
-                    break
-            except OSError:
-                if server.poll() is not None or time.time() > deadline:
-                    pytest.fail("the markdown test page did not start")
-                time.sleep(0.2)
+    with streamlit(folder / "page.py", cwd=folder, env={**os.environ, "PYTHONPATH": str(ROOT)}) as url:
         yield url
-    finally:
-        server.terminate()
-        server.wait(10)
 
 
 @NEEDS_CHROMIUM

@@ -31,13 +31,13 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 
 from geo.paths import ROOT
-from tests.conftest import NEEDS_CHROMIUM, browser_page, free_port, map_frame, no_exception
+from tests.conftest import NEEDS_CHROMIUM, browser_page, map_frame, no_exception
+from tests.server import start_streamlit, stop
 
 #: How long after the tab closes the uploaded data may still be in the server's memory (seconds).
 STATED_SECONDS = 10
@@ -127,34 +127,18 @@ class ProbedServer:
         (folder / "sitecustomize.py").write_text(PROBE, encoding="utf-8")
         self.log = folder / "probe.jsonl"
         self.options = options
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.url = ""
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> ProbedServer:
         env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(self.folder), str(ROOT)]), "TMPDIR": str(self.tmp),
                "WARDLENS_PROBE_LOG": str(self.log), "PYTHONUNBUFFERED": "1"}
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(self.port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-             *self.options],
-            cwd=ROOT, env=env, stdout=open(self.folder / "server.log", "w"), stderr=subprocess.STDOUT)
-        deadline = time.time() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=1):
-                    return self
-            except OSError:
-                if self.process.poll() is not None or time.time() > deadline:
-                    raise RuntimeError(f"streamlit did not start; see {self.folder / 'server.log'}") from None
-                time.sleep(0.2)
+        with (self.folder / "server.log").open("w") as out:
+            self.process, self.url = start_streamlit(ROOT / "app.py", *self.options, env=env, out=out)
+        return self
 
     def __exit__(self, *exc) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        stop(self.process)
 
     def entries(self) -> list[dict]:
         return [json.loads(line) for line in self.log.read_text(encoding="utf-8").splitlines() if line]
