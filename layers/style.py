@@ -244,11 +244,12 @@ FLAG_LABELS = ("No", "Yes")
 
 def style_flag(record: Indicator, values: pd.Series, national: pd.Series, scheme_id: str,
                observed_breaks: bool = False) -> Styled:
-    """Two categories, not flagged / flagged (value > 0), coloured from the record's palette
-    (``observed_breaks`` has no effect: flags have no breaks)."""
+    """Two categories, not flagged / flagged (value > 0), coloured from the record's palette: the
+    flagged wards darkest whichever way the record ranks (a flag marks the wards to look at), so
+    "Yes" never reads as the lighter, lesser category (``observed_breaks`` has no effect)."""
     flagged = values > 0
     classes = pd.Series(np.where(values.isna(), -1, flagged.astype(int)), index=values.index, dtype=int)
-    colours = palette(record.palette, 2, record.higher_is_worse)
+    colours = palette(record.palette, 2, higher_is_worse=True)
     counts = _counts(classes, 2)
     legend = Legend(
         title=legend_title(record), unit=record.unit, scheme="flag",

@@ -95,13 +95,15 @@ def test_higher_is_better_reverses_the_colours() -> None:
     assert worse.colour["e"] == best.colour["a"] == palette(IMD.palette, 5, True)[-1]
 
 
-def test_flags_become_two_categories() -> None:
-    flags = [r for r in INDICATORS.values() if r.kind == "flag"]
-    record = flags[0] if flags else replace(IMD, id="flag", kind="flag", aggregation="share of wards")
+@pytest.mark.parametrize("flag", ["coastal_flag", "rural_flag_2021"])
+@pytest.mark.parametrize("higher_is_worse", [False, True])
+def test_flags_become_two_categories_with_yes_darkest(flag: str, higher_is_worse: bool) -> None:
+    record = replace(INDICATORS[flag], higher_is_worse=higher_is_worse)
     values = pd.Series([1.0, 0.0, np.nan, 1.0], index=list("abcd"))
     styled = style_layer(record, values, values)
     assert [(e.label, e.count) for e in styled.legend.entries] == [("No", 1), ("Yes", 2)]
-    assert styled.colour["a"] == styled.colour["d"] != styled.colour["b"]
+    light, dark = color_brewer(record.palette, 3)[0], color_brewer(record.palette, 3)[-1]
+    assert styled.colour["a"] == styled.colour["d"] == dark and styled.colour["b"] == light
     assert styled.colour["c"] == NO_DATA_COLOUR
 
 
