@@ -181,7 +181,8 @@ class MapPayload:
 
     Per area, in ``AreaGeometry.codes`` order: ``fills`` (colour), ``names``, ``points`` (where
     the name goes at close zoom), ``lad_of`` (index into ``lad_names``, -1 for none), ``values``
-    (the value as text), ``notes`` (extra tooltip lines, or empty); ``targets`` and ``overlay``
+    (the value as text; ``no_data`` is the text of a ward without one, shown without the unit),
+    ``notes`` (extra tooltip lines, or empty); ``targets`` and ``overlay``
     are indices of the target wards and of the areal-overlay wards. ``shapes`` are the encoded polygons (:mod:`layers.mapdata`) at
     ``factor`` = 10 ** precision. Texts are HTML-escaped.
     """
@@ -199,6 +200,7 @@ class MapPayload:
     noun: str
     label: str
     unit: str
+    no_data: str
     warning: str
     outlines: tuple[OutlineData, ...]
     legend: LegendData
@@ -258,6 +260,7 @@ def layer_payload(geometry: AreaGeometry, wards: pd.DataFrame, record: Indicator
         noun=escape_for_browser(noun),
         label=escape_for_browser(legend.title),
         unit=escape_for_browser(record.unit),
+        no_data=escape_for_browser(record.format_value(None)),
         warning=escape_for_browser(record.warning),
         outlines=tuple(OutlineData(escape_for_browser(o.label), o.colour, o.dash, indices(o.wards)) for o in flags),
         legend=LegendData(

@@ -126,3 +126,30 @@ def test_a_row_picked_in_the_list_is_cleared_by_a_map_click(browser, app_url: st
         page.locator(".st-key-target_table_0").wait_for(state="detached", timeout=10_000)
         _no_exception(page)
         _only_local(requests, app_url)
+
+
+def _tooltip_of(frame, ward: str) -> str:
+    """The tooltip HTML the map gives the ward named ``ward`` (the bound tooltip function, called)."""
+    return frame.evaluate("""name => {
+        let html = null;
+        window.map.eachLayer(group => {  // the ward group holds the tooltip; its polygons carry wlIndex
+            if (!group.eachLayer || !group.getTooltip || !group.getTooltip()) return;
+            const content = group.getTooltip()._content;
+            group.eachLayer(l => {
+                const text = l.wlIndex === undefined ? '' : content(l);
+                if (text.includes('<b>' + name + '</b>')) html = text;
+            });
+        });
+        return html;
+    }""", ward)
+
+
+def test_a_ward_without_a_value_says_no_data_without_a_unit(browser, app_url: str) -> None:
+    """Park (Blackpool) has no male life expectancy: its tooltip says "no data", not "no data years"."""
+    with _page(browser, "browser-no-data") as (page, _, _):
+        page.goto(f"{app_url}/?area=E54000048&place=E06000009&layer=le_male_2016_20")
+        frame = _map(page)
+        _wait_until(lambda: _tooltip_of(frame, "Park") is not None, what="Park's tooltip")
+        park, claremont = _tooltip_of(frame, "Park"), _tooltip_of(frame, "Claremont")
+        assert "<b>no data</b></div>" in park and '<span class="wl-unit">' not in park
+        assert '<span class="wl-unit">years</span>' in claremont

@@ -140,7 +140,8 @@
     return function (layer) {
       var i = layer.wlIndex, lad = D.lad_of[i] >= 0 ? D.lad_names[D.lad_of[i]] : '';
       return '<div class="wl-tip"><b>' + D.names[i] + '</b><span class="wl-muted">' + lad + '</span>' +
-        '<div>' + D.label + ': <b>' + D.values[i] + '</b> <span class="wl-unit">' + D.unit + '</span></div>' +
+        '<div>' + D.label + ': <b>' + D.values[i] + '</b>' +
+        (D.values[i] === D.no_data ? '' : ' <span class="wl-unit">' + D.unit + '</span>') + '</div>' +
         (D.warning ? '<div class="wl-warn">⚠ ' + D.warning + '</div>' : '') +
         (D.notes.length && D.notes[i] ? '<div class="wl-x">' + D.notes[i] + '</div>' : '') +
         (inT[i] ? '<div class="wl-target">Target ward</div>' : '') +
