@@ -26,6 +26,8 @@ Theme = Literal["Deprivation", "Health", "Long-term conditions", "Children", "Pl
 #: Themes in the order the app lists them. "Your data" holds only the layers a user uploads in a
 #: session (built at runtime by :mod:`layers.uploaded`, never in the registry).
 THEMES: tuple[str, ...] = get_args(Theme)
+#: What a missing value reads as, in tooltips, lists, profiles and exports.
+NO_DATA_TEXT = "no data"
 
 Kind = Literal["numeric", "flag"]
 KINDS: tuple[str, ...] = get_args(Kind)
@@ -107,7 +109,7 @@ class Indicator:
         format(1.5, self.value_format)
 
     def format_value(self, value: float | None) -> str:
-        """The value as the app prints it ("no data" when missing); the unit is shown apart."""
+        """The value as the app prints it (:data:`NO_DATA_TEXT` when missing); the unit is shown apart."""
         if value is None or value != value:
-            return "no data"
+            return NO_DATA_TEXT
         return format(value, self.value_format)

@@ -106,6 +106,16 @@ def test_a_place_keeps_the_icb_wide_cohort_and_offers_a_within_place_ranking_apa
     assert _query(at)["place"] == BLACKPOOL and _query(at)["target"] == "place10"
 
 
+def test_a_missing_value_in_the_target_list_reads_no_data() -> None:
+    """Park (Blackpool) is a target ward without a male life expectancy: its cell says "no data", not "None"."""
+    at = _app({"area": LSC, "place": BLACKPOOL, "layer": "le_male_2016_20"})
+    _ok(at)
+    listed = next(df for df in at.dataframe if "Rank" in df.value.columns)
+    park = listed.value.set_index("Ward").loc["Park"]
+    assert math.isnan(park.filter(like="Life expectancy").iloc[0])
+    assert listed.proto.placeholder == "no data"
+
+
 def test_choosing_a_ward_shows_its_profile_and_goes_in_the_url() -> None:
     at = _app()
     at.selectbox(key="ward_search").set_value(BLOOMFIELD).run()

@@ -15,7 +15,7 @@ from geo.bestfit import OVERLAY
 from geo.upload import plain_markdown
 from layers import INDICATORS
 from layers.export import notes_csv, to_csv, to_excel
-from layers.indicator import THEMES, Indicator
+from layers.indicator import NO_DATA_TEXT, THEMES, Indicator
 from layers.sources import ONS_OS_ATTRIBUTION, attribution_texts
 from layers.style import SCHEME_LIST, SCHEMES_BY_ID
 from layers.targets import TARGETINGS
@@ -105,7 +105,7 @@ def target_panel(view: LayerView, on_select: Callable[[], None], key: str,
     config["Ward code"] = None  # hidden on screen, kept in the downloads
     config["Values by"] = None
     height = min(MAP_HEIGHT - 250, 38 + 35 * max(len(table.frame), 1))
-    st.dataframe(table.screen_frame(), hide_index=True, column_config=config, height=height,
+    st.dataframe(table.screen_frame(), hide_index=True, placeholder=NO_DATA_TEXT, column_config=config, height=height,
                  on_select=on_select, selection_mode="single-row", key=key)
     st.caption("Rank 1 = most disadvantaged by the definition. Click a row for the ward's profile. "
                "Population: Census 2021 usual residents.")
