@@ -107,7 +107,8 @@ def target_panel(view: LayerView, on_select: Callable[[], None], key: str,
     height = min(MAP_HEIGHT - 250, 38 + 35 * max(len(table.frame), 1))
     st.dataframe(table.screen_frame(), hide_index=True, placeholder=NO_DATA_TEXT, column_config=config, height=height,
                  on_select=on_select, selection_mode="single-row", key=key)
-    st.caption("Rank 1 = most disadvantaged by the definition. Click a row for the ward's profile. "
+    st.caption("Rank 1 = most disadvantaged by the definition. Tick the box at the start of a row (or, from the "
+               "keyboard, Shift+Space on it) for the ward's profile. "
                "Population: Census 2021 usual residents.")
     downloads(view, exports)
 
