@@ -102,7 +102,7 @@ def _indicator_columns(sources: Sequence[LayerSource], codes: pd.Index) -> _Colu
         formats[name] = f"%.{places}f%%" if is_share(r) else f"%.{places}f"
         short = r.family if families.count(r.family) == 1 else f"{r.family} ({r.variant})"
         labels[name] = (f"{short} ⚠" if r.warning else short,
-                        f"{r.title} ({r.variant}), {r.unit}." + (f" ⚠ {r.warning}" if r.warning else ""))
+                        f"{r.full_title}, {r.unit}." + (f" ⚠ {r.warning}" if r.warning else ""))
         hidden = source.suppression
         if hidden is not None:
             mask = hidden.hidden(codes).to_numpy()
@@ -180,7 +180,7 @@ def notes(*, area: str, definition: str, coverage: str, records: Iterable[Indica
         f"Area: {area}",
         f"Definition: {definition}",
         f"Coverage: {coverage}",
-        f"Layer on the map: {layer.title} ({layer.variant})",
+        f"Layer on the map: {layer.full_title}",
         "Population: Census 2021 usual residents (ONS). Wards valued by areal overlay (very small wards) "
         "are listed but not added to totals: their residents are counted in a best-fit ward.",
     ]

@@ -108,6 +108,12 @@ class Indicator:
             raise ValueError(f"indicator {self.id!r}: coverage below 95% needs a coverage_note saying why")
         format(1.5, self.value_format)
 
+    @property
+    def full_title(self) -> str:
+        """The title with its variant in brackets, unless the title already says it:
+        "Income deprivation (IoD2025)", but "Life expectancy at birth, males (ranking estimate)"."""
+        return self.title if self.variant.lower() in self.title.lower() else f"{self.title} ({self.variant})"
+
     def format_value(self, value: float | None) -> str:
         """The value as the app prints it (:data:`NO_DATA_TEXT` when missing); the unit is shown apart."""
         if value is None or value != value:

@@ -62,7 +62,7 @@ class Targeting:
     def describe(self, shown: Indicator) -> str:
         """The plain-English definition, naming the layer on the map where the rule uses it."""
         chosen = INDICATORS[self.indicator] if self.indicator else shown
-        return self.description.format(layer=f"{chosen.title} ({chosen.variant})")
+        return self.description.format(layer=f"{chosen.full_title}")
 
 
 _ICB_SHARE = ("The {share} of the ICB's wards with the highest IMD 2025 average score: ceil({share} of the ICB's "

@@ -51,7 +51,7 @@ MAX_TITLE = 80
 #: What qualifies every area value made from an upload: only the wards with a value in the file.
 IN_FILE = "in your file"
 #: The variant of the rate made from an uploaded count, and its unit.
-PER_RESIDENTS = "Your data per 1,000 residents"
+PER_RESIDENTS = "Per 1,000 residents"
 PER_RESIDENTS_UNIT = "per 1,000 residents"
 #: Where uploaded data live, in the words every uploaded layer's caveat uses (see README "Your data").
 HELD = ("held in the server's memory for this browser session only -- never written to disk, logged or cached "

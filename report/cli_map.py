@@ -58,6 +58,6 @@ def run(args: argparse.Namespace) -> int:
                     version=version())
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(render_map(spec, fmt=fmt, size=args.size))
-    print(f"{args.out} ({fmt.upper()}, {args.size}): {view.area.name}, {view.record.title} ({view.record.variant}), "
+    print(f"{args.out} ({fmt.upper()}, {args.size}): {view.area.name}, {view.record.full_title}, "
           f"{view.targeting.short}: {view.coverage.wards} wards", file=sys.stderr)
     return 0

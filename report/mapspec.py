@@ -83,7 +83,7 @@ def coverage_text(view: LayerView) -> str:
 
 def map_title(view: LayerView) -> str:
     """``"Index of Multiple Deprivation, average score (IoD2025): Lancashire and South Cumbria ICB"``."""
-    return f"{view.record.title} ({view.record.variant}): {view.area.name}"
+    return f"{view.record.full_title}: {view.area.name}"
 
 
 def map_subtitle(view: LayerView) -> str:
@@ -97,7 +97,7 @@ def map_alt(view: LayerView) -> str:
     """Alt text for the map image: what it shows, the classes and what is outlined."""
     legend = view.styled.legend
     classes = "; ".join(f"{e.label} ({e.count} wards)" for e in legend.entries)
-    return (f"Map of {view.record.title} ({view.record.variant}) by electoral ward in {view.area.name}, "
+    return (f"Map of {view.record.full_title} by electoral ward in {view.area.name}, "
             f"{len(view.codes):,} wards coloured by {classes_text(view)}, darker for worse values: {classes}. "
             f"Outlined in black: {view.targeting.short}, {coverage_text(view)}. Local authority borders and "
             "names are drawn.")

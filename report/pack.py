@@ -99,7 +99,7 @@ def _cover(view: LayerView, records: Sequence[Indicator], contents: list[str]) -
 
 
 def _map_page(view: LayerView, png: bytes) -> list[Block]:
-    return [PageBreak("landscape"), Heading(f"Map: {view.record.title} ({view.record.variant})"),
+    return [PageBreak("landscape"), Heading(f"Map: {view.record.full_title}"),
             Image(png, alt=map_alt(view), height=0.92)]
 
 
@@ -168,7 +168,7 @@ def place_pack(catalogue: Catalogue, register: pd.DataFrame, area: Area, layer: 
         blocks += profile_page(view, catalogue, register, ward, official)
     blocks += definitions_page(view, records)
     return Document(title=pack_title(area), date=generated, blocks=tuple(blocks),
-                    subtitle=f"Place pack · {view.record.title} ({view.record.variant}) · {view.targeting.short}",
+                    subtitle=f"Place pack · {view.record.full_title} · {view.targeting.short}",
                     author=f"WardLens {version}")
 
 

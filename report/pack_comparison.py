@@ -82,7 +82,7 @@ def comparison_table(view: LayerView, catalogue: Catalogue, register: pd.DataFra
     rows = []
     for source in comparison_sources(view, catalogue):
         r = source.record
-        row = {"Theme": r.theme, "Indicator": f"{r.title} ({r.variant})", "Unit": r.unit, "Period": r.period}
+        row = {"Theme": r.theme, "Indicator": f"{r.full_title}", "Unit": r.unit, "Period": r.period}
         for heading, include in groups:
             row[heading] = area_text(source, area_value_of(source, register, include))
         rows.append(row)
@@ -101,7 +101,7 @@ def _official_places(view: LayerView, register: pd.DataFrame) -> list[tuple[str,
 def _official_row(view: LayerView, record: Indicator, register: pd.DataFrame, official: Published,
                   headings: list[str]) -> dict[str, str]:
     """MHCLG's published figure for the place and the ICB, under those columns ("–" elsewhere)."""
-    row = {"Theme": record.theme, "Indicator": f"{record.title} ({record.variant}): MHCLG published",
+    row = {"Theme": record.theme, "Indicator": f"{record.full_title}: MHCLG published",
            "Unit": record.unit, "Period": record.period, **{heading: "–" for heading in headings}}
     for level, code, heading in _official_places(view, register):
         value = official.value(level, code, record.official)

@@ -28,11 +28,6 @@ AREA_VALUES = (
     "figures published for local authorities or ICBs.")
 
 
-def _name(record: Indicator) -> str:
-    """``"Life expectancy at birth, males (ranking estimate)"``; the edition added when the title lacks it."""
-    return record.title if record.variant in record.title else f"{record.title} ({record.variant})"
-
-
 def caveat_lines(records: Sequence[Indicator]) -> list[str]:
     """Each distinct caveat once, after the indicators it applies to and their periods:
     ``"Asthma, …; COPD, … (QOF 2017/18 or 2018/19 …): Modelled estimate, …"``."""
@@ -42,7 +37,7 @@ def caveat_lines(records: Sequence[Indicator]) -> list[str]:
     lines = []
     for caveat, group in by_caveat.items():
         periods = "; ".join(dict.fromkeys(r.period for r in group))
-        lines.append(f"{'; '.join(_name(r) for r in group)}, {periods}: {caveat}")
+        lines.append(f"{'; '.join(r.full_title for r in group)}, {periods}: {caveat}")
     return lines
 
 
@@ -73,7 +68,7 @@ def definitions_page(view: LayerView, records: Sequence[Indicator]) -> list[Bloc
     for r in records:
         weight = f" weighted by {r.weight}" if r.weight else ""
         blocks += [
-            Heading(f"{r.title} ({r.variant})", 3),
+            Heading(f"{r.full_title}", 3),
             Paragraph(r.definition),
             Paragraph(f"Unit: {r.unit}. Period: {r.period}. Published for: {r.source_geography}; ward value: "
                       f"{r.method} — {r.method_note} Area value: {r.aggregation}{weight}. Higher is "

@@ -60,7 +60,7 @@ def target_list_notes(view: LayerView) -> list[str]:
     """What the list's columns are -- unit, period and caveat of each -- and its table notes."""
     headers = _headers(view)
     notes = ["Residents: Census 2021 usual residents (ONS)."]
-    notes += [f"{headers[n]}: {s.record.title} ({s.record.variant}), {s.record.unit}; {s.record.period}. "
+    notes += [f"{headers[n]}: {s.record.full_title}, {s.record.unit}; {s.record.period}. "
               + (f"⚠ {s.record.warning} " if s.record.warning else "") + s.record.caveat
               for n, s in zip(headers, view.key_sources)]
     if view.table.frame["Values by"].eq(OVERLAY).any():

@@ -89,7 +89,7 @@ def sample_document(map_image: bytes, rows: int = 300, *, definitions: int = 12,
             PageBreak(),
             Heading("Indicator definitions"),
             *(block for other in list(INDICATORS.values())[:definitions]
-              for block in (Heading(f"{other.title} ({other.variant})", 2), Paragraph(other.definition),
+              for block in (Heading(f"{other.full_title}", 2), Paragraph(other.definition),
                             Paragraph(f"Source: {other.source.publisher}, {other.source.dataset} ({other.period})."))),
             Heading("Sources"),
             Paragraph(ATTRIBUTION),

@@ -55,7 +55,7 @@ def test_default_view_is_lsc_imd_2025_with_its_28_most_deprived_wards(default_ap
     _ok(at)
     assert _heading(at) == "# Lancashire and South Cumbria ICB"
     subtitle = next(m.value for m in at.main.markdown if m.value.startswith("**Index of Multiple"))
-    assert "(IoD2025) for 280 wards" in subtitle and "28 wards, 221,247 residents (12.9%" in subtitle
+    assert "(IoD2025)** for 280 wards" in subtitle.replace("\\", "") and "28 wards, 221,247 residents (12.9%" in subtitle
     assert (_metric(at, "Wards"), _metric(at, "Residents"), _metric(at, "Share of area")) == ("28", "221,247", "12.9%")
     listing = next(df.value for df in at.dataframe if "Rank" in df.value.columns)
     assert listing.iloc[0]["Ward"] == "Bloomfield" and len(listing) == 28
@@ -114,6 +114,13 @@ def test_a_missing_value_in_the_target_list_reads_no_data() -> None:
     park = listed.value.set_index("Ward").loc["Park"]
     assert math.isnan(park.filter(like="Life expectancy").iloc[0])
     assert listed.proto.placeholder == "no data"
+
+
+def test_the_subtitle_names_the_layer_once_and_counts_the_wards_with_a_value() -> None:
+    at = _app({"area": LSC, "layer": "le_male_2016_20"})
+    _ok(at)
+    assert _subtitle(at).replace("\\", "").startswith("**Life expectancy at birth, males (ranking estimate)** for 277 of the 280 "
+                                    "wards (the rest have no value), coloured by")
 
 
 def test_choosing_a_ward_shows_its_profile_and_goes_in_the_url() -> None:

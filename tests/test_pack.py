@@ -153,7 +153,7 @@ def test_comparison_agrees_with_plain_pandas_and_mhclg(catalogue, ward_table, ls
     assert row["England"] == f"{mean(imd, 'imd_score_2025'):.1f}"
     official = frame.loc["Index of Multiple Deprivation, average score (IoD2025): MHCLG published"]
     assert (official["ICB"], official["Target wards"]) == ("25.8", "–")  # MHCLG's 25.813 beside our 25.86
-    le = frame.loc["Life expectancy at birth, males (ranking estimate) (Male)"]
+    le = frame.loc["Life expectancy at birth, males (ranking estimate)"]
     with_le = int(targets["le_male_2016_20"].notna().sum())  # one target ward is in no MSOA's life expectancy
     assert le["Target wards"] == f"{mean(targets, 'le_male_2016_20'):.1f} ({with_le} of 28 wards)" == "76.0 (27 of 28 wards)"
     assert le["Period"].startswith("2016-20")

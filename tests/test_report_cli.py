@@ -54,8 +54,8 @@ def test_map_writes_png_at_both_sizes_and_svg(tmp_path) -> None:
     assert Image.open(tmp_path / "bp.png").size == (1920, 1080)
     assert Image.open(tmp_path / "bp_a4.png").size == (3508, 2480)
     texts = ["".join(t.itertext()) for t in ET.parse(tmp_path / "bp.svg").iter("{http://www.w3.org/2000/svg}text")]
-    assert "Life expectancy at birth, males (ranking estimate) (Male): Blackpool (Lancashire and South" in texts
-    assert "Cumbria ICB)" in texts  # the title, wrapped over two lines
+    assert "Life expectancy at birth, males (ranking estimate): Blackpool (Lancashire and South Cumbria" in texts
+    assert "ICB)" in texts  # the title, wrapped over two lines
     assert "Coastal ward" in texts
 
 

@@ -223,7 +223,7 @@ def test_the_rate_per_residents_is_listed_with_its_decimals_and_suppressed_where
     t = TARGETINGS["imd10"]
     ranks = rank_targets(select(lsc[t.indicator], t.rule, t.parameter, True), [(lsc[t.indicator], True)])
     table = target_table(ward_table, ranks, [children, rate])
-    column = "Children with 5+ LTCs (Your data per 1,000 residents)"
+    column = "Children with 5+ LTCs (Per 1,000 residents)"
     shown = dict(zip(table.frame["Ward code"], table.frame[column]))
     hidden = rate.suppressed.reindex(ranks.index)
     assert rate.suppression.label == "suppressed"  # not "<5": the rate itself is not a count
@@ -331,7 +331,7 @@ def test_a_pasted_file_becomes_the_layer_on_the_map_with_suppression(pasted: App
     assert at.sidebar.selectbox(key="family").value == MARKED
     assert _layer_query(at) == "upload-1"  # the URL names the layer, never its data
     heading = next(m.value for m in at.markdown if m.value.startswith("**Secret marker"))
-    assert heading.startswith(rf"**Secret marker 7f3a \<b\>kids\</b\> \[x\]\(http{WORD_JOINER}\://e\.vil\)** (Your data) for 280")
+    assert heading.startswith(rf"**Secret marker 7f3a \<b\>kids\</b\> \[x\]\(http{WORD_JOINER}\://e\.vil\) \(Your data\)** for 280")
     data = _map_json(at)
     legend = data["legend"]
     assert legend["title"] == "Secret marker 7f3a &lt;b&gt;kids&lt;/b&gt; [x](http://e.vil) · Your data"

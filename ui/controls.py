@@ -103,7 +103,7 @@ def overlay_controls(on_change: Callable[[], None]) -> tuple[bool, list[str], bo
     chosen: list[str] = []
     if flags:
         chosen = st.multiselect("Outline flagged wards", [r.id for r in flags], key=Keys.FLAGS, on_change=on_change,
-                                format_func=lambda i: f"{INDICATORS[i].title} ({INDICATORS[i].variant})",
+                                format_func=lambda i: f"{INDICATORS[i].full_title}",
                                 help="Draw an outline around wards with the flag set (e.g. coastal, rural).")
     tiles = st.toggle("OpenStreetMap background", value=False, key=Keys.TILES, on_change=on_change,
                       help="Adds street map tiles from openstreetmap.org (needs the internet). "

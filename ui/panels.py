@@ -46,13 +46,19 @@ def page_style() -> None:
     </style>""")
 
 
+def _wards_with_values(view: LayerView) -> str:
+    """"280 wards", or "12 of the 176 wards (the rest have no value)" when some have none."""
+    n, valued = len(view.codes), int((view.styled.classes != -1).sum())
+    return f"{n:,} wards" if valued == n else f"{valued:,} of the {n:,} wards (the rest have no value)"
+
+
 def heading(view: LayerView) -> None:
     """Title and a one-line subtitle saying what the map shows and what is outlined."""
     record, cov = view.record, view.coverage
     classes = "two categories" if record.kind == "flag" else SCHEMES_BY_ID[view.scheme or record.scheme].short
     st.markdown(f"# {view.area.name}")
     st.markdown(
-        f"**{plain_markdown(record.title)}** ({plain_markdown(record.variant)}) for {len(view.codes):,} wards, "
+        f"**{plain_markdown(record.full_title)}** for {_wards_with_values(view)}, "
         f"coloured by {classes}. "
         f"**Outlined:** {view.targeting.short} — {cov.wards:,} wards, {cov.population:,} residents "
         f"({cov.share:.1%} of the area's population).")
