@@ -98,7 +98,8 @@ def _indicator_columns(sources: Sequence[LayerSource], codes: pd.Index) -> _Colu
         name = column_name(r)
         raw = source.values(codes).to_numpy(dtype=float)
         places = decimals(r)
-        values[name] = np.round(raw * 100 if is_share(r) else raw, places)
+        rounded = np.round(raw * 100 if is_share(r) else raw, places)
+        values[name] = pd.array(rounded, dtype="Int64") if places == 0 else rounded  # 595, not 595.0
         formats[name] = f"%.{places}f%%" if is_share(r) else f"%.{places}f"
         short = r.family if families.count(r.family) == 1 else f"{r.family} ({r.variant})"
         labels[name] = (f"{short} ⚠" if r.warning else short,

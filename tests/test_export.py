@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 
 import openpyxl
@@ -111,3 +112,8 @@ def test_all_wards_export_has_every_ward_layer_and_target_rank_and_column_defini
     assert "about 2 years above official" in life["Read with care"] and life["Higher is"] == "better"
     assert life["Value for Lancashire and South Cumbria ICB"].startswith("80.") and "Value for England" in definitions
     assert _stem(view) == f"wardlens_{LSC}_le_male_2016_20_imd10"  # every file says its area, layer and definition
+    # Counts are whole numbers in the CSV (Bloomfield: 2,163 disabled residents), not "2163.0".
+    rows = to_csv(wards).decode("utf-8-sig").splitlines()
+    header, bloomfield_row = next(csv.reader(rows[:1])), next(r for r in csv.reader(rows) if r[0] == BLOOMFIELD)
+    count = bloomfield_row[header.index("Disabled residents (number) (Census 2021)")]
+    assert count == str(int(ward_table.at[BLOOMFIELD, "disabled_count_2021"])), count
