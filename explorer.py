@@ -56,7 +56,8 @@ except DataMissingError as exc:
     st.stop()
 
 if not session.seeded():
-    view, notices = parse_query(st.query_params.to_dict(), table, INDICATORS, SCHEMES_BY_ID, TARGETINGS)
+    view, notices = parse_query(st.query_params.to_dict(), table, INDICATORS, SCHEMES_BY_ID, TARGETINGS,
+                                [i for i, r in INDICATORS.items() if r.kind == "flag"])
     session.seed(view, INDICATORS[view.layer], notices)
 
 with st.sidebar:

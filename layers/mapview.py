@@ -30,8 +30,9 @@ from layers.mappayload import LAD_LINE, LINE_WEIGHTS, AreaGeometry, MapPayload, 
 #: ``vendor/leaflet``, the app's own map script and styles under ``wardlens``.
 DEFAULT_STATIC_BASE = "/app/static"
 
-#: Map panes above the ward fills (overlayPane, z-index 400), none catching the mouse.
-PANES = (("lads", 410), ("flags", 420), ("targets", 430), ("selected", 440))
+#: Map panes above the ward fills (overlayPane, z-index 400), none catching the mouse. The dashed
+#: flag outlines (coastal, rural) lie over the solid target outline, so a coastal target ward shows both.
+PANES = (("lads", 410), ("targets", 420), ("flags", 430), ("selected", 440))
 
 #: Pixels kept free on the right and bottom when fitting the map to the area (the legend's room).
 LEGEND_CLEARANCE = (250, 10)

@@ -59,7 +59,7 @@ def test_default_view_is_lsc_imd_2025_with_its_28_most_deprived_wards(default_ap
     assert (_metric(at, "Wards"), _metric(at, "Residents"), _metric(at, "Share of area")) == ("28", "221,247", "12.9%")
     listing = next(df.value for df in at.dataframe if "Rank" in df.value.columns)
     assert listing.iloc[0]["Ward"] == "Bloomfield" and len(listing) == 28
-    assert _query(at) == {"area": LSC, "layer": "imd_score_2025", "target": "imd10"}
+    assert _query(at) == {"area": LSC, "layer": "imd_score_2025", "target": "imd10", "flags": "coastal_flag"}
     assert not at.warning
     captions = " ".join(c.value for c in at.caption)
     assert "Contains OS data © Crown copyright and database right 2025." in captions
@@ -150,7 +150,7 @@ def test_choosing_a_ward_shows_its_profile_and_goes_in_the_url() -> None:
 
 def test_url_state_is_restored_and_written_back_unchanged() -> None:
     query = {"area": LLR, "place": LEICESTER, "layer": "income_score_2025", "classes": "NationalDeciles",
-             "target": "layer10", "ward": EYRES_MONSELL}
+             "target": "layer10", "ward": EYRES_MONSELL, "flags": "rural_flag_2021,coastal_flag"}
     at = _app(query)
     _ok(at)
     assert not at.warning
@@ -159,6 +159,7 @@ def test_url_state_is_restored_and_written_back_unchanged() -> None:
     assert at.sidebar.selectbox(key="family").value == "Income deprivation"
     assert at.sidebar.selectbox(key="scheme").value == "NationalDeciles"
     assert at.sidebar.radio(key="targeting").value == "layer10"
+    assert at.sidebar.multiselect(key="flags").value == ["rural_flag_2021", "coastal_flag"]
     assert at.session_state["ward"] == EYRES_MONSELL and at.selectbox(key="ward_search").value is None
     assert any(m.value == "### Eyres Monsell" for m in at.main.markdown)
     assert _heading(at) == "# Leicester (Leicester, Leicestershire and Rutland ICB)"
@@ -174,13 +175,13 @@ def test_a_ward_alone_in_the_link_opens_its_icb() -> None:
 
 def test_bad_links_say_what_was_wrong_and_fall_back_to_the_default() -> None:
     at = _app({"area": "E54999999", "layer": "no_such_layer", "target": "top5", "classes": "Jenks",
-               "place": "E06999999", "ward": "E05XXXXXX"})
+               "place": "E06999999", "ward": "E05XXXXXX", "flags": "coastal_flag,seaside"})
     _ok(at)
     warnings = " ".join(re.sub(r"\\(.)", r"\1", w.value) for w in at.warning)  # as the page shows them
-    for bad in ("E54999999", "no_such_layer", "top5", "Jenks", "E06999999", "E05XXXXXX"):
+    for bad in ("E54999999", "no_such_layer", "top5", "Jenks", "E06999999", "E05XXXXXX", "“seaside”"):
         assert bad in warnings
     assert _heading(at) == "# Lancashire and South Cumbria ICB"
-    assert _query(at) == {"area": LSC, "layer": "imd_score_2025", "target": "imd10"}
+    assert _query(at) == {"area": LSC, "layer": "imd_score_2025", "target": "imd10", "flags": "coastal_flag"}
 
 
 def test_a_hostile_link_is_quoted_as_plain_text_never_as_a_link() -> None:

@@ -144,11 +144,16 @@ def _tooltip_of(frame, ward: str) -> str:
     }""", ward)
 
 
-def test_a_ward_without_a_value_says_no_data_without_a_unit(browser, app_url: str) -> None:
-    """Park (Blackpool) has no male life expectancy: its tooltip says "no data", not "no data years"."""
+def test_blackpool_from_a_link_with_the_coastal_outline(browser, app_url: str) -> None:
+    """Park (Blackpool) has no male life expectancy: its tooltip says "no data", not "no data years".
+    The link's coastal outline is drawn over the target outline (Claremont is both)."""
     with _page(browser, "browser-no-data") as (page, _, _):
-        page.goto(f"{app_url}/?area=E54000048&place=E06000009&layer=le_male_2016_20")
+        page.goto(f"{app_url}/?area=E54000048&place=E06000009&layer=le_male_2016_20&flags=coastal_flag")
         frame = _map(page)
+        frame.wait_for_selector(".leaflet-flags-pane path", timeout=30_000)
+        assert frame.evaluate("""() => +getComputedStyle(map.getPane('flags')).zIndex
+                                       > +getComputedStyle(map.getPane('targets')).zIndex""")
+        assert frame.locator(".leaflet-flags-pane path").count() == 9  # Blackpool's nine seafront wards
         _wait_until(lambda: _tooltip_of(frame, "Park") is not None, what="Park's tooltip")
         park, claremont = _tooltip_of(frame, "Park"), _tooltip_of(frame, "Claremont")
         assert "<b>no data</b></div>" in park and '<span class="wl-unit">' not in park

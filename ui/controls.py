@@ -129,4 +129,5 @@ def current_view() -> View:
     family_tree = layer_tree().get(get(Keys.THEME), {}).get(get(Keys.FAMILY), {})
     return View(icb=None if icb == ENGLAND else icb, lad=get(Keys.PLACE) or None,
                 layer=family_tree.get(get(Keys.VARIANT), View().layer), scheme=get(Keys.SCHEME) or None,
-                targeting=get(Keys.TARGETING, View().targeting), ward=get(Keys.WARD))
+                targeting=get(Keys.TARGETING, View().targeting), ward=get(Keys.WARD),
+                flags=tuple(get(Keys.FLAGS) or ()))

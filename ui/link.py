@@ -6,6 +6,7 @@ English; :func:`to_query` writes a view back. Query keys::
 
     area=E54000048 | england   place=E06000009   layer=imd_score_2025
     classes=NationalDeciles     target=imd10      ward=E05015188
+    flags=coastal_flag,rural_flag_2021   (the flag layers outlined on the map)
 
 A layer the user uploaded is named by its id only (``layer=upload-1``): its data never leave
 the browser session that loaded them, so a link to one opened anywhere else says so and
@@ -33,6 +34,7 @@ class View:
     scheme: str | None = None
     targeting: str = "imd10"
     ward: str | None = None
+    flags: tuple[str, ...] = ()
 
 
 DEFAULT_VIEW = View()
@@ -45,14 +47,14 @@ def _first(value: object) -> str:
 
 
 def parse_query(params: Mapping[str, object], wards: pd.DataFrame, layers: Collection[str],
-                schemes: Collection[str], targetings: Collection[str],
+                schemes: Collection[str], targetings: Collection[str], flags: Collection[str] = (),
                 default: View = DEFAULT_VIEW) -> tuple[View, list[str]]:
     """The :class:`View` for URL query ``params``, and a message for each value that was unusable.
 
     ``wards``: the ward register indexed by ward_code (with ``icb_code``, ``lad_code``,
     ``ward_name``, ``lad_name``, ``icb_name``). Unknown codes and ids fall back to ``default``
-    (area, layer, targeting) or to none (place, ward, classification). A ward given without an
-    area opens the ward's ICB; a ward outside the chosen area is dropped.
+    (area, layer, targeting) or to none (place, ward, classification, a flag not in ``flags``). A
+    ward given without an area opens the ward's ICB; a ward outside the chosen area is dropped.
     """
     get = {k: _first(v) for k, v in params.items()}
     notes: list[str] = []
@@ -67,6 +69,7 @@ def parse_query(params: Mapping[str, object], wards: pd.DataFrame, layers: Colle
     view = _with_choice(view, "targeting", get.get("target", ""), targetings, notes,
                         "The link's targeting “{value}” is not one of {allowed}, so the default definition is "
                         "used.")
+    view = _with_flags(view, get.get("flags", ""), flags, notes)
     if view.ward is not None and not ward_in_view(wards, view):
         notes.append(f"The link's ward {wards.at[view.ward, 'ward_name']} is not in the area shown, "
                      "so no ward is selected.")
@@ -133,6 +136,16 @@ def _with_choice(view: View, field: str, value: str, allowed: Collection[str], n
     return view
 
 
+def _with_flags(view: View, value: str, allowed: Collection[str], notes: list[str]) -> View:
+    """The view outlining the flag layers listed in ``value`` (comma-separated); unknown ones are noted."""
+    asked = [f.strip() for f in value.split(",") if f.strip()]
+    unknown = [f for f in asked if f not in allowed]
+    if unknown:
+        notes.append(f"The link's flag overlay “{', '.join(unknown)}” is not one of {', '.join(allowed)}, so it is "
+                     "not outlined.")
+    return replace(view, flags=tuple(dict.fromkeys(f for f in asked if f in allowed)))
+
+
 def ward_in_view(wards: pd.DataFrame, view: View) -> bool:
     """Whether the view's ward lies in its area."""
     if view.ward is None or view.ward not in wards.index:
@@ -142,7 +155,7 @@ def ward_in_view(wards: pd.DataFrame, view: View) -> bool:
 
 
 def to_query(view: View) -> dict[str, str]:
-    """The URL query for ``view``: area, layer and target always; place, classes, ward when set."""
+    """The URL query for ``view``: area, layer and target always; place, classes, ward, flags when set."""
     query = {"area": view.icb or ENGLAND}
     if view.lad:
         query["place"] = view.lad
@@ -152,4 +165,6 @@ def to_query(view: View) -> dict[str, str]:
     query["target"] = view.targeting
     if view.ward:
         query["ward"] = view.ward
+    if view.flags:
+        query["flags"] = ",".join(view.flags)
     return query

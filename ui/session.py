@@ -147,7 +147,8 @@ def seed(view: View, record: Indicator, notices: list[str]) -> None:
     """Put the URL's ``view`` (whose layer is ``record``) into the widgets, once per session."""
     st.session_state.update({
         Keys.AREA: view.icb or ENGLAND, Keys.PLACE: view.lad or "", Keys.SCHEME: view.scheme or "",
-        Keys.TARGETING: view.targeting, Keys.WARD: view.ward, Keys.SEEDED: True, Keys.NOTICES: notices,
+        Keys.TARGETING: view.targeting, Keys.WARD: view.ward, Keys.FLAGS: list(view.flags), Keys.SEEDED: True,
+        Keys.NOTICES: notices,
     })
     select_layer(record)
     if view.ward:
