@@ -110,7 +110,7 @@ def _indicator_columns(sources: Sequence[LayerSource], codes: pd.Index) -> _Colu
             if places == 0:
                 formats[name] = "localized"
             values[name] = pd.Series([hidden.label if m else None if v != v else round(v, places) if places
-                                      else int(round(v)) for v, m in zip(values[name], mask)], dtype=object).to_numpy()
+                                      else int(round(v)) for v, m in zip(rounded, mask)], dtype=object).to_numpy()
             labelled.append(name)
             whose = "a count" if r.aggregation == "sum" else "a rate made from a count"
             table_notes.append(f"Column {name}: {int(mask.sum())} of the {len(codes)} listed wards have {whose} "

@@ -19,7 +19,7 @@ from geo.areas import rank_worst_first
 from layers.source import AreaValue, LayerSource, area_value_of, value_text
 
 #: The profile's columns, in order.
-PROFILE_COLUMNS = ("Theme", "Indicator", "Edition", "Ward", "Rank in ICB (1 = worst)", "In England",
+PROFILE_COLUMNS = ("Theme", "Indicator", "Ward", "Rank in ICB (1 = worst)", "In England",
                    "Local authority", "ICB", "England", "Unit", "Period", "Note", "Caveat")
 
 #: Marks an LAD or ICB value that is MHCLG's published figure, not one WardLens computed.
@@ -126,8 +126,7 @@ def profile_row(source: LayerSource, register: pd.DataFrame, ward: str,
     in_icb, in_england = _standing(source, register, ward)
     return {
         "Theme": record.theme,
-        "Indicator": record.title,
-        "Edition": record.variant,
+        "Indicator": record.full_title,
         "Ward": value_text(source, pd.Index([ward])).iloc[0],
         "Rank in ICB (1 = worst)": in_icb,
         "In England": in_england,

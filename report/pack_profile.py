@@ -41,7 +41,7 @@ def profile_page(view: LayerView, catalogue: Catalogue, register: pd.DataFrame, 
               "overlaps" if row["method_flag"] == OVERLAY else "values from its best-fit small areas")
     status = view.status(ward)
     frame = pd.DataFrame({
-        "Indicator": profile["Indicator"] + " (" + profile["Edition"] + ")",
+        "Indicator": profile["Indicator"],
         "Unit": profile["Unit"],
         name: profile["Ward"],
         "Local authority": profile["Local authority"],

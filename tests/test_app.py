@@ -35,6 +35,11 @@ def _column(at: AppTest, name: str) -> list[str]:
     return list(next(df.value for df in at.dataframe if "Rank" in df.value.columns)[name])
 
 
+def _profile(at: AppTest) -> pd.DataFrame:
+    """The ward profile as shown: its tables (one per theme) one after another."""
+    return pd.concat([df.value for df in at.dataframe if "England" in df.value.columns], ignore_index=True)
+
+
 def _metric(at: AppTest, label: str) -> str:
     return next(m.value for m in at.metric if m.label == label)
 
@@ -59,7 +64,7 @@ def test_default_view_is_lsc_imd_2025_with_its_28_most_deprived_wards(default_ap
     assert (_metric(at, "Wards"), _metric(at, "Residents"), _metric(at, "Share of area")) == ("28", "221,247", "12.9%")
     listing = next(df.value for df in at.dataframe if "Rank" in df.value.columns)
     assert listing.iloc[0]["Ward"] == "Bloomfield" and len(listing) == 28
-    assert _query(at) == {"area": LSC, "layer": "imd_score_2025", "target": "imd10", "flags": "coastal_flag"}
+    assert _query(at) == {"area": LSC, "layer": "imd_score_2025", "target": "imd10"}
     assert not at.warning
     captions = " ".join(c.value for c in at.caption)
     assert "Contains OS data © Crown copyright and database right 2025." in captions
@@ -130,9 +135,10 @@ def test_choosing_a_ward_shows_its_profile_and_goes_in_the_url() -> None:
     assert any(m.value == "### Bloomfield" for m in at.main.markdown)
     status = next(m.value for m in at.main.markdown if m.value.startswith("**Target ward?**"))
     assert "Most disadvantaged 10% of the ICB's wards: **yes (rank 1 of 28)**" in status
-    profile = next(df.value for df in at.dataframe if "England" in df.value.columns)
-    imd = profile[(profile["Indicator"] == "Index of Multiple Deprivation, average score")
-                  & (profile["Edition"] == "IoD2025")].iloc[0]
+    profile = _profile(at)
+    assert [m.value for m in at.main.markdown if m.value.startswith("#### ")] == [
+        "#### Deprivation", "#### Health", "#### Long-term conditions", "#### Children", "#### Place"]
+    imd = profile[profile["Indicator"] == "Index of Multiple Deprivation, average score (IoD2025)"].iloc[0]
     assert (imd["Ward"], imd["Rank in ICB (1 = worst)"], imd["In England"]) == ("86.2", "1 of 280 · worst fifth",
                                                                                "worst fifth")
     # MHCLG publishes the IMD average score for LADs and ICBs: the profile shows theirs, and says so.
@@ -141,9 +147,9 @@ def test_choosing_a_ward_shows_its_profile_and_goes_in_the_url() -> None:
     assert imd["ICB"] == f"{official['icb'].at[LSC, 'imd_average_score']:.1f} · MHCLG" == "25.8 · MHCLG"
     assert imd["Local authority"] == f"{official['lad'].at[BLACKPOOL, 'imd_average_score']:.1f} · MHCLG"
     assert not imd["Note"]
-    life = profile[(profile["Indicator"] == INDICATORS["le_male_2016_20"].title)].iloc[0]
+    life = profile[(profile["Indicator"] == INDICATORS["le_male_2016_20"].full_title)].iloc[0]
     assert "about 2 years above official" in life["Note"] and "· MHCLG" not in life["ICB"]  # computed, with its warning
-    rural = profile[profile["Indicator"] == INDICATORS["rural_share_2021"].title].iloc[0]
+    rural = profile[profile["Indicator"] == INDICATORS["rural_share_2021"].full_title].iloc[0]
     assert (rural["Ward"], rural["Rank in ICB (1 = worst)"]) == ("0%", "–")  # context: neither better nor worse
     assert _query(at)["ward"] == BLOOMFIELD
 

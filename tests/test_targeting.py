@@ -172,7 +172,7 @@ def test_icb_values_match_one_area_at_a_time_and_profile_is_complete(ward_table:
     assert one["imd_score_2025"] == pytest.approx(expected)
     profile = ward_profile(list(catalogue.values()), ward_table, BLOOMFIELD)
     assert len(profile) == len(records)
-    imd = profile.set_index(["Indicator", "Edition"]).loc[(INDICATORS["imd_score_2025"].title, "IoD2025")]
+    imd = profile.set_index("Indicator").loc[INDICATORS["imd_score_2025"].full_title]
     assert imd["Ward"] == "86.2" and imd["Rank in ICB (1 = worst)"] == "1 of 280 · worst fifth"
     assert imd["In England"] == "worst fifth"
     assert imd["ICB"] == format(one["imd_score_2025"], ".1f")  # computed: no published summaries passed

@@ -348,14 +348,15 @@ def test_the_list_and_profile_show_the_uploaded_layer_suppressed(pasted: AppTest
     assert column[BLACKBURN_CENTRAL] == "<5" and not [v for v in column if v and SMALL.match(v)]
     at.selectbox(key="ward_search").set_value(BLACKBURN_CENTRAL).run()
     _ok(at)
-    profile = next(df.value for df in at.dataframe if "England" in df.value.columns)
+    profile = pd.concat([df.value for df in at.dataframe if "England" in df.value.columns], ignore_index=True)
     first = profile.iloc[0]
-    assert (first["Theme"], first["Indicator"], first["Ward"], first["Rank in ICB (1 = worst)"]) == (
-        THEME, MARKED, "fewer than 5", "–")
+    assert next(m.value for m in at.main.markdown if m.value.startswith("#### ")) == f"#### {THEME}"
+    assert (first["Indicator"], first["Ward"], first["Rank in ICB (1 = worst)"]) == (
+        f"{MARKED} (Your data)", "fewer than 5", "–")
     assert first["ICB"].endswith(" in your file") and first["ICB"] == first["England"]
     assert profile.iloc[1]["Indicator"] == f"{MARKED} per 1,000 residents"  # its rate, then the published layers
     assert profile.iloc[1]["Ward"] == "suppressed"
-    assert profile.iloc[2]["Indicator"] == INDICATORS["imd_score_2025"].title
+    assert profile.iloc[2]["Indicator"] == INDICATORS["imd_score_2025"].full_title
     at.sidebar.radio(key="targeting").set_value("layer10").run()  # worst 10% on the uploaded layer
     _ok(at)
     # ceil(10% of the 119 wards shown) = 12, plus the wards tied with the 12th; suppressed wards never count.

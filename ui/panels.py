@@ -154,26 +154,25 @@ def profile_panel(table: pd.DataFrame, ward: str, profile: pd.DataFrame, status:
         + (" · **values by areal overlay**: a very small ward holding no Output Area of its own, valued from the "
            "LSOAs it overlaps" if overlay else ""))
     st.markdown("**Target ward?** " + " · ".join(f"{TARGETINGS[t].short}: **{s}**" for t, s in status.items()))
-    shown = profile[["Theme", "Indicator", "Edition", "Ward", "Rank in ICB (1 = worst)", "In England",
-                     "Local authority", "ICB", "England", "Unit", "Period", "Note"]]
     text = st.column_config.TextColumn
-    st.dataframe(shown, hide_index=True, width="stretch", height=38 + 35 * len(shown), key="profile_table",
-                 column_config={
-                     "Theme": text(width=110), "Indicator": text(width=230), "Edition": text(width=100),
-                     "Ward": text(str(row["ward_name"]), width=100, help="This ward's value"),
-                     "Rank in ICB (1 = worst)": text("Rank in ICB", width=150, help="Rank among the ICB's wards with a "
-                                                     "value, 1 = worst, and which fifth of them it is in"),
-                     "In England": text(width=100, help="Which fifth of England's wards it is in (by rank)"),
-                     "Local authority": text(str(row["lad_name"]), width=120, help="The ward's local authority"),
-                     "ICB": text(width=120, help=str(row["icb_name"])), "England": text(width=100),
-                     "Unit": text(width=160), "Period": text(width=170), "Note": text("Read with care", width=320)})
+    config = {"Indicator": text(width=230), "Ward": text(str(row["ward_name"]), width=85, help="This ward's value"),
+              "Local authority": text(str(row["lad_name"]), width=100, help="The ward's local authority"),
+              "ICB": text(width=100, help=str(row["icb_name"])), "England": text(width=85),
+              "Rank in ICB (1 = worst)": text("Rank in ICB", width=150, help="Rank among the ICB's wards with a "
+                                              "value, 1 = worst, and which fifth of them it is in"),
+              "In England": text(width=100, help="Which fifth of England's wards it is in (by rank)"),
+              "Unit": text(width=160), "Period": text(width=170), "Note": text("Read with care", width=320)}
+    for i, (theme, rows) in enumerate(profile.groupby("Theme", sort=False)):  # one short table per theme
+        st.markdown(f"#### {theme}")
+        st.dataframe(rows[list(config)], hide_index=True, width="stretch", height=38 + 35 * len(rows),
+                     key=f"profile_table_{i}", column_config=config)
     st.caption("Local authority, ICB and England values are computed by WardLens from ward values with Census 2021 "
                "weights, except those marked “· MHCLG”: MHCLG's published figure for the local authority or ICB. "
                "“(88 of 97 wards)” means the value rests on only the wards with data. Better or worse is shown by "
                "rank, not tested for significance: ward values here have no confidence intervals.")
     with st.expander("Full caveats and data periods for each indicator"):
         for _, r in profile.iterrows():
-            st.markdown(f"- **{plain_markdown(r['Indicator'])} ({plain_markdown(r['Edition'])})**, "
+            st.markdown(f"- **{plain_markdown(r['Indicator'])}**, "
                         f"{plain_markdown(r['Period'])}: {plain_markdown(r['Caveat'])}")
 
 
