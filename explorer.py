@@ -122,7 +122,7 @@ with by_msoa:
         msoa_panel.msoa_panel(area, static)
 with methods:
     if methods.open:
-        panels.methods_panel()
+        panels.methods_panel(table)
 
 query = to_query(controls.current_view())
 st.query_params.from_dict(query)

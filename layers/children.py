@@ -82,8 +82,9 @@ _IDACI_2025 = Indicator(
     unit="% of children aged 0-15",
     value_format=".0%",
     period="IoD2025 (benefit data of about 2022)",
-    method_note="Census 2021 children aged 0-15 of the ward's best-fit LSOAs in IDACI decile 1, over "
-                "all its children (same value as idaci_decile1_share in ward_deprivation_2025.csv).",
+    method_note="Census 2021 children aged 0-15 in LSOAs in IDACI decile 1, over all children, each LSOA's "
+                "children shared among wards by the residents of its Output Areas in each (same value as "
+                "idaci_decile1_share in ward_deprivation_2025.csv).",
     scheme="EqualInterval",
     palette="PuRd",
     weight="children_0_15_census2021",
@@ -108,7 +109,8 @@ _CYP_2025 = Indicator(
     unit="sub-domain score (0 = England average)",
     value_format=".2f",
     period="IoD2025 (school years of about 2021-23)",
-    method_note="LSOA sub-domain scores best-fitted to wards and weighted by Census 2021 children aged 0-15.",
+    method_note="LSOA sub-domain scores weighted by Census 2021 children aged 0-15, each LSOA's children shared "
+                "among wards by the residents of its Output Areas in each.",
     palette="BuPu",
     weight="children_0_15_census2021",
     valid_range=(-4.0, 5.0),

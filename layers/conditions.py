@@ -8,12 +8,14 @@ ICB extract) joins this theme at run time as an uploaded layer listed under it
 
 from __future__ import annotations
 
-from layers.indicator import Indicator
+from layers.indicator import BY_OA_RESIDENTS, N_OVERLAY_WARDS, OVERLAY_WARDS, Indicator
 from layers.sources import CENSUS_TS038, HOCL_QOF, IOD2025
 
-_DISABLED_NOTE = ("Census 2021 residents of the ward's best-fit LSOAs who are disabled under the Equality "
-                  "Act, added up. The 33 wards that no LSOA best-fits to have no count, because those "
-                  "residents are counted in the ward their LSOA best-fits to; their percentage is an "
+_DISABLED_NOTE = ("Each LSOA's count of residents disabled under the Equality Act (and of all its residents) is "
+                  "split among the wards its Census 2021 Output Areas lie in, by those Output Areas' residents, "
+                  "in whole people, and the parts are added up. The "
+                  f"{N_OVERLAY_WARDS} very small wards that hold no Output Area have no count, because their "
+                  "residents are counted in the wards their Output Areas lie in; their percentage is an "
                   "areal-overlay estimate (disabled_note says so).")
 _DISABLED_DEFINITION = ("usual residents whose day-to-day activities are limited a little or a lot by a "
                         "long-term physical or mental health condition or illness (Census 2021).")
@@ -78,9 +80,8 @@ _CIDR_2025 = Indicator(
     unit="age/sex-standardised ratio (about 100 = England)",
     value_format=".0f",
     period="IoD2025 (benefit data of about 2021-23)",
-    method_note="LSOA ratios (IoD2025 File 8) best-fitted to wards and weighted by Census 2021 usual "
-                "residents (MHCLG's own denominator was not published with this data); areal overlay "
-                "for the few wards no LSOA best-fits to.",
+    method_note=f"LSOA ratios (IoD2025 File 8) {BY_OA_RESIDENTS} (MHCLG's own denominator was not "
+                f"published with this data); {OVERLAY_WARDS}.",
     palette="RdPu",
     valid_range=(0.0, 500.0),
     source=IOD2025,
@@ -111,8 +112,8 @@ def _qof(stem: str, name: str, definition: str) -> Indicator:
         period="QOF 2017/18 or 2018/19 (House of Commons Library file of May 2020)",
         source_geography="MSOA 2011",
         method="estimate",
-        method_note="MSOA (2011) estimates carried to wards by the ward's LSOAs (2021 -> 2011 -> MSOA, as "
-                    "for life expectancy) and averaged with Census 2021 residents as weights.",
+        method_note="MSOA (2011) estimates carried to wards through the ward's LSOAs (2021 -> 2011 -> MSOA, as "
+                    f"for life expectancy) and averaged, {BY_OA_RESIDENTS}.",
         valid_range=(0.0, 50.0),
         source=HOCL_QOF,
         caveat=_QOF_CAVEAT,

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from layers.indicator import Indicator
+from layers.indicator import BY_OA_RESIDENTS, OVERLAY_WARDS, Indicator
 from layers.sources import IOD2019, IOD2025
 
 _RECAST = ("IoD2019 recast to 2025 wards — not directly comparable with IoD2025: different LSOA "
            "boundaries (2011), indicators, data years and population base (mid-2015). Use it for the "
            "broad picture, not to measure change.")
-_RECAST_NOTE = "LSOA 2011 values carried to LSOA 2021 through the ONS lookup, then best-fitted to wards"
+_RECAST_NOTE = ("LSOA 2011 values carried to LSOA 2021 through the ONS lookup (a split LSOA shared by Census 2021 "
+                "population), then to wards by the Census 2021 residents of each LSOA's Output Areas in the ward")
 
 _SCORE_2025 = Indicator(
     id="imd_score_2025",
@@ -22,8 +23,7 @@ _SCORE_2025 = Indicator(
     column="imd_score",
     unit="IMD score",
     period="IoD2025 (indicators mostly 2021–23)",
-    method_note="LSOAs best-fitted to wards by population-weighted centroid, weighted by Census 2021 "
-                "usual residents (MHCLG's average-score summary measure).",
+    method_note=f"MHCLG's average-score summary measure: LSOA scores {BY_OA_RESIDENTS}; {OVERLAY_WARDS}.",
     valid_range=(0.0, 100.0),
     source=IOD2025,
     official="imd_average_score",
@@ -68,7 +68,8 @@ _CORE20_2025 = Indicator(
     unit="% of residents",
     value_format=".0%",
     period="IoD2025",
-    method_note="Census 2021 residents of the ward's best-fit LSOAs in IMD deciles 1–2, over all its residents.",
+    method_note="Census 2021 residents of the ward's Output Areas that lie in LSOAs in IMD deciles 1–2, over all "
+                "its residents.",
     scheme="EqualInterval",
     palette="PuRd",
     valid_range=(0.0, 1.0),
@@ -112,7 +113,7 @@ _EXTENT_2025 = Indicator(
     unit="share of residents (weighted)",
     value_format=".0%",
     period="IoD2025",
-    method_note="MHCLG's summary-measure method applied to the ward's best-fit LSOAs, Census 2021 weights.",
+    method_note=f"MHCLG's summary-measure method applied to the ward's LSOAs, {BY_OA_RESIDENTS}.",
     scheme="EqualInterval",
     palette="OrRd",
     valid_range=(0.0, 1.0),
@@ -134,7 +135,7 @@ _INCOME_2025 = Indicator(
     unit="% of residents",
     value_format=".0%",
     period="IoD2025 (benefit data 2022)",
-    method_note="LSOA Income domain rates best-fitted to wards, weighted by Census 2021 residents.",
+    method_note=f"LSOA Income domain rates {BY_OA_RESIDENTS}.",
     valid_range=(0.0, 1.0),
     source=IOD2025,
     official="income_average_score",
@@ -156,7 +157,7 @@ _EMPLOYMENT_2025 = Indicator(
     unit="% of working-age residents",
     value_format=".0%",
     period="IoD2025 (benefit data 2022)",
-    method_note="LSOA Employment domain rates best-fitted to wards, weighted by Census 2021 residents.",
+    method_note=f"LSOA Employment domain rates {BY_OA_RESIDENTS}.",
     valid_range=(0.0, 1.0),
     source=IOD2025,
     official="employment_average_score",
@@ -177,7 +178,7 @@ _HEALTH_DOMAIN_2025 = Indicator(
     unit="domain score (0 = England average)",
     value_format=".2f",
     period="IoD2025 (indicators mostly 2019–23)",
-    method_note="LSOA domain scores best-fitted to wards, weighted by Census 2021 residents.",
+    method_note=f"LSOA domain scores {BY_OA_RESIDENTS}.",
     palette="RdPu",
     valid_range=(-4.0, 5.0),
     source=IOD2025,

@@ -28,7 +28,7 @@ import pandas as pd
 from geo.upload.safety import neutralise, neutralise_formulas
 from layers.indicator import Indicator
 from layers.source import LayerSource
-from layers.sources import ONS_OS_ATTRIBUTION
+from layers.sources import attribution_texts
 
 
 def is_share(record: Indicator) -> bool:
@@ -182,8 +182,9 @@ def notes(*, area: str, definition: str, coverage: str, records: Iterable[Indica
         f"Definition: {definition}",
         f"Coverage: {coverage}",
         f"Layer on the map: {layer.full_title}",
-        "Population: Census 2021 usual residents (ONS). Wards valued by areal overlay (very small wards) "
-        "are listed but not added to totals: their residents are counted in a best-fit ward.",
+        "Population: Census 2021 usual residents (ONS) of the Output Areas whose population-weighted centroid "
+        "lies in the ward. Wards valued by areal overlay (very small wards holding no Output Area) are listed but "
+        "not added to totals: their residents are counted in the wards their Output Areas lie in.",
     ]
     for r in records:
         lines.append(f"Column {column_name(r)}: {r.definition} Period: {r.period}. Ward values: {r.method_note} "
@@ -191,9 +192,7 @@ def notes(*, area: str, definition: str, coverage: str, records: Iterable[Indica
         if r.warning:
             lines.append(f"Read with care, column {column_name(r)}: {r.warning}")
     lines.extend(extra)
-    lines.append(f"Attribution: {ONS_OS_ATTRIBUTION}")
-    for attribution in dict.fromkeys(r.source.attribution for r in records):
-        lines.append(f"Attribution: {attribution}")
+    lines.extend(f"Attribution: {text}" for text in attribution_texts(r.source for r in records))
     lines.append(f"Generated: {generated} by WardLens")
     return lines
 

@@ -7,7 +7,7 @@ The Health Deprivation and Disability domain score sits with the deprivation rec
 
 from __future__ import annotations
 
-from layers.indicator import Indicator
+from layers.indicator import BY_OA_RESIDENTS, N_OVERLAY_WARDS, OVERLAY_WARDS, Indicator
 from layers.sources import CENSUS_TS037_OA, IOD2025, ONS_LE_MSOA
 
 #: Why the life expectancy layer ranks areas and must never be read against official figures.
@@ -27,7 +27,7 @@ _LE_CAVEAT = (
 _LE_METHOD = ("Each ward's LSOAs (2021) are mapped to LSOAs (2011) with the ONS lookup and then to "
               "their MSOA (2011) by the ONS naming (LSOA 'Blackpool 001A' is in MSOA 'Blackpool 001', "
               "checked against MSOA populations); the ward value is the average of those MSOAs' life "
-              "expectancy weighted by Census 2021 residents (all ages, both sexes).")
+              f"expectancy, {BY_OA_RESIDENTS} (all ages, both sexes).")
 
 
 def _life_expectancy(sex: str, child: str, valid_range: tuple[float, float]) -> Indicator:
@@ -70,8 +70,7 @@ _EMERGENCY_ADMISSIONS_2025 = Indicator(
     unit="age/sex-standardised ratio (about 100 = England)",
     value_format=".0f",
     period="IoD2025 (hospital episode data of about 2021-23)",
-    method_note="LSOA acute morbidity ratios (IoD2025 File 8) best-fitted to wards and weighted by "
-                "Census 2021 usual residents; areal overlay for the few wards no LSOA best-fits to.",
+    method_note=f"LSOA acute morbidity ratios (IoD2025 File 8) {BY_OA_RESIDENTS}; {OVERLAY_WARDS}.",
     palette="OrRd",
     valid_range=(0.0, 600.0),
     source=IOD2025,
@@ -85,8 +84,8 @@ _EMERGENCY_ADMISSIONS_2025 = Indicator(
 _GENERAL_HEALTH_METHOD = (
     "Each Output Area's Census 2021 percentage (1 dp) times its usual residents gives a count of "
     "people; the counts of the OAs whose population-weighted centroid lies in the ward are added up "
-    "and divided by those OAs' residents. The 16 wards that hold no OA centroid get an areal-overlay "
-    "estimate from the LSOAs around them."
+    f"and divided by those OAs' residents. The {N_OVERLAY_WARDS} wards that hold no OA centroid get an "
+    "areal-overlay estimate from the LSOAs they overlap."
 )
 
 _GENERAL_HEALTH_CAVEAT = (

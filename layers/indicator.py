@@ -5,8 +5,9 @@ One frozen :class:`Indicator` per layer. Records say *what* to draw; they never 
 branches on an indicator's id: behaviour follows the record's fields.
 
 The record's defaults are the common case -- a rate or score published for LSOAs (2021),
-best-fitted to wards and averaged with Census 2021 residents as weights, higher is worse,
-five quantile classes -- so that a record states only what differs from it.
+taken to wards by Output Area best fit (:data:`BY_OA_RESIDENTS`) and averaged with Census 2021
+residents as weights, higher is worse, five quantile classes -- so that a record states only
+what differs from it.
 
 Each vocabulary a field draws from is declared once: themes, kinds and methods here,
 classification schemes and palettes in :mod:`layers.style`, aggregations in
@@ -34,6 +35,16 @@ KINDS: tuple[str, ...] = get_args(Kind)
 
 Method = Literal["direct", "population-weighted", "summed", "estimate", "geometry"]
 METHODS: tuple[str, ...] = get_args(Method)
+
+#: How an LSOA 2021 value reaches a ward (:mod:`geo.bestfit`): every Census 2021 Output Area sits in
+#: the ward holding its population-weighted centroid, and an LSOA counts towards each ward with the
+#: residents of its Output Areas there. The words the records' method notes share.
+BY_OA_RESIDENTS = "weighted by the Census 2021 residents of each LSOA's Output Areas in the ward"
+#: The wards holding no Output Area's centroid (15 City of London wards and St Agnes, Isles of Scilly),
+#: valued by areal overlay; tests/test_registry.py checks it against data/indicators/wards.csv.
+N_OVERLAY_WARDS = 16
+#: What the records say of those wards.
+OVERLAY_WARDS = f"the {N_OVERLAY_WARDS} very small wards that hold no Output Area get an areal-overlay estimate"
 
 #: Fields a record may leave empty.
 _OPTIONAL = frozenset({"weight", "coverage_note", "warning", "official"})

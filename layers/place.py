@@ -12,8 +12,8 @@ from layers.indicator import Indicator
 from layers.sources import COASTAL, ONS_RUC2021
 
 _RUC_NOTE = ("Each LSOA (2021) is rural or urban in RUC2021 (rural: larger or smaller rural settlement, "
-             "nearer to or further from a major town or city); the ward's share is the Census 2021 "
-             "residents of its best-fit LSOAs in rural LSOAs over all its residents. The dominant "
+             "nearer to or further from a major town or city); the ward's share is its Census 2021 "
+             "residents (those of its Output Areas) who live in rural LSOAs, over all its residents. The dominant "
              "RUC2021 class (the class most residents live in) is in ward_place.csv too.")
 
 _RURAL_SHARE = Indicator(

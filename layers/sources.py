@@ -1,7 +1,9 @@
 """Who published each layer's data, under which licence, and the words the licences ask the app to show.
 
 Every :class:`Source` is declared once here and named by the records that use it; the
-boundary attribution (:data:`ONS_OS_ATTRIBUTION`) is shown under every map and in every export.
+attributions of the ward boundaries and the Census 2021 Output Areas (:data:`ALWAYS`) are shown
+under every map and in every pack and export, and :data:`FOUNDATION` lists every other source the
+ward figures rest on (lookups, MHCLG's published summaries) for the Methods tab.
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ _ONS = "Source: Office for National Statistics licensed under the Open Governmen
 
 #: Attribution the ONS and OS licences require wherever the boundaries or ONS data are shown.
 ONS_OS_ATTRIBUTION = f"{_ONS} Contains OS data © Crown copyright and database right 2025."
+#: Attribution of ONS's Census 2021 Output Area tables and OA population-weighted centroids, from which
+#: every ward population and every LSOA's share of a ward are made (shown with every map too).
+ONS_OA_ATTRIBUTION = f"{_ONS} Contains OS data © Crown copyright and database right 2022."
 
 IOD2025 = Source(
     publisher="Ministry of Housing, Communities and Local Government (MHCLG)",
@@ -65,8 +70,7 @@ CENSUS_TS037_OA = Source(
     publisher="Office for National Statistics (ONS)",
     dataset="Census 2021, TS037 General health, by Output Area 2021",
     licence=OGL,
-    attribution="Source: Office for National Statistics licensed under the Open Government Licence v.3.0. "
-                "Contains OS data © Crown copyright and database right 2022.",
+    attribution=ONS_OA_ATTRIBUTION,
     url="https://www.nomisweb.co.uk/datasets/c2021ts037",
 )
 
@@ -105,12 +109,48 @@ COASTAL = Source(
 )
 
 
+# --- What every ward figure rests on, whichever layer is shown -------------------------------------
+
+def _ons(dataset: str, os_year: int, url: str = "") -> Source:
+    """An ONS geography product under the OGL, whose attribution names the year of its OS data."""
+    return Source(publisher="Office for National Statistics (ONS)", dataset=dataset, licence=OGL,
+                  attribution=f"{_ONS} Contains OS data © Crown copyright and database right {os_year}.", url=url)
+
+
+WARD_BOUNDARIES = _ons("Wards (May 2025) Boundaries UK BGC (and the local authority borders dissolved from them)",
+                       2025, "https://geoportal.statistics.gov.uk/")
+CENSUS_OA = _ons("Census 2021, TS001 Usual residents, by Output Area 2021; Output Areas (December 2021) "
+                 "population-weighted centroids (V3)", 2022, "https://www.nomisweb.co.uk/datasets/c2021ts001")
+WD25_BESTFIT = _ons("LSOA (2021) to Electoral Ward (2025) to LAD (2025) Best Fit Lookup in EW, v2 (one ward per "
+                    "LSOA: the LSOA upload template, and the check of WardLens's own best fit)", 2025)
+ICB_LOOKUP = _ons("LSOA (2021) to Sub ICB Location to ICB (April 2024) Lookup in England (each ward's ICB)", 2024)
+LSOA_LOOKUPS = _ons("LSOA (2011) to LSOA (2021) to LAD (2022) Lookup for England and Wales; LSOA (December 2021) "
+                    "Boundaries EW BSC V4 (the areal overlay)", 2022)
+LSOA11_BOUNDARIES = _ons("LSOA (December 2011) Boundaries EW BSC, dissolved into MSOAs (2011) for the life "
+                         "expectancy map", 2021)
+
+IOD2025_SUMMARIES = Source(
+    publisher="Ministry of Housing, Communities and Local Government (MHCLG)",
+    dataset="English indices of deprivation 2025: local authority district and ICB summaries (the figures "
+            "marked MHCLG published)",
+    licence=OGL,
+    attribution=IOD2025.attribution,
+    url=IOD2025.url,
+)
+
+#: Shown with every map, pack and export: the ward boundaries and the Census 2021 Output Areas.
+ALWAYS: tuple[Source, ...] = (WARD_BOUNDARIES, CENSUS_OA)
+#: Every source the ward figures rest on beside the layers' own (the Methods tab lists each).
+FOUNDATION: tuple[Source, ...] = (*ALWAYS, WD25_BESTFIT, ICB_LOOKUP, LSOA_LOOKUPS, LSOA11_BOUNDARIES,
+                                  IOD2025_SUMMARIES)
+
+
 def attribution_texts(sources: Iterable[Source]) -> list[str]:
-    """The boundary attribution (:data:`ONS_OS_ATTRIBUTION`) and each source's, each said once: a
-    text already contained in another is dropped, and a text that contains an earlier one takes
-    its place (as under the app's map)."""
+    """The attributions of :data:`ALWAYS` (boundaries, Census 2021 Output Areas) and each source's,
+    each said once: a text already contained in another is dropped, and a text that contains an
+    earlier one takes its place (as under the app's map)."""
     texts: list[str] = []
-    for text in (t.strip() for t in [ONS_OS_ATTRIBUTION, *(s.attribution for s in sources)]):
+    for text in (t.strip() for t in [*(s.attribution for s in ALWAYS), *(s.attribution for s in sources)]):
         if any(text in earlier for earlier in texts):
             continue
         inside = [i for i, earlier in enumerate(texts) if earlier in text]

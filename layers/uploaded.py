@@ -249,7 +249,8 @@ def _method_note(wards: WardUpload, kind: str, values: pd.Series, suppressed: pd
     n_hidden, n_more = int(suppressed.sum()), int(secondary.sum())
     if kind == "count":
         how = ("ward counts as given" if direct else
-               f"{geography.label} counts summed to 2025 wards by the best-fit lookup")
+               f"{geography.label} counts shared among 2025 wards by where their residents live (Census 2021 "
+               "Output Areas) and summed")
         suppression = (f" Counts from 1 to {wards.threshold - 1} are suppressed (shown as “fewer than "
                        f"{wards.threshold}”, “<{wards.threshold}” in tables): {n_hidden - n_more:,} of the "
                        f"{reached:,} ward values.")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from layers.indicator import Indicator
-from layers.sources import attribution_texts
+from layers.sources import ALWAYS, attribution_texts
 from layers.view import LayerView
 from report.document import Block, Bullets, Heading, PageBreak, Paragraph
 
@@ -20,12 +20,13 @@ WARD_VALUES = (
     "placed in the 2025 ward holding its population-weighted centroid (ONS's best-fit method), and an LSOA's value "
     "counts towards each ward with the residents of its Output Areas there. A few very small wards hold no Output "
     "Area: they take the values of the areas they overlap (areal overlay), are listed, and are left out of totals "
-    "because their residents are counted in a best-fit ward.")
+    "because their residents are counted in the wards their Output Areas lie in.")
 AREA_VALUES = (
     "Area values (the target wards, the rest of the area, the place, the ICB and England) are computed by "
-    "WardLens from ward values: a weighted mean over best-fit wards with Census 2021 residents as weights (or the "
-    "weight each indicator names), a sum for counts, the share of wards for flags. They can differ slightly from "
-    "figures published for local authorities or ICBs.")
+    "WardLens from ward values: a weighted mean over the wards holding Output Areas with Census 2021 residents as "
+    "weights (or the weight each indicator names), a sum for counts, the share of wards for flags. They can differ "
+    "slightly from the summaries MHCLG publishes for local authorities and ICBs; where MHCLG publishes one, the "
+    "pack shows it beside them, labelled MHCLG published.")
 
 
 def caveat_lines(records: Sequence[Indicator]) -> list[str]:
@@ -58,8 +59,8 @@ def definitions_page(view: LayerView, records: Sequence[Indicator]) -> list[Bloc
         Heading("Definitions, caveats and sources"),
         Heading("Target wards", 2),
         Paragraph(f"{view.targeting.label}. {view.definition}"),
-        Paragraph("Residents are Census 2021 usual residents (ONS); a share of the area is a share of its residents "
-                  "in best-fit wards, so no one is counted twice."),
+        Paragraph("Residents are Census 2021 usual residents (ONS) of the Output Areas in each ward; a share of the "
+                  "area is a share of its residents, areal-overlay wards left out so no one is counted twice."),
         Heading("How ward and area values are made", 2),
         Paragraph(WARD_VALUES),
         Paragraph(AREA_VALUES),
@@ -77,7 +78,7 @@ def definitions_page(view: LayerView, records: Sequence[Indicator]) -> list[Bloc
             Paragraph(f"Caveat: {r.caveat}" + (f" Coverage: {r.coverage_note}" if r.coverage_note else ""),
                       size="small"),
         ]
-    sources = list(dict.fromkeys(r.source for r in records))
+    sources = list(dict.fromkeys([*ALWAYS, *(r.source for r in records)]))
     blocks += [
         Heading("Sources and licences", 2),
         Bullets(tuple(f"{s.dataset} — {s.publisher}, {s.licence}." + (f" {s.url}" if s.url else "")

@@ -17,7 +17,8 @@ from report.document import Block, Bullets, Heading, PageBreak, Paragraph, Table
 #: Marks a ward valued by areal overlay in the printed lists.
 OVERLAY_MARK = "†"
 OVERLAY_NOTE = ("† Valued by areal overlay: a very small ward with no Output Area of its own, valued from the areas "
-                "it overlaps; listed, but its residents are counted in a best-fit ward and not added to the totals.")
+                "it overlaps; listed, but its residents are counted in the wards their Output Areas lie in and not added to "
+                "the totals.")
 
 
 def _printf(fmt: str, value: object) -> str:

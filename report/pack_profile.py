@@ -38,7 +38,8 @@ def profile_page(view: LayerView, catalogue: Catalogue, register: pd.DataFrame, 
     row = register.loc[ward]
     name = str(row["ward_name"])
     method = ("values by areal overlay: a very small ward with no Output Area of its own, valued from the areas it "
-              "overlaps" if row["method_flag"] == OVERLAY else "values from its best-fit small areas")
+              "overlaps" if row["method_flag"] == OVERLAY else "values from its Census 2021 Output Areas and the small "
+              "areas they lie in")
     status = view.status(ward)
     frame = pd.DataFrame({
         "Indicator": profile["Indicator"],

@@ -19,6 +19,7 @@ from layers.mapview import base_map, ward_group
 from layers.msoa import CAVEAT, MSOA_LIFE_EXPECTANCY, MSOA_LIFE_EXPECTANCY_COLUMNS
 from layers.msoa_view import (COMPARISON_NOTE, HIGHER, LOWER, NO_FIGURE,
                               msoa_payload, msoa_table, msoas_in_area)
+from layers.sources import LSOA11_BOUNDARIES
 from ui import loaders
 from ui.session import Keys
 from ui.panels import MAP_HEIGHT, attribution
@@ -110,7 +111,7 @@ def msoa_panel(area: Area, static_base: str) -> None:
     base = base_map(msoa_geometry(area.key), static_base=static_base)
     st_folium(base, feature_group_to_add=ward_group(msoa_layer(area.key, sex)), returned_objects=[],
               key="msoa_map", height=MAP_HEIGHT, use_container_width=True)
-    attribution([measure.record])
+    attribution([measure.record], extra=[LSOA11_BOUNDARIES])  # the MSOA polygons
     st.markdown("### MSOAs, lowest life expectancy first")
     st.dataframe(table, hide_index=True, height=min(TABLE_HEIGHT, 38 + 35 * len(table)), key="msoa_table",
                  column_config=TABLE_COLUMNS)

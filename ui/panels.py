@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timezone
 from urllib.parse import urlencode
 
@@ -12,14 +12,17 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.bestfit import OVERLAY
-from geo.upload import plain_markdown
+from geo.upload import SMALL_COUNT_THRESHOLD, plain_markdown
+from geo.upload.limits import limits_text
 from layers import INDICATORS
 from layers.export import notes_csv, to_csv, to_excel
 from layers.indicator import NO_DATA_TEXT, THEMES, Indicator
-from layers.sources import ONS_OS_ATTRIBUTION, attribution_texts
+from layers.sources import FOUNDATION, Source, attribution_texts
 from layers.style import SCHEME_LIST, SCHEMES_BY_ID
 from layers.targets import TARGETINGS
 from layers.view import LayerView
+from ui.upload_card import MAX_THRESHOLD
+from ui.upload_memory import PRIVACY_TEXT
 
 MAP_HEIGHT = 640
 
@@ -80,9 +83,10 @@ def map_panel(base: folium.Map, groups: list[folium.FeatureGroup], on_click: Cal
               key="map", height=MAP_HEIGHT, use_container_width=True, on_change=on_click)
 
 
-def attribution(records: Sequence[Indicator]) -> None:
-    """The licence attributions for the boundaries and for every layer shown (always visible)."""
-    st.caption(" ".join(attribution_texts(r.source for r in records)))
+def attribution(records: Sequence[Indicator], extra: Sequence[Source] = ()) -> None:
+    """The licence attributions for the boundaries, the Census Output Areas, every layer shown and
+    ``extra`` sources drawn (always visible)."""
+    st.caption(" ".join(attribution_texts([*extra, *(r.source for r in records)])))
 
 
 def target_panel(view: LayerView, on_select: Callable[[], None], key: str,
@@ -96,7 +100,7 @@ def target_panel(view: LayerView, on_select: Callable[[], None], key: str,
     c1.metric("Wards", f"{cov.wards:,}")
     c2.metric("Residents", f"{cov.population:,}")
     c3.metric("Share of area", f"{cov.share:.1%}", help="Share of the area's Census 2021 usual residents "
-              "living in the target wards (best-fit wards only, so no one is counted twice).")
+              "living in the target wards (areal-overlay wards left out, so no one is counted twice).")
     config = {name: st.column_config.NumberColumn(label, format=table.formats[name], help=plain_markdown(help_text),
                                                   width=86)
               for name, (label, help_text) in table.labels.items()}
@@ -176,31 +180,51 @@ def profile_panel(table: pd.DataFrame, ward: str, profile: pd.DataFrame, status:
                         f"{plain_markdown(r['Period'])}: {plain_markdown(r['Caveat'])}")
 
 
-def methods_panel() -> None:
-    """How the numbers were made, each indicator's definition and source, and the licences."""
-    _value_methods()
+def methods_panel(register: pd.DataFrame) -> None:
+    """How the numbers were made, each indicator's definition and source, and the licences.
+
+    ``register``: the ward table (``method_flag``, ``population``, ``lad_name`` by ward code), from
+    which the counts of wards quoted are taken."""
+    _value_methods(register)
     _indicator_definitions()
     _other_methods()
     _sources_and_licences()
 
 
-def _value_methods() -> None:
-    """How ward and area values are made, classified and targeted."""
+def _value_methods(register: pd.DataFrame) -> None:
+    """How ward and area values are made (Output Area best fit, in plain words), classified and targeted."""
+    overlay = register[register["method_flag"] == OVERLAY]
+    places = ", ".join(f"{n} in {lad}" for lad, n in overlay["lad_name"].value_counts().items())
     st.markdown("## How the ward values were made")
     st.markdown(
-        "Ward boundaries are ONS Wards (May 2025), generalised and simplified for the screen. Most "
-        "indicators are published for small areas (LSOAs or MSOAs), not wards. Each LSOA (2021) is "
-        "**best-fitted** to the ward holding its population-weighted centroid, and the ward value "
-        "combines its LSOAs, weighted by Census 2021 usual residents (or the count the record names). "
-        "A few very small wards (mostly in the City of London) contain no LSOA centroid: they take "
-        "the values of the LSOAs they overlap, weighted by area (**areal overlay**). Their residents "
-        "are also counted in a best-fit ward, so ICB and England values and population totals leave "
-        "them out.")
+        "Ward boundaries are ONS Wards (May 2025), generalised and simplified for the screen. Most indicators are "
+        "published for small areas, not wards: LSOAs (about 1,700 residents each) or MSOAs (about 8,000). An LSOA "
+        "often straddles a ward boundary, so WardLens builds every ward from England's 178,605 Census 2021 "
+        "**Output Areas**, the smallest census areas (about 300 residents each), in four steps:")
     st.markdown(
-        "**Area values** (ICB, England) combine ward values the way each indicator says: a weighted mean "
-        "over best-fit wards (weights as named below), a sum for counts, or the share of wards flagged. "
-        "They are computed here from ward values and can differ slightly from figures published for "
-        "ICBs or local authorities.")
+        "1. **Each Output Area goes wholly into one ward:** the ward that contains its *population-weighted "
+        "centroid*, the point ONS places at the middle of where its residents live (ONS's own **best-fit** "
+        "method). Twelve centroids lie just off the generalised coastline of the ward map (at most 123 m) and go to the nearest "
+        "ward.\n"
+        "2. **A ward's population is the sum of its Output Areas' residents** (Census 2021 usual residents). For "
+        "the 161 Lancashire wards unchanged since the Census 2021 ward tables this is a median 0.03%, and at most "
+        "3.2%, from the official ward figure.\n"
+        "3. **An LSOA's value is shared by where its residents live:** it counts towards each ward its Output "
+        "Areas lie in, in proportion to those Output Areas' residents (6,400 of England's 33,755 LSOAs are split "
+        "between two to six wards). A ward's score or rate is the average of its LSOAs weighted this way; a "
+        "count (such as disabled residents) is split in whole people and added up, so ward counts add up to "
+        "local authority totals exactly. MSOA figures reach wards through the same LSOAs.\n"
+        f"4. **{len(overlay)} very small wards hold no Output Area centroid** ({places}). They take the values of "
+        "the LSOAs they overlap, weighted by area (**areal overlay**), and their profile and the downloads say so. Their "
+        "residents are already counted in neighbouring wards, so area values and population totals leave them out.")
+    st.markdown(
+        "**Area values.** For local authorities and ICBs MHCLG publishes its own deprivation summaries (IMD "
+        "average score, extent, domain scores): the profile shows those, marked “· MHCLG” (MHCLG published). "
+        "Every other area value (England, the target wards, and what MHCLG does not publish) is **computed by "
+        "WardLens with Census 2021 weights** from the ward values, as each indicator says: a weighted mean over "
+        "the wards that hold Output Areas (weights as named below), a sum for counts, or the share of wards "
+        "flagged. MHCLG weights LSOAs by its own mid-2022 populations, so a computed figure can differ slightly "
+        "from a published one.")
     st.markdown("## Classes and colours")
     st.markdown("\n".join(f"- **{s.label}**" for s in SCHEME_LIST) + "\n\n"
                 "Colours are ColorBrewer sequential palettes (colour-blind safe); the darkest colour always "
@@ -209,8 +233,8 @@ def _value_methods() -> None:
     st.markdown("## Most disadvantaged wards")
     st.markdown("\n".join(f"- **{t.label}.** {t.description.format(layer='the layer on the map')}"
                           for t in TARGETINGS.values()))
-    st.markdown("Population covered and its share of the area count Census 2021 usual residents of "
-                "best-fit wards.")
+    st.markdown("Population covered and its share of the area count the Census 2021 usual residents of the "
+                "wards' Output Areas (areal-overlay wards left out, so no one is counted twice).")
 
 
 def _indicator_definitions() -> None:
@@ -222,7 +246,7 @@ def _indicator_definitions() -> None:
             continue
         with st.expander(f"{theme} ({len(records)} layers)"):
             st.markdown("\n".join(
-                f"- **{r.title}** ({r.variant}). {r.definition} *Unit:* {r.unit}. *Period:* {r.period}. "
+                f"- **{r.full_title}**. {r.definition} *Unit:* {r.unit}. *Period:* {r.period}. "
                 f"*Published for:* {r.source_geography}; *ward value:* {r.method} — {r.method_note} "
                 f"*Higher is {'worse' if r.higher_is_worse else 'better'}.* *Area value:* {r.aggregation}"
                 + (f" weighted by {r.weight}" if r.weight else "") + f". *Source:* {r.source.dataset}, "
@@ -240,27 +264,46 @@ def _other_methods() -> None:
         "run about 1.5–2.5 years above official figures, so the tab compares MSOAs with each other only and "
         "shows no official local authority, ICB or England figure. The ward layers of life expectancy are "
         "population-weighted estimates from these MSOAs.")
+    _own_data_methods()
+
+
+def _own_data_methods() -> None:
+    """What happens to a user's file: how it reaches wards, what is hidden, the limits, and privacy."""
     st.markdown("## Your own data")
     st.markdown(
         "Under **Your data** in the sidebar you can map figures of your own (such as people with five or more "
-        "long-term conditions from GP-linked data) by 2025 ward, LSOA 2021 or 2011, or ward name. The codes' "
-        "geography and vintage are detected and every row is checked; **counts** are summed to wards through the "
-        "same best-fit lookup (LSOA 2011 through the ONS lookup, split by population), **rates** are averaged "
-        "weighted by a denominator column or by Census 2021 residents, and a ward gets a value only when all its "
-        "areas are in the file. Counts from 1 to 4 (or a higher threshold you set) are **suppressed** everywhere "
-        "— map, legend, profile, list and downloads — following NHS disclosure control: the map hatches them, "
-        "tables write “<5”, and ICB and England values add up only the wards shown. Files that look like "
-        "patient records (NHS numbers, dates of birth, full postcodes) are refused. The data stay in this browser "
-        "session's memory only: never saved, logged, shared with other sessions or put in the link.")
+        "long-term conditions from GP-linked data) by 2025 ward, LSOA 2021 or 2011, MSOA 2011, or ward name. The "
+        "codes' geography and vintage are detected and every row is checked. **Counts** are shared among wards "
+        "the way published LSOA figures are (by the residents of each LSOA's Output Areas in each ward; LSOA 2011 "
+        "and MSOA 2011 through the ONS LSOA lookup first) and added up; **rates** are averaged, weighted by a "
+        "denominator column or by Census 2021 residents. A ward gets a value only when all its areas are in the "
+        "file (a ward file's values are used as given). Files that look like patient records (NHS numbers, dates of birth, full postcodes) are refused.")
+    st.markdown(
+        f"**Small numbers.** Ward counts from 1 to {SMALL_COUNT_THRESHOLD - 1} (or below a higher threshold you "
+        f"set, up to {MAX_THRESHOLD}) are **suppressed** everywhere — map, legend, profile, list, packs and downloads — "
+        "following NHS disclosure control: the map hatches them and tables write "
+        f"“<{SMALL_COUNT_THRESHOLD}”. So is anything that would give one back (**secondary suppression**): the "
+        "other part of a total in the same file, and a rate whose count (rate × its denominator column, or × the "
+        "ward's Census 2021 residents when its unit is known) would be small. Local authority, ICB and England values add up only the "
+        "wards shown.")
+    st.markdown(f"**Limits.** A file (or pasted text) may be {limits_text()}. A file over a limit is refused "
+                "with a message naming the limit and a fix.")
+    st.markdown(f"**Privacy.** {PRIVACY_TEXT}")
 
 
 def _sources_and_licences() -> None:
-    """Every source with its licence and attribution, the boundaries and the map display."""
+    """Every source with its licence and attribution: the ward figures' foundations, each layer's, the map display."""
     st.markdown("## Sources and licences")
-    sources = {r.source.dataset: r.source for r in INDICATORS.values()}
-    st.markdown("\n".join(f"- **{s.dataset}** — {s.publisher}, {s.licence}."
-                          + (f" [{s.url}]({s.url})" if s.url else "") + f" *{s.attribution}*"
-                          for s in sources.values()))
-    st.markdown(f"- **Ward and local authority boundaries** — {ONS_OS_ATTRIBUTION}")
+    st.markdown("Every ward figure rests on these:")
+    st.markdown(_source_list(FOUNDATION))
+    st.markdown("The layers:")
+    st.markdown(_source_list(dict.fromkeys(r.source for r in INDICATORS.values())))
     st.markdown("- **Map display** — Leaflet (BSD-2-Clause), served by this app; no map tiles are loaded "
                 "unless the OpenStreetMap background is switched on (© OpenStreetMap contributors, ODbL).")
+    st.markdown("Under every map, and in every pack and download: " + " ".join(attribution_texts([])))
+
+
+def _source_list(sources: Iterable[Source]) -> str:
+    """One bullet per source: dataset, publisher, licence, link, and the attribution its licence asks for."""
+    return "\n".join(f"- **{s.dataset}** — {s.publisher}, {s.licence}." + (f" [{s.url}]({s.url})" if s.url else "")
+                     + f" *{s.attribution}*" for s in sources)

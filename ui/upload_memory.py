@@ -28,6 +28,24 @@ from collections.abc import Callable
 
 import streamlit as st
 
+#: How often the sweeper looks for closed sessions (seconds): the memory of a closed tab's upload is
+#: freed within about this long (tests/test_upload_server.py allows 10 s on a busy test machine).
+SWEEP_SECONDS = 1.0
+
+#: What the Methods tab and the README say happens to an upload (the sidebar says it in short:
+#: ui.upload.PRIVACY_CAPTION); each clause is what this module and ui/upload.py do.
+PRIVACY_TEXT = (
+    "Your file goes to the WardLens server over the page's connection (encrypted when the server is served over "
+    "HTTPS) and is held in the server's memory only, for this browser tab's session. It is never written to "
+    "disk, not even as a temporary file: Streamlit's upload handler would write any file over 1 MB to one, and "
+    "WardLens has it keep every file up to the size limit in memory. It is never logged, never put in a cache "
+    "shared with other sessions and never put in the link (which names an uploaded layer by its id, "
+    "“upload-1”, only). When you close the tab, or it loses its connection to the server, the server deletes "
+    "the session at once (Streamlit would otherwise keep it two minutes for a reconnect), and the file, the "
+    "table read from it and the layers made from it leave the server's memory within a few seconds (a sweep "
+    "runs every second). Reloading the page starts a new session: upload the file again. The CSV, Excel and PDF files you download are yours; "
+    "they carry the same suppression.")
+
 #: Streamlit's upload route accepts a request body of ``server.maxUploadSize`` plus this framing
 #: margin (starlette_routes._MAX_UPLOAD_MULTIPART_OVERHEAD_BYTES); the spool threshold must exceed both.
 MULTIPART_MARGIN = 2 * 2**20
@@ -127,7 +145,7 @@ class _Sweeper:
         from streamlit.runtime import Runtime
 
         while True:
-            time.sleep(1.0)
+            time.sleep(SWEEP_SECONDS)
             if Runtime.exists():
                 runtime = Runtime.instance()
                 self.sweep(runtime.is_active_session)

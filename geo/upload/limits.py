@@ -12,8 +12,9 @@ Limit                      Value                  Why
 =========================  =====================  ===========================================
 file size                  20 MB                  every LSOA of England with 24 columns is
                                                   about 5 MB as CSV
-unpacked Excel parts       100 MB (and at most    300,000 filled cells are about 12 MB of
-                           10 × the file size)    sheet XML; a zip bomb is refused unopened
+unpacked Excel parts       100 MB (or 10 × the    300,000 filled cells are about 12 MB of
+                           file-size limit, if    sheet XML; a zip bomb is refused unopened
+                           smaller)
 parts in an Excel file     1,000                  a workbook has ~10 parts plus ~3 a sheet
 sheets                     50                     every sheet is checked for patient records
 rows                       200,000 (and 1,000     5 × the 40,000-row time series; all
@@ -127,6 +128,16 @@ def too_many_cells(name: str, limit: int, excel: bool = False, found: int | None
            f"{LIMITS.cells:,} cells)" if excel else
            "Keep only the area codes and the columns to map, or split the file")
     return too_many(f"'{name}'", f"at least {found:,}" if found else f"more than {limit:,}", limit, unit, fix)
+
+
+def limits_text(limits: Limits = LIMITS) -> str:
+    """The limits in one phrase, as the Methods tab and the README give them ("20 MB, 200,000 rows ...")."""
+    return (f"at most {size_text(limits.bytes, limit=True)}, {limits.rows:,} rows (and {limits.extra_rows:,} more for "
+            f"titles, notes and blank rows), {limits.columns:,} columns and {limits.cells:,} cells (rows × columns); "
+            f"an Excel file at most {limits.excel_cells:,} filled cells, {limits.sheets:,} sheets, {limits.parts:,} "
+            f"parts and {size_text(limits.unpacked_for(limits.bytes), limit=True)} unpacked; "
+            f"{limits.cell_chars:,} characters in one cell; {limits.seconds:g} seconds to read it and "
+            f"{limits.seconds:g} to check it")
 
 
 @dataclass
