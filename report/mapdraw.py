@@ -2,12 +2,14 @@
 
 Drawn in British National Grid (EPSG:27700), so the scale bar is true. Ward fills are not
 antialiased (every pixel inside a ward is exactly its legend colour); LAD polygons are
-dissolved from the wards, and LAD names placed so that no two overlap (:func:`_lad_labels`).
+dissolved from the wards; LAD names, then the target wards' names, are placed so that no two
+overlap (:func:`_place_names`).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
@@ -17,6 +19,7 @@ import shapely
 from matplotlib import patheffects
 from matplotlib.axes import Axes
 from matplotlib.collections import PathCollection
+from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.path import Path as MplPath
 from matplotlib.text import Text
@@ -66,9 +69,11 @@ def _lad_shapes(wards: gpd.GeoSeries, lads: pd.DataFrame) -> gpd.GeoDataFrame:
     return out
 
 
-def draw_map(ax: Axes, spec: MapSpec, canvas: Canvas, box_w: float, box_h: float) -> list[Text]:
+def draw_map(ax: Axes, spec: MapSpec, canvas: Canvas, box_w: float,
+             box_h: float) -> tuple[list[Text], list[Text]]:
     """The map panel in ``ax`` (``box_w`` x ``box_h`` inches): fills, ward edges, LAD borders, flag and
-    target outlines, the scale bar and the LAD names; returns the names placed."""
+    target outlines, the scale bar, the LAD names and the names of ``spec.ward_labels``; returns the
+    LAD names and the ward names placed."""
     em = canvas.em / 72
     weights = LINE_WEIGHTS[spec.level]
     lw = canvas.line * PX_TO_PT
@@ -122,7 +127,18 @@ def draw_map(ax: Axes, spec: MapSpec, canvas: Canvas, box_w: float, box_h: float
                            bbox_to_anchor=((minx + pad - (cx - half_w)) * scale / box_w, 0.0),
                            bbox_transform=ax.transAxes))
     show_labels = spec.lad_labels if spec.lad_labels is not None else len(lads) <= MAX_LAD_LABELS
-    return _lad_labels(ax, lads, canvas) if show_labels else []
+    placed = np.empty((0, 4))
+    lad_texts: list[Text] = []
+    if show_labels:
+        ordered = lads.sort_values(["area", "lad_name"], ascending=[False, True])
+        lad_texts, placed = _place_names(ax, ordered["lad_name"], ordered["label_point"], canvas,
+                                         font(canvas.em * 0.82, "bold"), placed)
+    ward_texts: list[Text] = []
+    if spec.ward_labels is not None and len(spec.ward_labels):
+        named = wards.reindex(spec.ward_labels.index)
+        points = shapely.point_on_surface(np.asarray(named.values, dtype=object))
+        ward_texts, _ = _place_names(ax, spec.ward_labels, points, canvas, font(canvas.em * 0.68), placed)
+    return lad_texts, ward_texts
 
 
 #: Where a LAD name may go, in label heights from its anchor: a grid of offsets tried nearest
@@ -133,24 +149,23 @@ _OFFSETS = sorted(((0.5 * i, 1.05 * j) for i in range(-2 * _REACH, 2 * _REACH + 
                   key=lambda o: (round(math.hypot(*o), 6), round(math.atan2(o[1], o[0]) % math.tau, 6)))
 
 
-def _lad_labels(ax: Axes, lads: gpd.GeoDataFrame, canvas: Canvas) -> list[Text]:
-    """LAD names, each at the nearest free spot to a point inside its LAD (largest LADs first).
+def _place_names(ax: Axes, names: Iterable[str], points: Iterable[shapely.Point], canvas: Canvas,
+                 prop: FontProperties, placed: np.ndarray) -> tuple[list[Text], np.ndarray]:
+    """Names, in the order given (most important first), each at the nearest free spot to its point.
 
     A name goes at the first offset of :data:`_OFFSETS` where its box (with a small gap) touches
-    no name already placed and lies inside the map; a name moved further than one label height
-    gets a thin leader line to its LAD; a name with no free spot within reach is left out.
+    no name already placed (``placed``: boxes in display pixels) and lies inside the map; a name
+    moved further than one label height gets a thin leader line to its point; a name with no free
+    spot within reach is left out. Returns the names kept and every box placed so far.
     Deterministic, and no two names ever overlap.
     """
-    prop = font(canvas.em * 0.82, "bold")
     halo = [patheffects.withStroke(linewidth=canvas.em * 0.25, foreground=LABEL_HALO)]
     renderer = ax.figure.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
     gap = 0.15 * canvas.em * canvas.dpi / 72  # pixels kept between two names
     to_data = ax.transData.inverted()
-    placed = np.empty((0, 4))
     kept: list[Text] = []
-    ordered = lads.sort_values(["area", "lad_name"], ascending=[False, True])
-    for name, point in zip(ordered["lad_name"], ordered["label_point"]):
+    for name, point in zip(names, points):
         text = ax.text(point.x, point.y, name, fontproperties=prop, color=TEXT, ha="center", va="center",
                        path_effects=halo, zorder=7)
         box = text.get_window_extent(renderer)
@@ -176,4 +191,4 @@ def _lad_labels(ax: Axes, lads: gpd.GeoDataFrame, canvas: Canvas) -> list[Text]:
                                color=MUTED, linewidth=0.6 * canvas.line, zorder=6))
         placed = np.vstack([placed, boxes[free[0]]])
         kept.append(text)
-    return kept
+    return kept, placed

@@ -100,7 +100,8 @@ def map_alt(view: LayerView) -> str:
     return (f"Map of {view.record.full_title} by electoral ward in {view.area.name}, "
             f"{len(view.codes):,} wards coloured by {classes_text(view)}, darker for worse values: {classes}. "
             f"Outlined in black: {view.targeting.short}, {coverage_text(view)}. Local authority borders and "
-            "names are drawn.")
+            "names are drawn" + ("; so are the outlined wards' names, where there is room." if names_targets(view)
+                                 else "."))
 
 
 #: The longest caveat a map prints whole; a longer one is cut after the sentences that fit.
@@ -163,4 +164,25 @@ def map_spec(view: LayerView, shapes: gpd.GeoDataFrame, register: pd.DataFrame, 
                + (f" · Outlined flags: {', '.join(flags)}" if flags else ""),
         note=map_note(view),
         level=view.area.level,
+        ward_labels=target_names(view, register),
     )
+
+
+#: A place's map names up to this many of its target wards (rank order; more would crowd it); an
+#: ICB's map names them only when it has at most :data:`MAX_ICB_WARD_LABELS` (at ICB scale a
+#: longer list of names hides the map: its LAD names and the list beside it carry the detail).
+MAX_WARD_LABELS = 40
+MAX_ICB_WARD_LABELS = 12
+
+
+def names_targets(view: LayerView) -> bool:
+    """Whether the map of ``view`` names its target wards: a place's map, or an ICB's with few
+    targets (all England's wards are too small at that scale to name)."""
+    return view.area.icb is not None and (view.area.lad is not None or len(view.ranks) <= MAX_ICB_WARD_LABELS)
+
+
+def target_names(view: LayerView, register: pd.DataFrame) -> pd.Series | None:
+    """The target wards' names in rank order (rank 1 first) when :func:`names_targets`, else None."""
+    if not names_targets(view):
+        return None
+    return register.loc[view.ranks.sort_values().index[:MAX_WARD_LABELS], "ward_name"].astype(str)

@@ -68,7 +68,9 @@ class MapSpec:
     legend (empty: no legend line). ``outlines``: flag overlays, as the web map's
     :class:`layers.mappayload.Outline` (label, wards, colour, SVG dash such as ``"6 4"``).
     ``lads``: ``lad_code`` and ``lad_name`` of every ward (the register rows do): LAD borders and
-    names are dissolved from the wards. ``note``: a caveat printed above the attribution, in the
+    names are dissolved from the wards. ``ward_labels``: names of wards to write on the map, by
+    ward_code, most important first (placed after the LAD names where there is room). ``note``: a
+    caveat printed above the attribution, in the
     text colour (e.g. the layer's). ``level``: the boundary level (a key of
     :data:`layers.mappayload.LINE_WEIGHTS`), which sets stroke widths. ``lad_labels``: draw LAD
     names (None: when the area has at most :data:`report.mapdraw.MAX_LAD_LABELS` LADs).
@@ -88,6 +90,7 @@ class MapSpec:
     note: str = ""
     level: str = "icb"
     lad_labels: bool | None = None
+    ward_labels: pd.Series | None = None
     noun: str = "wards"
 
     def __post_init__(self) -> None:
@@ -118,6 +121,7 @@ class RenderedMap:
     ``data``: the file bytes. ``affine``: (a, b, c, d, e, f) taking British National Grid
     metres (x, y) to PNG pixels: ``col = a*x + b*y + c``, ``row = d*x + e*y + f`` (row 0 at
     the top). ``label_boxes``: LAD name -> its box in PNG pixels (left, top, right, bottom);
+    ``ward_label_boxes``: the same for the ward names written;
     ``map_box`` and ``legend_box``: the map's and the legend column's boxes, likewise. For an
     SVG the pixel figures are those of the PNG of the same size.
     """
@@ -129,6 +133,7 @@ class RenderedMap:
     map_box: Box
     legend_box: Box
     label_boxes: dict[str, Box] = field(default_factory=dict)
+    ward_label_boxes: dict[str, Box] = field(default_factory=dict)
 
     def to_pixels(self, points: gpd.GeoSeries) -> np.ndarray:
         """(col, row) PNG pixel coordinates of ``points`` (any CRS), shape (n, 2)."""
@@ -158,7 +163,7 @@ def render(spec: MapSpec, *, fmt: str = "png", size: str = "slide") -> RenderedM
         raise ValueError(f"size {size!r} is not one of {tuple(CANVASES)}")
     canvas = CANVASES[size]
     with _RENDERING, matplotlib.rc_context(_RC):
-        fig, ax, legend_ax, labels = _draw(spec, canvas)
+        fig, ax, legend_ax, (lad_names, ward_names) = _draw(spec, canvas)
         buf = io.BytesIO()
         if fmt == "png":
             fig.savefig(buf, format="png", dpi=canvas.dpi, metadata={"Software": None})
@@ -174,7 +179,8 @@ def render(spec: MapSpec, *, fmt: str = "png", size: str = "slide") -> RenderedM
         return (float(bb.x0), float(height - bb.y1), float(bb.x1), float(height - bb.y0))
 
     return RenderedMap(buf.getvalue(), fmt, canvas, tuple(float(v) for v in affine), box(ax), box(legend_ax),
-                       {text.get_text(): box(text) for text in labels})
+                       {text.get_text(): box(text) for text in lad_names},
+                       {text.get_text(): box(text) for text in ward_names})
 
 
 #: One render at a time per process: matplotlib's settings (:data:`_RC`) are global, and the app
@@ -195,7 +201,7 @@ _RC = {
 
 # --- the figure -----------------------------------------------------------------------------------
 
-def _draw(spec: MapSpec, canvas: Canvas) -> tuple[Figure, Axes, Axes, list[Text]]:
+def _draw(spec: MapSpec, canvas: Canvas) -> tuple[Figure, Axes, Axes, tuple[list[Text], list[Text]]]:
     width_in, height_in = canvas.size_in
     fig = Figure(figsize=(width_in, height_in), dpi=canvas.dpi, facecolor="white")
     FigureCanvasAgg(fig)

@@ -9,6 +9,7 @@ inscribed circle), away from LAD names, where only the ward's fill can show.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import io
 import itertools
 import xml.etree.ElementTree as ET
@@ -259,3 +260,26 @@ def test_polygon_holes_stay_empty_and_parts_stay_together():
     at = lambda x, y: tuple(image[int(100 - 10 * y), int(10 * x)])
     assert at(2, 2) == (255, 0, 0) and at(5, 5) == (255, 255, 255)  # the hole is empty
     assert at(21, 1) == (0, 0, 255) and at(31, 1) == (0, 0, 255) and at(26, 1) == (255, 255, 255)
+
+
+def test_a_place_map_names_its_target_wards_and_an_icb_map_with_many_does_not(register, shapes):
+    """Blackpool: the 7 wards of the ICB's cohort in Blackpool are named, away from each other and from
+    "Blackpool"; L&SC's 28 would crowd an ICB map, so there only the LAD names are written."""
+    from geo.areas import make_area
+    from layers.view import layer_view
+    from report import inputs
+    from report.mapspec import map_alt, map_spec
+
+    table = inputs.ward_table()
+    view = layer_view(inputs.catalogue(), table, make_area(table, LSC, "E06000009"), "imd_score_2025", None, "imd10")
+    spec = map_spec(view, shapes, table, generated=dt.date(2026, 1, 15), version="test")
+    assert list(spec.ward_labels) == ["Bloomfield", "Claremont", "Talbot", "Brunswick", "Park", "Victoria",
+                                      "Waterloo"]  # rank order: the ICB's IMD 2025 ranks
+    rendered = render(spec)
+    boxes = [*rendered.ward_label_boxes.values(), *rendered.label_boxes.values()]
+    assert set(rendered.ward_label_boxes) == set(spec.ward_labels) and "Blackpool" in rendered.label_boxes
+    for (al, at, ar, ab), (bl, bt, br, bb) in itertools.combinations(boxes, 2):
+        assert ar <= bl or br <= al or ab <= bt or bb <= at
+    assert "so are the outlined wards' names" in map_alt(view)
+    whole = layer_view(inputs.catalogue(), table, make_area(table, LSC, None), "imd_score_2025", None, "imd10")
+    assert map_spec(whole, shapes, table, generated=dt.date(2026, 1, 15), version="test").ward_labels is None
