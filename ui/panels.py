@@ -40,6 +40,7 @@ def page_style() -> None:
     [data-testid='stMainBlockContainer'] h1 {{ font-size: 1.8rem; padding-top: .2rem; }}
     [data-testid='stMainBlockContainer'] h2 {{ font-size: 1.35rem; }}
     [data-testid='stMainBlockContainer'] h3 {{ font-size: 1.15rem; }}
+    [data-testid='stMainBlockContainer'] h4 {{ font-size: 1rem; padding: .6rem 0 .2rem; }}
     [data-testid='stCaptionContainer'] {{ color: #55575f; opacity: 1; }}  /* 7:1 on white: the theme's faded caption fails AA */
     @media (max-width: {SIDE_BY_SIDE_MIN_PX - 1}px) {{
       .st-key-map_and_list > [data-testid='stLayoutWrapper'] > [data-testid='stHorizontalBlock'] {{ flex-wrap: wrap; }}
