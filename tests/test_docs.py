@@ -151,3 +151,10 @@ def test_the_methods_tab_states_the_real_limits_privacy_and_every_attribution(me
     assert f"Ward counts from 1 to {SMALL_COUNT_THRESHOLD - 1}" in methods and "secondary suppression" in methods
     for source in FOUNDATION:
         assert _flat(source.dataset) in methods and _flat(source.attribution) in methods
+
+
+def test_the_methods_tab_says_how_goals_are_modelled_and_tracked_with_the_codes_settings(methods: str) -> None:
+    assert "Goals and tracking" in methods
+    assert "at 5% significance and 80% power" in methods and "(2 by default; Breslow and Day 1987)" in methods
+    assert "limits at the mean ± 2.66 average moving ranges, trial limits below 12 points" in methods
+    assert "SII is the least deprived end minus the most deprived end" in methods

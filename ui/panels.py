@@ -16,11 +16,14 @@ from geo.upload import SMALL_COUNT_THRESHOLD, plain_markdown
 from geo.upload.limits import limits_text
 from layers import INDICATORS
 from layers.export import notes_csv, to_csv, to_excel
+from layers.goals import DEFAULT_OVERDISPERSION
 from layers.indicator import NO_DATA_TEXT, THEMES, Indicator
 from layers.sources import FOUNDATION, Source, attribution_texts
 from layers.style import SCHEME_LIST, SCHEMES_BY_ID
 from layers.targets import TARGETINGS
 from layers.view import LayerView
+from stats.power import DEFAULT_ALPHA, DEFAULT_POWER
+from stats.spc import LIMIT_FACTOR, MIN_POINTS_FOR_LIMITS
 from ui.upload_card import MAX_THRESHOLD
 from ui.upload_memory import PRIVACY_TEXT
 
@@ -188,6 +191,7 @@ def methods_panel(register: pd.DataFrame) -> None:
     which the counts of wards quoted are taken."""
     _value_methods(register)
     _indicator_definitions()
+    _goal_methods()
     _other_methods()
     _sources_and_licences()
 
@@ -254,6 +258,37 @@ def _indicator_definitions() -> None:
                 f"{r.source.publisher} ({r.source.licence}). *Caveat:* {r.caveat}"
                 + (f" *Coverage:* {r.coverage_note}" if r.coverage_note else "")
                 for r in records))
+
+
+def _goal_methods() -> None:
+    """How the Goals tab models a goal and tracks it (each view repeats the notes that apply to it)."""
+    st.markdown("## Goals and tracking")
+    st.markdown(
+        "- **Cohort.** A goal's wards are frozen on IMD 2025: the most disadvantaged 10% or 20% of the ICB's "
+        "wards by average score (the number rounded up, ties kept), with England's most deprived decile or "
+        "quintile and Core20 wards beside it as other readings. For a place the cohort stays the ICB's.\n"
+        "- **Baseline and target.** The cohort's value is the residents-weighted value of its wards, with a 95% "
+        "confidence interval where the measure allows one (the Goals tab says which method). The target applies the "
+        "goal's change to it; the trajectory is a straight line from the goal's start to its deadline, a path to "
+        "check progress against, not a forecast.\n"
+        "- **Is it detectable?** The smallest change a before/after comparison of the cohort's counts could "
+        f"detect at {DEFAULT_ALPHA:.0%} significance and {DEFAULT_POWER:.0%} power: a test of the log rate ratio "
+        "with Poisson variance inflated by an over-dispersion factor "
+        f"({DEFAULT_OVERDISPERSION:g} by default; Breslow and Day 1987). Counts WardLens only estimates are "
+        "labelled as such.\n"
+        "- **Is it plausible?** Where the target lies against the rest of the area and England, and the change a "
+        "year it needs against the change ONS has published for England where there is one.\n"
+        "- **Gradient.** The slope and relative indices of inequality (SII, RII) across deprivation groups, "
+        "computed as OHID's PHEindicatormethods does (population-weighted regression on relative rank; 95% "
+        "intervals by simulation). The SII is the least deprived end minus the most deprived end, on the fitted "
+        "line.\n"
+        "- **Tracking** (your own monthly or quarterly counts): rates per 1,000 residents for the cohort, the rest "
+        "of the area and each place, with exact Poisson 95% intervals below 10 events and Byar's from 10; the "
+        "change in the gap as a difference in differences with a quasi-Poisson interval; and an XmR chart of the "
+        "cohort's rate by NHS England's Making Data Count rules (limits at the mean ± "
+        f"{LIMIT_FACTOR} average moving ranges, trial limits below {MIN_POINTS_FOR_LIMITS} points; "
+        "a point beyond a limit, a run of 7 on one side, 7 rising or falling, or 2 of 3 near a limit mark a special "
+        "cause). Small counts are suppressed there as everywhere.")
 
 
 def _other_methods() -> None:
