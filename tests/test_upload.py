@@ -106,6 +106,19 @@ def test_bad_file_is_refused_with_its_message(name: str, reference) -> None:
     assert re.search(fix, caught.value.fix), caught.value.fix
 
 
+def test_a_refused_file_names_its_other_problems_too(reference) -> None:
+    """A repeated area is refused; the message also names what else needs fixing, so one edit does it."""
+    text = b"lsoa_code,people\nE01025817,12\nE01025818,3\nE01025819,\nE01025821,12\nE01025821,9\nZZ,5\n"
+    with pytest.raises(UploadError) as caught:
+        inspect_upload(read_upload("messy.csv", text), reference)
+    message = str(caught.value)
+    assert message.startswith("1 area(s) appear more than once in column 'lsoa_code' (e.g. E01025821 on rows 5, 6). "
+                              "Also: ")
+    assert "Left out 1 row(s) with no area code in 'lsoa_code' (row 7 'ZZ')" in message
+    assert "'people': 1 cell(s) read as missing (blank ×1)" in message
+    assert caught.value.fix.startswith("Give each area one row")
+
+
 def test_person_level_refusals_never_quote_the_records(reference) -> None:
     for name in ("nhs_numbers.csv", "nhs_numbers_unlabelled.xlsx", "person_sheet_in_workbook.xlsx",
                  "dates_of_birth.csv", "postcodes.csv"):

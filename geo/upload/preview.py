@@ -112,8 +112,7 @@ def inspect_upload(table: Table, reference: Reference, *, lad_code: str | None =
     else:
         areas, geography, candidates, area_notes = _areas_from_codes(frame, column, reference)
         notes += area_notes
-    if not repeated_areas:
-        _refuse_duplicates(areas, column)
+    repeated = None if repeated_areas else _repeated(areas, column)
     known = reference.code_sets[geography.key]
     matched_mask = areas.isin(known).astype(bool)
     if not matched_mask.any():
@@ -134,6 +133,9 @@ def inspect_upload(table: Table, reference: Reference, *, lad_code: str | None =
     unmatched = areas[~matched_mask]
     if len(unmatched) and all(CODE_RE.match(a) for a in unmatched):
         notes.append(f"{len(unmatched):,} code(s) did not match any {geography.label} code: {geography.unknown_fix}")
+    if repeated is not None:  # refused, naming what else the file would need fixing, so it is fixed in one go
+        also = notes[len(table.notes):][:EXAMPLES]
+        raise UploadError(repeated + (". Also: " + "; ".join(also) if also else ""), REPEATED_FIX)
     matched = areas[matched_mask]
     values = pd.DataFrame({c: parsed[c].values.loc[matched.index].to_numpy() for c in value_names},
                           index=pd.Index(matched.to_numpy(), name="area_code"))
@@ -294,12 +296,16 @@ def _areas_from_names(frame: pd.DataFrame, reference: Reference, lad_code: str |
     return best, areas, GEOGRAPHIES["ward25"], [GEOGRAPHIES["ward25"]]
 
 
-def _refuse_duplicates(areas: pd.Series, column: str) -> None:
+#: How to fix a file that gives an area more than one row.
+REPEATED_FIX = ("Give each area one row: delete repeated rows, or add them up first if they are parts of one "
+                "area's total")
+
+
+def _repeated(areas: pd.Series, column: str) -> str | None:
+    """What is wrong when an area has more than one row (refused: which row would be its value?), or None."""
     repeated = areas[areas.duplicated(keep=False)]
     if repeated.empty:
-        return
+        return None
     groups = repeated.groupby(repeated, sort=False).groups
     examples = "; ".join(f"{shorten(code)} on rows {listed(rows, 3)}" for code, rows in list(groups.items())[:EXAMPLES])
-    raise UploadError(f"{len(groups):,} area(s) appear more than once in column '{column}' (e.g. {examples})",
-                      "Give each area one row: delete repeated rows, or add them up first if they are parts of one "
-                      "area's total")
+    return f"{len(groups):,} area(s) appear more than once in column '{column}' (e.g. {examples})"
