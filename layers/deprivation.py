@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from layers.indicator import BY_OA_RESIDENTS, OVERLAY_WARDS, Indicator
 from layers.sources import IOD2019, IOD2025
 
@@ -10,6 +12,16 @@ _RECAST = ("IoD2019 recast to 2025 wards — not directly comparable with IoD202
            "broad picture, not to measure change.")
 _RECAST_NOTE = ("LSOA 2011 values carried to LSOA 2021 through the ONS lookup (a split LSOA shared by Census 2021 "
                 "population), then to wards by the Census 2021 residents of each LSOA's Output Areas in the ward")
+
+
+def _recast_2019(current: Indicator, **differences: object) -> Indicator:
+    """The IoD2019 edition of an IoD2025 record, recast onto 2025 wards: the same measure (title,
+    family, column, unit, format, colours), from ``ward_deprivation_2019.csv``, with the recast's
+    caveat and warning, no MHCLG figure beside it, and ``differences`` (period, method, …)."""
+    return replace(current, id=current.id.replace("_2025", "_2019"), variant="IoD2019 recast",
+                   file="ward_deprivation_2019.csv", source_geography="LSOA 2011", source=IOD2019, official="",
+                   caveat=_RECAST, warning="IoD2019 recast to 2025 wards: not comparable with IoD2025.",
+                   **differences)
 
 _SCORE_2025 = Indicator(
     id="imd_score_2025",
@@ -32,25 +44,13 @@ _SCORE_2025 = Indicator(
            "available, so Census 2021 residents weight the LSOAs.",
 )
 
-_SCORE_2019 = Indicator(
-    id="imd_score_2019",
-    title="Index of Multiple Deprivation, average score",
-    theme="Deprivation",
-    family="IMD average score",
-    variant="IoD2019 recast",
+_SCORE_2019 = _recast_2019(
+    _SCORE_2025,
     definition="Population-weighted average of the IMD 2019 scores of the LSOAs (2011) that make up "
                "the ward; higher means more deprived.",
-    file="ward_deprivation_2019.csv",
-    column="imd_score",
-    unit="IMD score",
     period="IoD2019 (indicators mostly 2015–17)",
-    source_geography="LSOA 2011",
     method_note=f"{_RECAST_NOTE}; weighted by the IoD2019 mid-2015 population denominators. The IMD 2019 "
                 "score is rebuilt from the File 9 transformed domain scores with the official weights.",
-    valid_range=(0.0, 100.0),
-    source=IOD2019,
-    caveat=_RECAST,
-    warning="IoD2019 recast to 2025 wards: not comparable with IoD2025.",
 )
 
 _CORE20_DEFINITION = ("Share of the ward's residents living in LSOAs in the most deprived 20% in England (IMD "
@@ -77,27 +77,11 @@ _CORE20_2025 = Indicator(
     caveat="Most wards are either wholly in or wholly out of Core20, so many values are 0% or 100%.",
 )
 
-_CORE20_2019 = Indicator(
-    id="core20_share_2019",
-    title="Residents in the national most deprived 20% of LSOAs (Core20)",
-    theme="Deprivation",
-    family="Core20 share",
-    variant="IoD2019 recast",
-    definition=_CORE20_DEFINITION,
-    file="ward_deprivation_2019.csv",
-    column="core20_share",
-    unit="% of residents",
-    value_format=".0%",
+_CORE20_2019 = _recast_2019(
+    _CORE20_2025,
     period="IoD2019",
-    source_geography="LSOA 2011",
     method_note="Mid-2015 residents of the ward's LSOAs (2011, via the ONS lookup) in IMD 2019 "
                 "deciles 1–2, over all its residents.",
-    scheme="EqualInterval",
-    palette="PuRd",
-    valid_range=(0.0, 1.0),
-    source=IOD2019,
-    caveat=_RECAST,
-    warning="IoD2019 recast to 2025 wards: not comparable with IoD2025.",
 )
 
 _EXTENT_2025 = Indicator(
