@@ -35,6 +35,8 @@ def goal_page(goal: GoalView) -> list[Block]:
         Paragraph(goal.cohort_gap),
         Paragraph(f"In people: {people}" if not math.isnan(goal.impact.change) or not people.startswith("A score")
                   else people),
+        Heading("Is it plausible?", 2),
+        Paragraph(goal.plausibility.text),
         Heading("Is the change detectable?", 2),
         Paragraph(det.text + (f" Data needed: {det.needs}" if det.detectable is None and det.needs else "")),
         Heading("The gradient across deprivation", 2),
@@ -72,6 +74,8 @@ def _key_figures(goal: GoalView) -> list[KeyFigure]:
                   f"{cohort.population:,} residents, {cohort.share:.1%} of the area"),
         KeyFigure(goal.fmt(base.value), "baseline", f"{goal.record.unit}; {ci}"),
         KeyFigure(target, f"target by {goal.goal.deadline:%B %Y}", f"{goal.change:+.0%}"),
+        KeyFigure(goal.plausibility.headline, "plausible?",
+                  goal.plausibility.pace_note),
         KeyFigure(verdict, "detectable by the deadline?",
                   f"smallest detectable change {abs(det.min_change):.1%}" if not math.isnan(det.min_change)
                   else "no counts to test with"),

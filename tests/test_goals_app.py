@@ -75,6 +75,11 @@ def test_switching_to_hle10_says_healthy_life_expectancy_is_not_published(app) -
     assert "Healthy life expectancy is not published for electoral wards" in text
     assert "up by" in text and "years" in text
     assert _metric(at, "Change in years").startswith("+")
+    # Detectable, but the target passes England and the rest of the area: the plausibility reading warns.
+    assert _metric(at, "Plausible?") == "Passes rest of the area and England"
+    warning = " ".join(w.value for w in at.warning)
+    assert "would have to overtake England" in warning and "times the fastest of these" in warning
+    assert "WardLens measures life expectancy at birth, males \\(ranking estimate\\) here, not healthy" in warning
     at.selectbox(key="goal_measure").set_value("le_female_2016_20").run()
     _ok(at)
     assert "Life expectancy at birth, females" in _text(at)

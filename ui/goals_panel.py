@@ -138,7 +138,13 @@ def key_figures(view: GoalView) -> None:
                      "significance? See “Is it detectable?”")
     c[3].caption(f"By {view.goal.deadline:%B %Y}: the smallest detectable change is {abs(det.min_change):.1%}"
                  if not math.isnan(det.min_change) else "Not known without counts")
-    d = st.columns([2, 2])
+    d = st.columns(3)
+    plausible = view.plausibility
+    d[2].metric("Plausible?", plausible.headline, border=True,
+                help="Where the target lies against the rest of the area and England, and the change a year it "
+                     "needs against a published past rate. See “Is it plausible?”")
+    d[2].caption(plain_markdown(f"Needs {plausible.pace_note}" if not math.isnan(plausible.per_year)
+                                else plausible.pace_note))
     people = view.impact
     label, people_value = "In people" + (" a year" if people.per_year else ""), "—"
     if not math.isnan(people.change):
@@ -222,6 +228,12 @@ def baseline_section(view: GoalView) -> None:
         st.dataframe(traj.assign(date=traj["date"].dt.strftime("%d %b %Y")), hide_index=True, key="goal_trajectory",
                      column_config={"value": st.column_config.NumberColumn("Expected value", format=fmt),
                                     "date": st.column_config.TextColumn("Date")})
+
+
+def plausibility_section(view: GoalView) -> None:
+    st.markdown("### Is it plausible?")
+    plausible = view.plausibility
+    (st.warning if plausible.flagged else st.info)(plain_markdown(plausible.text), icon=":material/balance:")
 
 
 def detectability_section(view: GoalView) -> None:
@@ -310,6 +322,7 @@ def goals_panel(area: Area, static_base: str) -> None:
     cohort_section(view)
     baseline_section(view)
     tracking_panel.tracking_section(area, goal)  # the goal over time, from the user's own time series
+    plausibility_section(view)
     detectability_section(view)
     gradient_section(view)
     map_section(view, static_base)
