@@ -116,6 +116,7 @@ def summary(view: GoalView, area_code: str) -> dict[str, Any]:
         "rii_upper": grad.rii_upper if grad else math.nan,
         "sii_unit": grad.unit if grad else "",
         "gradient": grad.text if grad else "",
+        "sii_reading": grad.reading if grad else "",
         "goal_scale": view.scale_note,
         "deprivation_groups": grad.k if grad else None,
         "overdispersion": view.overdispersion,
@@ -153,7 +154,8 @@ def text(view: GoalView) -> str:
         f"  In people: {view.impact.text}",
         f"  Plausible? {view.plausibility.text}",
         f"  Detectable? {view.detectability.text}",
-        f"  Gradient: {view.gradient.text if view.gradient else 'not available'}",
+        f"  Gradient: {view.gradient.text if view.gradient else 'not available'}"
+        + (f" {view.gradient.reading}" if view.gradient and view.gradient.reading else ""),
     ]
     return "\n".join(lines)
 

@@ -41,6 +41,7 @@ def goal_page(goal: GoalView) -> list[Block]:
         Paragraph(det.text + (f" Data needed: {det.needs}" if det.detectable is None and det.needs else "")),
         Heading("The gradient across deprivation", 2),
         Paragraph(grad.text if grad is not None else "Too few wards to cut into deprivation groups."),
+        *([Paragraph(grad.reading)] if grad is not None and grad.reading else []),
     ]
     if goal.scale_note:
         blocks.append(Paragraph(goal.scale_note))

@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.areas import make_area
-from geo.upload import aggregate_to_wards, inspect_upload, read_reference, read_upload
+from geo.upload import aggregate_to_wards, inspect_upload, plain_markdown, read_reference, read_upload
 from layers.goals import GOALS
 from layers.goal_impact import about
 from layers.goalview import goal_view
@@ -60,6 +60,9 @@ def test_nea20_on_lsc_shows_cohort_baseline_admissions_a_year_detectability_and_
     assert "The measure the goal names is not published by ward" in text
     assert "SUS" in text  # what data would confirm the verdict
     assert "95% CI" in text and "phe\\_sii" in text or "phe_sii" in text
+    # The SII's sign in words, beside the key figure and in the gradient section.
+    reading = plain_markdown(f"least deprived end of the area is {abs(view.gradient.sii):,.3g} lower (better)")
+    assert text.count(reading) == 2
     readings = next(df.value for df in at.dataframe if "Reading" in df.value.columns)
     assert readings["Reading"].tolist()[0] == "Most disadvantaged 20% of the ICB's wards"
     assert readings["Wards"].tolist()[0] == view.cohort.coverage.wards

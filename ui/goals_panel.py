@@ -162,7 +162,8 @@ def key_figures(view: GoalView) -> None:
         d[1].metric(f"Slope index of inequality ({grad.k} groups)", sii, border=True,
                     help="Least deprived end minus most deprived end of the fitted line (OHID/PHE method)")
         d[1].caption(f"{plain_markdown(grad.unit)} · {ci_text}"
-                     + (f" · RII {grad.rii:.3g}" if not math.isnan(grad.rii) else ""))
+                     + (f" · RII {grad.rii:.3g}" if not math.isnan(grad.rii) else "")
+                     + f"  \n{plain_markdown(grad.reading)}")
     else:
         d[1].metric("Slope index of inequality", "—", border=True)
         d[1].caption(plain_markdown(grad.text if grad else "Too few wards for deprivation groups."))
@@ -256,6 +257,8 @@ def gradient_section(view: GoalView) -> None:
         st.caption("Too few wards to cut into deprivation groups: choose quintiles, or a larger area.")
         return
     st.markdown(plain_markdown(grad.text))
+    if grad.reading:
+        st.markdown(f"**{plain_markdown(grad.reading)}**")
     if view.scale_note:
         st.markdown(f"**{plain_markdown(view.scale_note)}**")
     groups = grad.groups.dropna(subset=["x"])
