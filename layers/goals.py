@@ -350,7 +350,7 @@ _HLE_GAP = ("Healthy life expectancy is not published for electoral wards. The c
             "Your data.")
 _NEA_GAP = ("Non-elective admissions are not published for wards, and no open source counts them for small areas. "
             "The closest open measure is the IoD2025 acute morbidity indicator: emergency admissions of residents "
-            "as an age/sex-standardised ratio (about 100 = England) for about 2021-23, without counts, and it will "
+            "as an age/sex-standardised ratio (100 = as expected at England's rates) for about 2021-23, without counts, and it will "
             "not be re-published by March 2027. Tracking the goal needs admissions by LSOA or ward from local "
             "hospital data (SUS/HES), which can be uploaded under Your data.")
 _CYP_GAP = ("The paper does not name the children's outcomes, and children's health outcomes are not published for "
