@@ -10,6 +10,7 @@ import math
 
 import pandas as pd
 
+from layers.goal_cohorts import RESIDENTS_SHARE, reading_text
 from layers.goalview import GoalView
 from report.document import Block, Bullets, Heading, KeyFigure, KeyFigures, Note, PageBreak, Paragraph, Table
 
@@ -45,17 +46,13 @@ def goal_page(goal: GoalView) -> list[Block]:
     ]
     if goal.scale_note:
         blocks.append(Paragraph(goal.scale_note))
-    readings = goal.reading_table.assign(**{
-        "Residents": [f"{int(v):,}" for v in goal.reading_table["Residents"]],
-        "Share of area": [f"{v:.1%}" for v in goal.reading_table["Share of area"]],
-        "Goal's cohort": ["yes" if v else "" for v in goal.reading_table["Goal's cohort"]],
-    })
+    readings = reading_text(goal.reading_table)
     blocks += [
         Heading("Who is in the cohort", 2),
         Paragraph(goal.cohort.targeting.describe(record) + " " + goal.imd_edition[0].upper()
                   + goal.imd_edition[1:] + "."),
         Table(readings, caption="Readings of “the most disadvantaged wards” for this area",
-              align={"Residents": "right", "Share of area": "right"}),
+              align={"Wards": "right", RESIDENTS_SHARE: "right", "Only in this reading": "right"}),
         Heading("Notes on the goal", 2),
         Bullets(tuple([*(n for n in goal.notes if not (goal.goal.gap_note and goal.goal.gap_note in n)),
                        *([grad.note] if grad is not None else [])]), size="small"),

@@ -63,9 +63,11 @@ def test_nea20_on_lsc_shows_cohort_baseline_admissions_a_year_detectability_and_
     # The SII's sign in words, beside the key figure and in the gradient section.
     reading = plain_markdown(f"least deprived end of the area is {abs(view.gradient.sii):,.3g} lower (better)")
     assert text.count(reading) == 2
-    readings = next(df.value for df in at.dataframe if "Reading" in df.value.columns)
-    assert readings["Reading"].tolist()[0] == "Most disadvantaged 20% of the ICB's wards"
+    readings = next(t.value for t in at.table if "Reading" in t.value.columns)
+    assert readings["Reading"].tolist()[0] == "Most disadvantaged 20% of the ICB's wards (the goal's cohort)"
     assert readings["Wards"].tolist()[0] == view.cohort.coverage.wards
+    assert readings["Residents (share of area)"].tolist()[0] == (f"{view.cohort.coverage.population:,} "
+                                                                 f"({view.cohort.coverage.share:.1%})")
     assert "Contains OS data © Crown copyright and database right 2025." in text
 
 
@@ -102,8 +104,8 @@ def test_a_custom_goal_on_any_layer(app) -> None:
 def test_a_place_keeps_the_icb_cohort_and_lists_the_within_place_reading() -> None:
     at = _goals_tab({"area": LSC, "place": BLACKPOOL})
     _ok(at)
-    readings = next(df.value for df in at.dataframe if "Reading" in df.value.columns)["Reading"].tolist()
-    assert readings[0] == "Most disadvantaged 20% of the ICB's wards"
+    readings = next(t.value for t in at.table if "Reading" in t.value.columns)["Reading"].tolist()
+    assert readings[0] == "Most disadvantaged 20% of the ICB's wards (the goal's cohort)"
     assert readings[-1].startswith("Within-place: most disadvantaged 20% of the place's wards")
     assert "within-place reading ranks the place's wards among themselves" in _text(at)
     cohort = _metric(at, "Cohort")

@@ -22,6 +22,7 @@ from streamlit_folium import st_folium
 
 from geo.areas import Area
 from geo.upload import plain_markdown
+from layers.goal_cohorts import overlap_text, reading_text
 from layers.goal_impact import about
 from layers.goals import (COHORTS, CUSTOM, DEFAULT_GOAL, DEFAULT_GROUPS, DEFAULT_OVERDISPERSION, DIRECTIONS, GOALS,
                           GROUP_CHOICES, Goal, custom_goal, offered_measures)
@@ -173,18 +174,10 @@ def cohort_section(view: GoalView) -> None:
     st.markdown("### Who is in the cohort")
     st.markdown(plain_markdown(view.cohort.targeting.describe(view.record)))
     st.caption(plain_markdown(view.imd_edition[0].upper() + view.imd_edition[1:] + "."))
-    percent = st.column_config.NumberColumn(format="percent")
-    st.dataframe(view.reading_table, hide_index=True, key="goal_readings",
-                 column_config={"Reading": st.column_config.TextColumn(width="medium"),
-                                "Residents": st.column_config.NumberColumn(format="localized"),
-                                "Share of area": percent,
-                                "Only in this reading": st.column_config.NumberColumn(
-                                    help="Wards picked by this reading and by no other"),
-                                "Goal's cohort": st.column_config.CheckboxColumn()})
-    st.dataframe(view.overlap_summary, hide_index=True, key="goal_overlap_summary",
-                 column_config={"Wards picked by": st.column_config.TextColumn(width="large"),
-                                "Residents": st.column_config.NumberColumn(format="localized"),
-                                "Share of area": percent})
+    # A static table: its cells wrap, so every column stays on a phone's width (a data grid scrolls sideways).
+    st.table(reading_text(view.reading_table), hide_index=True)
+    st.caption("Only in this reading: wards picked by this reading and by no other.")
+    st.table(overlap_text(view.overlap_summary), hide_index=True)
     if view.area.lad is not None:
         st.caption("A place keeps the ICB-wide cohort (its wards in this place) as the goal's cohort; the "
                    "within-place reading ranks the place's wards among themselves and is shown apart.")
