@@ -64,6 +64,14 @@ class Plausibility:
         """Whether the target passes a comparator or needs a faster change than every reference."""
         return bool(self.passes) or self.pace > 1
 
+    @property
+    def word(self) -> str:
+        """One short word for a key figure: "Check" when :attr:`flagged`, else "No flag", or "No trend"
+        when there was no past rate to compare the pace with."""
+        if self.flagged:
+            return "Check"
+        return "No trend" if math.isnan(self.pace) else "No flag"
+
 
 def _better(record: Indicator, a: float, b: float) -> bool:
     """Whether ``a`` is better than ``b`` for ``record`` (lower when higher is worse)."""

@@ -72,8 +72,8 @@ def _key_figures(goal: GoalView) -> list[KeyFigure]:
                   f"{cohort.population:,} residents, {cohort.share:.1%} of the area"),
         KeyFigure(goal.fmt(base.value), "baseline", f"{goal.record.unit}; {ci}"),
         KeyFigure(target, f"target by {goal.goal.deadline:%B %Y}", f"{goal.change:+.0%}"),
-        KeyFigure(goal.plausibility.headline, "plausible?",
-                  goal.plausibility.pace_note),
+        KeyFigure(goal.plausibility.word, "plausible?",
+                  f"{goal.plausibility.headline}; {goal.plausibility.pace_note}"),
         KeyFigure(verdict, "detectable by the deadline?",
                   f"smallest detectable change {abs(det.min_change):.1%}" if not math.isnan(det.min_change)
                   else "no counts to test with"),

@@ -59,7 +59,7 @@ def test_life_expectancy_target_that_passes_the_rest_and_england_at_five_times_t
     assert "the cohort would have to overtake England (81.8) and end 1.8 years better" in p.text
     assert "It needs +1.52 years a year for 5.0 years; for comparison, England's male life expectancy" in p.text
     assert "That is 5.5 times the fastest of these." in p.text
-    assert p.headline == "Passes rest of the area and England"
+    assert p.headline == "Passes rest of the area and England" and p.word == "Check"
     assert p.pace_note == "+1.52 years a year, 5.5× the fastest past rise"
     # The goal names healthy life expectancy; the figures are of life expectancy, and the reading says so first.
     assert p.text.startswith("WardLens measures life expectancy at birth, males (ranking estimate) here, not healthy "
@@ -74,7 +74,7 @@ def test_life_expectancy_target_below_england_passes_nothing_and_keeps_within_th
     assert "it stays 5.0 years worse than England (81.8)" in p.text
     assert p.pace == pytest.approx(0.76 / (1826 / 365.25) / (5.8 / 21))  # 0.55
     assert "That is within the fastest of these." in p.text
-    assert p.headline == "Stays worse than England" and p.measured == ""  # a goal of one's own names no measure
+    assert p.headline == "Stays worse than England" and p.word == "No flag" and p.measured == ""  # a goal of one's own names no measure
 
 
 def test_admissions_higher_is_worse_stays_above_england_with_no_published_trend() -> None:
@@ -84,7 +84,7 @@ def test_admissions_higher_is_worse_stays_above_england_with_no_published_trend(
     assert "it stays 8 points worse than the rest of the area (107)" in p.text
     assert "it stays 10 points worse than England (106)" in p.text  # 115.2 - 105.5 = 9.7
     assert "It needs -12.84 points a year for 2.2 years. No past rate of change is available" in p.text
-    assert p.headline == "Stays worse than England"
+    assert p.headline == "Stays worse than England" and p.word == "No trend"
 
 
 def test_admissions_target_below_england_passes_it() -> None:

@@ -81,7 +81,9 @@ def test_switching_to_hle10_says_healthy_life_expectancy_is_not_published(app) -
     assert "up by" in text and "years" in text
     assert _metric(at, "Change in years").startswith("+")
     # Detectable, but the target passes England and the rest of the area: the plausibility reading warns.
-    assert _metric(at, "Plausible?") == "Passes rest of the area and England"
+    assert _metric(at, "Plausible?") == "Check"
+    assert "Passes rest of the area and England · needs +1.52 years a year, 5.5× the fastest past rise" in " ".join(
+        c.value for c in at.caption).replace("\\", "")
     warning = " ".join(w.value for w in at.warning)
     assert "would have to overtake England" in warning and "times the fastest of these" in warning
     assert "WardLens measures life expectancy at birth, males \\(ranking estimate\\) here, not healthy" in warning

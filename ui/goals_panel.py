@@ -141,11 +141,11 @@ def key_figures(view: GoalView) -> None:
                  if not math.isnan(det.min_change) else "Not known without counts")
     d = st.columns(3)
     plausible = view.plausibility
-    d[2].metric("Plausible?", plausible.headline, border=True,
+    d[2].metric("Plausible?", plausible.word, border=True,
                 help="Where the target lies against the rest of the area and England, and the change a year it "
                      "needs against a published past rate. See “Is it plausible?”")
-    d[2].caption(plain_markdown(f"Needs {plausible.pace_note}" if not math.isnan(plausible.per_year)
-                                else plausible.pace_note))
+    d[2].caption(plain_markdown(f"{plausible.headline} · needs {plausible.pace_note}"
+                                if not math.isnan(plausible.per_year) else plausible.pace_note))
     people = view.impact
     label, people_value = "In people" + (" a year" if people.per_year else ""), "—"
     if not math.isnan(people.change):
