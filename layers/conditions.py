@@ -9,7 +9,7 @@ ICB extract) joins this theme at run time as an uploaded layer listed under it
 from __future__ import annotations
 
 from layers.indicator import BY_OA_RESIDENTS, N_OVERLAY_WARDS, OVERLAY_WARDS, Indicator
-from layers.sources import CENSUS_TS038, HOCL_QOF, IOD2025
+from layers.sources import CENSUS_TS038, HOCL_QOF, IOD2025, IOD_RATIO_UNIT, iod_ratio_england
 
 _DISABLED_NOTE = ("Each LSOA's count of residents disabled under the Equality Act (and of all its residents) is "
                   "split among the wards its Census 2021 Output Areas lie in, by those Output Areas' residents, "
@@ -77,7 +77,7 @@ _CIDR_2025 = Indicator(
                "number expected from the residents' age and sex.",
     file="ward_conditions.csv",
     column="cidr_iod2025",
-    unit="age/sex-standardised ratio (about 100 = England)",
+    unit=IOD_RATIO_UNIT,
     value_format=".0f",
     period="IoD2025 (benefit data of about 2021-23)",
     method_note=f"LSOA ratios (IoD2025 File 8) {BY_OA_RESIDENTS} (MHCLG's own denominator was not "
@@ -86,7 +86,8 @@ _CIDR_2025 = Indicator(
     valid_range=(0.0, 500.0),
     source=IOD2025,
     caveat="A proxy for long-term conditions and multimorbidity drawn from benefit claims: it misses "
-           "people who do not claim and follows benefit rules as well as health.",
+           "people who do not claim and follows benefit rules as well as health. "
+           + iod_ratio_england("claimants", "113"),
 )
 
 _QOF_CAVEAT = ("Modelled estimate, not a count: GP practice registers (QOF) are shared out to the small "

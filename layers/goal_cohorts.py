@@ -137,6 +137,33 @@ def overlap_tables(readings: tuple[Reading, ...], register: pd.DataFrame, imd: p
     return table.reset_index(drop=True), pd.DataFrame(summary), pd.DataFrame(overlaps), category
 
 
+#: The column of :func:`reading_text` that holds residents and their share of the area.
+RESIDENTS_SHARE = "Residents (share of area)"
+
+
+def reading_text(summary: pd.DataFrame) -> pd.DataFrame:
+    """The one-row-per-reading table (:func:`overlap_tables`) as the page and the pack print it, in four
+    columns narrow enough for a phone: the reading (the goal's cohort says so), its wards, its residents with
+    their share of the area ("427,676 (24.8%)") and the wards only it picks."""
+    return pd.DataFrame({
+        "Reading": [f"{r} (the goal's cohort)" if goal else r
+                    for r, goal in zip(summary["Reading"], summary["Goal's cohort"])],
+        "Wards": summary["Wards"].to_numpy(),
+        RESIDENTS_SHARE: _residents_share(summary),
+        "Only in this reading": summary["Only in this reading"].to_numpy(),
+    })
+
+
+def overlap_text(overlaps: pd.DataFrame) -> pd.DataFrame:
+    """The one-row-per-overlap table (:func:`overlap_tables`) as the page prints it, in three columns."""
+    return pd.DataFrame({"Wards picked by": overlaps["Wards picked by"], "Wards": overlaps["Wards"].to_numpy(),
+                         RESIDENTS_SHARE: _residents_share(overlaps)})
+
+
+def _residents_share(table: pd.DataFrame) -> list[str]:
+    """"427,676 (24.8%)": each row's residents and share of the area."""
+    return [f"{int(n):,} ({share:.1%})" for n, share in zip(table["Residents"], table["Share of area"])]
+
 
 def overlap_payload(geometry: AreaGeometry, rows: pd.DataFrame, imd_record: Indicator, readings: tuple[Reading, ...],
                      category: pd.Series, cohort: Reading) -> MapPayload:

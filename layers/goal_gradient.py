@@ -44,6 +44,33 @@ class Gradient:
     unit: str
     text: str
     note: str
+    higher_is_worse: bool = False
+
+    @property
+    def reading(self) -> str:
+        """The SII in one plain sentence a board reads the right way round ("" without an SII)."""
+        return sii_sentence(self.sii, self.unit, self.higher_is_worse, self.rii) if not math.isnan(self.sii) else ""
+
+
+def sii_sentence(sii: float, unit: str, higher_is_worse: bool, rii: float = math.nan) -> str:
+    """The SII (least deprived end minus most deprived end of the fitted line, the OHID/PHE sign)
+    as a sentence that says which end is higher and whether that is better, and the RII (their
+    ratio) as how many times the most deprived end's value the least deprived end's is.
+
+    >>> sii_sentence(-65.5, "age/sex-standardised ratio", True)[:87]
+    'On the fitted line, the least deprived end of the area is 65.5 lower (better) than the '
+    >>> sii_sentence(8.02, "years", False)[:97]
+    'On the fitted line, the least deprived end of the area is 8.02 higher (better) than the most depr'
+    """
+    if sii == 0:
+        return "On the fitted line, the least and the most deprived ends of the area are level: the SII is 0."
+    higher = sii > 0
+    better = higher != higher_is_worse
+    signed = f"{sii:,.3g}".replace("-", "\u2212")
+    return (f"On the fitted line, the least deprived end of the area is {abs(sii):,.3g} "
+            f"{'higher' if higher else 'lower'} ({'better' if better else 'worse'}) than the most deprived end, "
+            f"in {unit}; the SII, least deprived minus most deprived, is {signed}"
+            + (f", and the RII, least deprived over most deprived, is {rii:.3g}." if not math.isnan(rii) else "."))
 
 
 
@@ -157,4 +184,4 @@ def _fitted_gradient(m: Measure, table: pd.DataFrame, groups_frame: pd.DataFrame
     text += "."
     return Gradient(k, groups_frame, fitted, sii, sii_lo, sii_hi, rii, rii_lo, rii_hi, gap, unit, text,
                     f"{method}; {interval}. SII = fitted value at the least deprived end minus the most deprived end "
-                    "(PHE convention); RII = their ratio.")
+                    "(PHE convention); RII = their ratio.", record.higher_is_worse)

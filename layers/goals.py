@@ -109,6 +109,68 @@ ENGLAND_EMERGENCY_ADMISSIONS = PublishedRate(
 )
 
 
+@dataclass(frozen=True)
+class ReferenceTrend:
+    """A published past change of a measure, to set the pace a goal needs beside.
+
+    ``what`` changed from ``start`` (in ``start_period``) to ``end`` (in ``end_period``), periods
+    whose midpoints are ``years`` apart; :attr:`per_year` is the average change a year.
+    """
+
+    what: str
+    start_period: str
+    start: float
+    end_period: str
+    end: float
+    years: float
+    source: str
+    url: str = ""
+
+    @property
+    def per_year(self) -> float:
+        return (self.end - self.start) / self.years
+
+    @property
+    def text(self) -> str:
+        verb = "rose" if self.end >= self.start else "fell"
+        return (f"{self.what} {verb} by about {abs(self.per_year):.2f} a year, from {self.start:g} in "
+                f"{self.start_period} to {self.end:g} in {self.end_period} ({self.source})")
+
+
+#: ONS, "Life expectancy at birth and at age 65 by local areas in England and Wales: 2012 to 2014"
+#: (4 November 2015), England's figures as the i newspaper reported them.
+_ONS_ENGLAND_1991_2014 = "ONS local-area life expectancy, 2012 to 2014, as reported by the i"
+#: ONS, "UK Interim Life Tables, 1980-82 to 2008-10" (29 September 2011) and "National life tables -
+#: life expectancy in the UK: 2017 to 2019" (24 September 2020).
+_ONS_UK_2008_2019 = "ONS interim life tables 2008-10 and national life tables 2017 to 2019"
+
+#: Published past rises of life expectancy at birth, by sex: England over two decades to 2012-14, and
+#: the UK since 2008-10, when the rise slowed (ONS's words: improvements "have slowed down" since 2011).
+LIFE_EXPECTANCY_TRENDS: dict[str, tuple[ReferenceTrend, ...]] = {
+    "male": (
+        ReferenceTrend("England's male life expectancy at birth", "1991-93", 73.7, "2012-14", 79.5, 21.0,
+                       _ONS_ENGLAND_1991_2014,
+                       "https://inews.co.uk/news/health/scotland-life-expectancy-lowest-uk-better-quality-life-48679"),
+        ReferenceTrend("the UK's male life expectancy at birth", "2008-10", 78.1, "2017-19", 79.4, 9.0,
+                       _ONS_UK_2008_2019,
+                       "https://www.ons.gov.uk/peoplepopulationandcommunity/birthsdeathsandmarriages/lifeexpectancies/"
+                       "bulletins/nationallifetablesunitedkingdom/2017to2019"),
+    ),
+    "female": (
+        ReferenceTrend("England's female life expectancy at birth", "1991-93", 79.1, "2012-14", 83.2, 21.0,
+                       _ONS_ENGLAND_1991_2014,
+                       "https://inews.co.uk/news/health/scotland-life-expectancy-lowest-uk-better-quality-life-48679"),
+        ReferenceTrend("the UK's female life expectancy at birth", "2008-10", 82.1, "2017-19", 83.1, 9.0,
+                       _ONS_UK_2008_2019,
+                       "https://www.ons.gov.uk/peoplepopulationandcommunity/birthsdeathsandmarriages/lifeexpectancies/"
+                       "bulletins/nationallifetablesunitedkingdom/2017to2019"),
+    ),
+}
+
+#: Said when a measure has no reference trend and its model gives no reason of its own.
+NO_TREND = "WardLens holds no published past rate of change for this measure to compare the pace with."
+
+
 @dataclass(frozen=True, kw_only=True)
 class MeasureModel:
     """What the Goals view can compute for a layer (see the module docstring's table).
@@ -118,7 +180,9 @@ class MeasureModel:
     year's events (a stock of people otherwise); ``rate``: for a ratio, the England rate that
     estimates its counts; ``msoa``: for life expectancy, the MSOA columns (value, lower,
     upper) its standard errors come from; ``interval``: the interval method in words, or why
-    there is none; ``needs``: what data would give counts (detectability), "" when they exist.
+    there is none; ``needs``: what data would give counts (detectability), "" when they exist;
+    ``trends``: published past changes to set the goal's pace beside (:class:`ReferenceTrend`), and
+    ``no_trend``: why there are none.
     """
 
     kind: MeasureKind
@@ -129,6 +193,8 @@ class MeasureModel:
     rate: PublishedRate | None = None
     msoa: tuple[str, str, str] | None = None
     needs: str = ""
+    trends: tuple[ReferenceTrend, ...] = ()
+    no_trend: str = NO_TREND
 
     def __post_init__(self) -> None:
         if self.kind not in MEASURE_KINDS:
@@ -162,7 +228,7 @@ def _life_expectancy(sex: str) -> MeasureModel:
     return MeasureModel(kind="life expectancy", msoa=(stem, f"{stem}_lower95", f"{stem}_upper95"),
                         interval="Normal interval from the standard errors of the MSOAs' life expectancies (ONS's "
                                  "95% limits), combined as the cohort's residents are spread over MSOAs.",
-                        needs=_LE_NEEDS)
+                        needs=_LE_NEEDS, trends=LIFE_EXPECTANCY_TRENDS[sex])
 
 
 #: The models of the published layers a goal is most likely to use (module docstring).
@@ -174,7 +240,10 @@ MEASURE_MODELS: dict[str, MeasureModel] = {
         interval="Byar's method (exact below 10) on approximate admissions: ratio / 100 x residents x England's "
                  "crude emergency admission rate. Approximate: the counts are not published.",
         needs="Emergency (non-elective) admissions by LSOA or ward and year from local hospital data (SUS or HES "
-              "via the ICB's analysts), uploaded under Your data as counts."),
+              "via the ICB's analysts), uploaded under Your data as counts.",
+        no_trend="No past rate of change is available: each Indices of Deprivation ratio is relative to England at "
+                 "the time, so two editions show a change of standing, not of admissions, and WardLens holds no "
+                 "series of admission counts. Local counts over several years would give one."),
     "child_low_income_pct_fye2025": MeasureModel(
         kind="proportion", scale=100.0, people="children in relative low income families",
         interval="Wilson score interval on the share of children, with Census 2021 children aged 0-15 as the "
@@ -281,7 +350,7 @@ _HLE_GAP = ("Healthy life expectancy is not published for electoral wards. The c
             "Your data.")
 _NEA_GAP = ("Non-elective admissions are not published for wards, and no open source counts them for small areas. "
             "The closest open measure is the IoD2025 acute morbidity indicator: emergency admissions of residents "
-            "as an age/sex-standardised ratio (about 100 = England) for about 2021-23, without counts, and it will "
+            "as an age/sex-standardised ratio (100 = as expected at England's rates) for about 2021-23, without counts, and it will "
             "not be re-published by March 2027. Tracking the goal needs admissions by LSOA or ward from local "
             "hospital data (SUS/HES), which can be uploaded under Your data.")
 _CYP_GAP = ("The paper does not name the children's outcomes, and children's health outcomes are not published for "

@@ -19,6 +19,8 @@ and returns a :class:`GoalView`:
    numbers could show at 80% power and 5% two-sided significance (:mod:`stats.power`, Poisson
    counts with an over-dispersion factor), and whether the goal's change exceeds it -- or,
    without counts, what data would be needed.
+   **Is it plausible?** (:mod:`layers.goal_plausibility`): where the target lies against the rest
+   of the area and England, and the change a year it needs against a published past rate.
 4. **Inequality** (:mod:`layers.goal_gradient`): the slope and relative indices of inequality
    across deciles (or quintiles) of the area's wards by IMD 2025, by the OHID/PHE method
    (:func:`stats.inequality.slope_index`), the fitted line for the chart, and the gap between
@@ -48,6 +50,7 @@ from layers.goal_detectability import Detectability, goal_detectability
 from layers.goal_estimates import Estimate, Measure, difference_unit, estimate, group_table, measure_values
 from layers.goal_gradient import Gradient, deprivation_gradient
 from layers.goal_impact import Impact, goal_impact
+from layers.goal_plausibility import Plausibility, goal_plausibility
 from layers.goals import DEFAULT_GROUPS, DEFAULT_OVERDISPERSION, Goal, MeasureModel
 from layers.indicator import Indicator
 from layers.mappayload import AreaGeometry, MapPayload
@@ -78,6 +81,7 @@ class GoalView:
     trajectory: pd.DataFrame
     impact: Impact
     detectability: Detectability
+    plausibility: Plausibility
     gradient: Gradient | None
     cohort_gap: str
     scale_note: str
@@ -148,6 +152,7 @@ def goal_view(catalogue: Catalogue, register: pd.DataFrame, area: Area, goal: Go
     trajectory = _trajectory(goal, model, baseline, target)
     impact = goal_impact(m, change, baseline, target)
     detect = goal_detectability(m, goal, change, baseline, target, overdispersion)
+    plausible = goal_plausibility(goal, measure, record, model, baseline, rest, national, target)
     gradient = deprivation_gradient(m, codes, imd, groups, repetitions)
     scale_note = _scale_note(record, model, gradient, baseline, target)
     imd_record = imd_source.record
@@ -167,7 +172,8 @@ def goal_view(catalogue: Catalogue, register: pd.DataFrame, area: Area, goal: Go
     return GoalView(goal=goal, area=area, codes=codes, source=source, model=model, change=change, readings=readings,
                     overlap=overlap, reading_table=reading_table, overlap_summary=overlap_summary, imd_edition=edition,
                     baseline=baseline, rest=rest, england=national, target=target, trajectory=trajectory, impact=impact,
-                    detectability=detect, gradient=gradient, cohort_gap=_cohort_gap(record, model, baseline, rest),
+                    detectability=detect, plausibility=plausible, gradient=gradient,
+                    cohort_gap=_cohort_gap(record, model, baseline, rest),
                     scale_note=scale_note, overdispersion=overdispersion, within_place=within_place, notes=notes,
                     sources=sources, bivariate=classes, bivariate_map=bivariate_map, overlap_map=overlap_map)
 

@@ -8,7 +8,7 @@ The Health Deprivation and Disability domain score sits with the deprivation rec
 from __future__ import annotations
 
 from layers.indicator import BY_OA_RESIDENTS, N_OVERLAY_WARDS, OVERLAY_WARDS, Indicator
-from layers.sources import CENSUS_TS037_OA, IOD2025, ONS_LE_MSOA
+from layers.sources import CENSUS_TS037_OA, IOD2025, IOD_RATIO_UNIT, ONS_LE_MSOA, iod_ratio_england
 
 #: Why the life expectancy layer ranks areas and must never be read against official figures.
 _LE_CAVEAT = (
@@ -67,16 +67,17 @@ _EMERGENCY_ADMISSIONS_2025 = Indicator(
                "sex of the residents.",
     file="ward_health.csv",
     column="emergency_admissions_ratio_iod2025",
-    unit="age/sex-standardised ratio (about 100 = England)",
+    unit=IOD_RATIO_UNIT,
     value_format=".0f",
     period="IoD2025 (hospital episode data of about 2021-23)",
     method_note=f"LSOA acute morbidity ratios (IoD2025 File 8) {BY_OA_RESIDENTS}; {OVERLAY_WARDS}.",
     palette="OrRd",
     valid_range=(0.0, 600.0),
     source=IOD2025,
-    warning="A standardised ratio (about 100 = England), not a rate per person.",
+    warning="A standardised ratio (100 = as expected at England's rates), not a rate per person.",
     caveat="A standardised ratio: above 100 means more emergency admissions than expected for the "
-           "residents' ages, so wards can be ranked but a ratio is not a rate per person. It counts "
+           "residents' ages, so wards can be ranked but a ratio is not a rate per person. "
+           + iod_ratio_england("emergency admissions", "106") + " It counts "
            "admissions of residents wherever they were treated, and reflects how services are used "
            "as well as how ill people are.",
 )

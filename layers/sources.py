@@ -41,6 +41,20 @@ IOD2025 = Source(
     url="https://www.gov.uk/government/statistics/english-indices-of-deprivation-2025",
 )
 
+#: The unit of an IoD2025 standardised ratio (acute morbidity, CIDR): 100 is the number of admissions or claimants
+#: England's own rates for each age and sex would give the residents.
+IOD_RATIO_UNIT = "age/sex-standardised ratio (100 = as expected at England's rates)"
+
+
+def iod_ratio_england(what: str, england: str) -> str:
+    """Why the England figure WardLens shows for an IoD2025 standardised ratio is not 100: ``england`` is
+    that figure as shown (the resident-weighted mean of England's LSOA ratios; a test checks it)."""
+    return (f"100 means as many {what} as England's rates for each age and sex would give the residents. "
+            f"England's figure here, {england}, is the average of England's LSOA ratios weighted by residents, "
+            f"as every area's figure in WardLens is; an average of small-area ratios is not England's own ratio "
+            f"of observed to expected {what}, so it need not be 100.")
+
+
 IOD2019 = Source(
     publisher="Ministry of Housing, Communities and Local Government (MHCLG)",
     dataset="English indices of deprivation 2019",

@@ -100,6 +100,14 @@ def summary(view: GoalView, area_code: str) -> dict[str, Any]:
         "min_detectable_change_absolute": det.min_change_absolute,
         "detectability_basis": det.basis,
         "detectability": det.text,
+        "plausibility": {"word": view.plausibility.word, "headline": view.plausibility.headline,
+                         "text": view.plausibility.text,
+                         "passes": list(view.plausibility.passes), "change_per_year": view.plausibility.per_year,
+                         "times_fastest_reference": view.plausibility.pace,
+                         "measured_not_named": view.plausibility.measured,
+                         "references": [{"what": t.what, "start_period": t.start_period, "start": t.start,
+                                         "end_period": t.end_period, "end": t.end, "per_year": t.per_year,
+                                         "source": t.source, "url": t.url} for t in view.plausibility.references]},
         "data_needed": det.needs,
         "people_change": view.impact.change,
         "people_per_year": view.impact.per_year,
@@ -109,6 +117,7 @@ def summary(view: GoalView, area_code: str) -> dict[str, Any]:
         "rii_upper": grad.rii_upper if grad else math.nan,
         "sii_unit": grad.unit if grad else "",
         "gradient": grad.text if grad else "",
+        "sii_reading": grad.reading if grad else "",
         "goal_scale": view.scale_note,
         "deprivation_groups": grad.k if grad else None,
         "overdispersion": view.overdispersion,
@@ -144,8 +153,10 @@ def text(view: GoalView) -> str:
         f"{view.fmt(view.england.value)}",
         f"  Target by {view.goal.deadline:%B %Y}: {view.fmt(view.target)} ({view.change:+.0%})",
         f"  In people: {view.impact.text}",
+        f"  Plausible? {view.plausibility.text}",
         f"  Detectable? {view.detectability.text}",
-        f"  Gradient: {view.gradient.text if view.gradient else 'not available'}",
+        f"  Gradient: {view.gradient.text if view.gradient else 'not available'}"
+        + (f" {view.gradient.reading}" if view.gradient and view.gradient.reading else ""),
     ]
     return "\n".join(lines)
 

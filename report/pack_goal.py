@@ -10,6 +10,7 @@ import math
 
 import pandas as pd
 
+from layers.goal_cohorts import RESIDENTS_SHARE, reading_text
 from layers.goalview import GoalView
 from report.document import Block, Bullets, Heading, KeyFigure, KeyFigures, Note, PageBreak, Paragraph, Table
 
@@ -35,24 +36,23 @@ def goal_page(goal: GoalView) -> list[Block]:
         Paragraph(goal.cohort_gap),
         Paragraph(f"In people: {people}" if not math.isnan(goal.impact.change) or not people.startswith("A score")
                   else people),
+        Heading("Is it plausible?", 2),
+        Paragraph(goal.plausibility.text),
         Heading("Is the change detectable?", 2),
         Paragraph(det.text + (f" Data needed: {det.needs}" if det.detectable is None and det.needs else "")),
         Heading("The gradient across deprivation", 2),
         Paragraph(grad.text if grad is not None else "Too few wards to cut into deprivation groups."),
+        *([Paragraph(grad.reading)] if grad is not None and grad.reading else []),
     ]
     if goal.scale_note:
         blocks.append(Paragraph(goal.scale_note))
-    readings = goal.reading_table.assign(**{
-        "Residents": [f"{int(v):,}" for v in goal.reading_table["Residents"]],
-        "Share of area": [f"{v:.1%}" for v in goal.reading_table["Share of area"]],
-        "Goal's cohort": ["yes" if v else "" for v in goal.reading_table["Goal's cohort"]],
-    })
+    readings = reading_text(goal.reading_table)
     blocks += [
         Heading("Who is in the cohort", 2),
         Paragraph(goal.cohort.targeting.describe(record) + " " + goal.imd_edition[0].upper()
                   + goal.imd_edition[1:] + "."),
         Table(readings, caption="Readings of “the most disadvantaged wards” for this area",
-              align={"Residents": "right", "Share of area": "right"}),
+              align={"Wards": "right", RESIDENTS_SHARE: "right", "Only in this reading": "right"}),
         Heading("Notes on the goal", 2),
         Bullets(tuple([*(n for n in goal.notes if not (goal.goal.gap_note and goal.goal.gap_note in n)),
                        *([grad.note] if grad is not None else [])]), size="small"),
@@ -72,6 +72,8 @@ def _key_figures(goal: GoalView) -> list[KeyFigure]:
                   f"{cohort.population:,} residents, {cohort.share:.1%} of the area"),
         KeyFigure(goal.fmt(base.value), "baseline", f"{goal.record.unit}; {ci}"),
         KeyFigure(target, f"target by {goal.goal.deadline:%B %Y}", f"{goal.change:+.0%}"),
+        KeyFigure(goal.plausibility.word, "plausible?",
+                  f"{goal.plausibility.headline}; {goal.plausibility.pace_note}"),
         KeyFigure(verdict, "detectable by the deadline?",
                   f"smallest detectable change {abs(det.min_change):.1%}" if not math.isnan(det.min_change)
                   else "no counts to test with"),

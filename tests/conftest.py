@@ -164,10 +164,11 @@ def browser():
 
 
 @contextmanager
-def browser_page(browser, name: str) -> Iterator[tuple[object, list[str], list[float]]]:
-    """A fresh page recording every request of every frame and every websocket message the page
-    sends to the server; a screenshot in test-artifacts/ if the block fails."""
-    context = browser.new_context(viewport={"width": 1600, "height": 1000})
+def browser_page(browser, name: str, width: int = 1600,
+                 height: int = 1000) -> Iterator[tuple[object, list[str], list[float]]]:
+    """A fresh page of ``width`` x ``height`` CSS pixels recording every request of every frame and every
+    websocket message the page sends to the server; a screenshot in test-artifacts/ if the block fails."""
+    context = browser.new_context(viewport={"width": width, "height": height})
     requests: list[str] = []
     sent: list[float] = []
     context.on("request", lambda r: requests.append(r.url))

@@ -1,9 +1,12 @@
 """The Goals tab in a real browser: the bivariate map draws its 3 x 3 key, the overlap map its legend, nothing is
-fetched from another host (Vega-Lite charts included)."""
+fetched from another host (Vega-Lite charts included); the cohort readings table keeps every column on a phone."""
 
 from __future__ import annotations
 
-from tests.conftest import MAP_IFRAME, NEEDS_CHROMIUM, WARD_PATHS, browser_page, no_exception, only_local, wait_until
+import pytest
+
+from tests.conftest import (MAP_IFRAME, NEEDS_CHROMIUM, WARD_PATHS, browser_page, no_exception, only_local,
+                            wait_until)
 
 pytestmark = NEEDS_CHROMIUM
 
@@ -54,3 +57,28 @@ def test_goals_tab_bivariate_key_overlap_legend_and_no_foreign_requests(app_url,
                    timeout=60, what="the overlap legend")
         no_exception(page)
         only_local(requests, app_url)
+
+
+#: The columns of the cohort readings table (layers.goal_cohorts.reading_text).
+READING_COLUMNS = ["Reading", "Wards", "Residents (share of area)", "Only in this reading"]
+
+
+@pytest.mark.parametrize("width, height", [(390, 844), (1280, 720)])
+def test_readings_table_shows_every_column_on_a_phone_and_a_laptop(app_url, browser, width, height) -> None:
+    with browser_page(browser, f"goals-readings-{width}", width, height) as (page, _, _):
+        page.goto(f"{app_url}/?area=E54000048")
+        page.get_by_role("tab", name="Goals").click()
+        panel = page.get_by_role("tabpanel", name="Goals")
+        table = panel.locator("[data-testid='stTable']", has_text="Only in this reading").first
+        table.wait_for(timeout=120_000)
+        table.scroll_into_view_if_needed()
+        headers = [h.strip() for h in table.locator("th").all_inner_texts() if h.strip()]
+        assert headers == READING_COLUMNS
+        box = table.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width  # the table lies inside the window
+        overflow = table.evaluate("e => [...e.querySelectorAll('*')].filter(c => c.scrollWidth > c.clientWidth + 1)"
+                                  ".length")
+        assert overflow == 0  # nothing in it scrolls sideways
+        last = table.locator("th", has_text="Only in this reading").bounding_box()
+        assert last["x"] + last["width"] <= box["x"] + box["width"] + 1  # the last column is inside the table
+        no_exception(page)

@@ -32,7 +32,7 @@ from geo.areas import Area
 from geo.precision import Z95, Components, msoa_components
 from layers import INDICATORS
 from layers.bivariate import GRID, bivariate, ink, thirds
-from layers.goal_cohorts import reading_definitions
+from layers.goal_cohorts import overlap_text, reading_definitions, reading_text
 from layers.goal_gradient import deprivation_groups
 from layers.goal_impact import about
 from layers.goals import (ENGLAND_EMERGENCY_ADMISSIONS, GOALS, MEASURE_MODELS, custom_goal, measure_model,
@@ -212,6 +212,12 @@ def test_cohort_readings_and_how_they_overlap(catalogue, table) -> None:
     assert summary.loc["In 2 of 3 readings", "Residents"] == 3000  # W02 1000 + W06 2000
     assert view.reading_table.set_index("Reading")["Only in this reading"].tolist() == [0, 0, 1]
     assert "IMD 2025" in view.imd_edition and "frozen" in view.imd_edition
+    # As printed, in four columns narrow enough for a phone: 3,000 of I1's 11,000 residents = 27.3%.
+    shown = reading_text(view.reading_table)
+    assert list(shown.columns) == ["Reading", "Wards", "Residents (share of area)", "Only in this reading"]
+    assert shown.iloc[0].tolist() == ["Most disadvantaged 20% of the ICB's wards (the goal's cohort)", 2,
+                                      "3,000 (27.3%)", 0]
+    assert overlap_text(view.overlap_summary).iloc[1].tolist() == ["In 2 of 3 readings", 2, "3,000 (27.3%)"]
 
 
 def test_a_place_keeps_the_icb_cohort_and_shows_the_within_place_reading_apart(catalogue, table) -> None:

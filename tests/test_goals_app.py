@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.areas import make_area
-from geo.upload import aggregate_to_wards, inspect_upload, read_reference, read_upload
+from geo.upload import aggregate_to_wards, inspect_upload, plain_markdown, read_reference, read_upload
 from layers.goals import GOALS
 from layers.goal_impact import about
 from layers.goalview import goal_view
@@ -60,9 +60,14 @@ def test_nea20_on_lsc_shows_cohort_baseline_admissions_a_year_detectability_and_
     assert "The measure the goal names is not published by ward" in text
     assert "SUS" in text  # what data would confirm the verdict
     assert "95% CI" in text and "phe\\_sii" in text or "phe_sii" in text
-    readings = next(df.value for df in at.dataframe if "Reading" in df.value.columns)
-    assert readings["Reading"].tolist()[0] == "Most disadvantaged 20% of the ICB's wards"
+    # The SII's sign in words, beside the key figure and in the gradient section.
+    reading = plain_markdown(f"least deprived end of the area is {abs(view.gradient.sii):,.3g} lower (better)")
+    assert text.count(reading) == 2
+    readings = next(t.value for t in at.table if "Reading" in t.value.columns)
+    assert readings["Reading"].tolist()[0] == "Most disadvantaged 20% of the ICB's wards (the goal's cohort)"
     assert readings["Wards"].tolist()[0] == view.cohort.coverage.wards
+    assert readings["Residents (share of area)"].tolist()[0] == (f"{view.cohort.coverage.population:,} "
+                                                                 f"({view.cohort.coverage.share:.1%})")
     assert "Contains OS data © Crown copyright and database right 2025." in text
 
 
@@ -75,6 +80,13 @@ def test_switching_to_hle10_says_healthy_life_expectancy_is_not_published(app) -
     assert "Healthy life expectancy is not published for electoral wards" in text
     assert "up by" in text and "years" in text
     assert _metric(at, "Change in years").startswith("+")
+    # Detectable, but the target passes England and the rest of the area: the plausibility reading warns.
+    assert _metric(at, "Plausible?") == "Check"
+    assert "Passes rest of the area and England · needs +1.52 years a year, 5.5× the fastest past rise" in " ".join(
+        c.value for c in at.caption).replace("\\", "")
+    warning = " ".join(w.value for w in at.warning)
+    assert "would have to overtake England" in warning and "times the fastest of these" in warning
+    assert "WardLens measures life expectancy at birth, males \\(ranking estimate\\) here, not healthy" in warning
     at.selectbox(key="goal_measure").set_value("le_female_2016_20").run()
     _ok(at)
     assert "Life expectancy at birth, females" in _text(at)
@@ -94,8 +106,8 @@ def test_a_custom_goal_on_any_layer(app) -> None:
 def test_a_place_keeps_the_icb_cohort_and_lists_the_within_place_reading() -> None:
     at = _goals_tab({"area": LSC, "place": BLACKPOOL})
     _ok(at)
-    readings = next(df.value for df in at.dataframe if "Reading" in df.value.columns)["Reading"].tolist()
-    assert readings[0] == "Most disadvantaged 20% of the ICB's wards"
+    readings = next(t.value for t in at.table if "Reading" in t.value.columns)["Reading"].tolist()
+    assert readings[0] == "Most disadvantaged 20% of the ICB's wards (the goal's cohort)"
     assert readings[-1].startswith("Within-place: most disadvantaged 20% of the place's wards")
     assert "within-place reading ranks the place's wards among themselves" in _text(at)
     cohort = _metric(at, "Cohort")

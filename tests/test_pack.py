@@ -188,6 +188,9 @@ def test_place_pack_has_the_goal_and_a_profile_per_ward(catalogue, ward_table, b
     assert f"{goal.cohort.coverage.wards:,}" in goal_page and goal.fmt(goal.baseline.value) in goal_page
     assert "detectable by the deadline?" in goal_page and "Yes" in goal_page
     assert f"{goal.gradient.sii:,.3g}" in goal_page  # the SII key figure
+    assert "plausible?" in goal_page and goal.plausibility.word in goal_page  # beside "detectable?"
+    words = " ".join(" ".join(pages).split())
+    assert "Is it plausible?" in words and "No past rate of change is available" in words
     bloomfield = pages[sections["Ward profile: Bloomfield"] - 1]
     assert "E05015188" in bloomfield and "7,567 residents (Census 2021)" in bloomfield
     assert "Most disadvantaged 10% of the ICB's wards: yes (rank 1 of 7)" in bloomfield

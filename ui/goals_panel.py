@@ -22,6 +22,7 @@ from streamlit_folium import st_folium
 
 from geo.areas import Area
 from geo.upload import plain_markdown
+from layers.goal_cohorts import overlap_text, reading_text
 from layers.goal_impact import about
 from layers.goals import (COHORTS, CUSTOM, DEFAULT_GOAL, DEFAULT_GROUPS, DEFAULT_OVERDISPERSION, DIRECTIONS, GOALS,
                           GROUP_CHOICES, Goal, custom_goal, offered_measures)
@@ -138,7 +139,13 @@ def key_figures(view: GoalView) -> None:
                      "significance? See “Is it detectable?”")
     c[3].caption(f"By {view.goal.deadline:%B %Y}: the smallest detectable change is {abs(det.min_change):.1%}"
                  if not math.isnan(det.min_change) else "Not known without counts")
-    d = st.columns([2, 2])
+    d = st.columns(3)
+    plausible = view.plausibility
+    d[2].metric("Plausible?", plausible.word, border=True,
+                help="Where the target lies against the rest of the area and England, and the change a year it "
+                     "needs against a published past rate. See “Is it plausible?”")
+    d[2].caption(plain_markdown(f"{plausible.headline} · needs {plausible.pace_note}"
+                                if not math.isnan(plausible.per_year) else plausible.pace_note))
     people = view.impact
     label, people_value = "In people" + (" a year" if people.per_year else ""), "—"
     if not math.isnan(people.change):
@@ -156,7 +163,8 @@ def key_figures(view: GoalView) -> None:
         d[1].metric(f"Slope index of inequality ({grad.k} groups)", sii, border=True,
                     help="Least deprived end minus most deprived end of the fitted line (OHID/PHE method)")
         d[1].caption(f"{plain_markdown(grad.unit)} · {ci_text}"
-                     + (f" · RII {grad.rii:.3g}" if not math.isnan(grad.rii) else ""))
+                     + (f" · RII {grad.rii:.3g}" if not math.isnan(grad.rii) else "")
+                     + f"  \n{plain_markdown(grad.reading)}")
     else:
         d[1].metric("Slope index of inequality", "—", border=True)
         d[1].caption(plain_markdown(grad.text if grad else "Too few wards for deprivation groups."))
@@ -166,18 +174,10 @@ def cohort_section(view: GoalView) -> None:
     st.markdown("### Who is in the cohort")
     st.markdown(plain_markdown(view.cohort.targeting.describe(view.record)))
     st.caption(plain_markdown(view.imd_edition[0].upper() + view.imd_edition[1:] + "."))
-    percent = st.column_config.NumberColumn(format="percent")
-    st.dataframe(view.reading_table, hide_index=True, key="goal_readings",
-                 column_config={"Reading": st.column_config.TextColumn(width="medium"),
-                                "Residents": st.column_config.NumberColumn(format="localized"),
-                                "Share of area": percent,
-                                "Only in this reading": st.column_config.NumberColumn(
-                                    help="Wards picked by this reading and by no other"),
-                                "Goal's cohort": st.column_config.CheckboxColumn()})
-    st.dataframe(view.overlap_summary, hide_index=True, key="goal_overlap_summary",
-                 column_config={"Wards picked by": st.column_config.TextColumn(width="large"),
-                                "Residents": st.column_config.NumberColumn(format="localized"),
-                                "Share of area": percent})
+    # A static table: its cells wrap, so every column stays on a phone's width (a data grid scrolls sideways).
+    st.table(reading_text(view.reading_table), hide_index=True)
+    st.caption("Only in this reading: wards picked by this reading and by no other.")
+    st.table(overlap_text(view.overlap_summary), hide_index=True)
     if view.area.lad is not None:
         st.caption("A place keeps the ICB-wide cohort (its wards in this place) as the goal's cohort; the "
                    "within-place reading ranks the place's wards among themselves and is shown apart.")
@@ -224,6 +224,12 @@ def baseline_section(view: GoalView) -> None:
                                     "date": st.column_config.TextColumn("Date")})
 
 
+def plausibility_section(view: GoalView) -> None:
+    st.markdown("### Is it plausible?")
+    plausible = view.plausibility
+    (st.warning if plausible.flagged else st.info)(plain_markdown(plausible.text), icon=":material/balance:")
+
+
 def detectability_section(view: GoalView) -> None:
     st.markdown("### Is it detectable?")
     det = view.detectability
@@ -244,6 +250,8 @@ def gradient_section(view: GoalView) -> None:
         st.caption("Too few wards to cut into deprivation groups: choose quintiles, or a larger area.")
         return
     st.markdown(plain_markdown(grad.text))
+    if grad.reading:
+        st.markdown(f"**{plain_markdown(grad.reading)}**")
     if view.scale_note:
         st.markdown(f"**{plain_markdown(view.scale_note)}**")
     groups = grad.groups.dropna(subset=["x"])
@@ -310,6 +318,7 @@ def goals_panel(area: Area, static_base: str) -> None:
     cohort_section(view)
     baseline_section(view)
     tracking_panel.tracking_section(area, goal)  # the goal over time, from the user's own time series
+    plausibility_section(view)
     detectability_section(view)
     gradient_section(view)
     map_section(view, static_base)
