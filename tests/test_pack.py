@@ -102,7 +102,7 @@ def test_every_target_ward_and_the_residents_the_app_shows(lsc_view, lsc_pages) 
 
 def test_pages_and_sections_are_where_expected(lsc_pdf) -> None:
     reader = PdfReader(io.BytesIO(lsc_pdf))
-    assert len(reader.pages) == 10
+    assert len(reader.pages) == 11  # the definitions, with every source credited, run to a fifth page
     sizes = [(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in reader.pages]
     assert sizes[1] == (842, 595) and all(s == (595, 842) for i, s in enumerate(sizes) if i != 1)  # map landscape
     sections = _sections(lsc_pdf)
