@@ -22,7 +22,7 @@ from geo.upload.periods import MONTH
 from geo.upload.series import WardSeries, aggregate_series, inspect_series
 from layers.goals import GOALS, custom_goal
 from layers.goalview import goal_view
-from layers.tracking import COHORT, REST, track_goal
+from layers.tracking import COHORT, NOT_JUDGED, REST, track_goal
 from stats.did import difference_in_differences, window_rate
 from tests.conftest import LSC
 from tests.test_track_upload import SYNTHETIC, TODAY
@@ -53,6 +53,18 @@ def test_the_fall_reads_as_special_cause_improvement_from_2025_09(tracked) -> No
     assert points.loc[FALL - 1, "point_type"] == "special_cause_concern"  # the old level sits above the mean
 
 
+def test_limits_spanning_the_fall_do_not_judge_the_target(tracked) -> None:
+    # One set of limits over both levels puts the target below the lower limit ("consistently missed"),
+    # while the cohort is at or below the target since the fall: the assurance is not read from them.
+    assert tracked.spc.assurance == "consistent_fail" and tracked.shift_at == FALL
+    assert tracked.assurance == NOT_JUDGED == "not_judged_limits_span_shift"
+    assert tracked.reading == ("Special cause improvement since 2025-09; whether the target is met cannot be judged "
+                               "until the chart is re-baselined from 2025-09 (the process limits span the shift).")
+    assert "consistently" not in tracked.reading
+    assert tracked.advice == ("Next step: re-baseline the chart from 2025-09, so that new limits start at the shift, "
+                              "to judge the target against the new level.")
+
+
 def test_rebaselining_at_the_fall_judges_the_target_against_the_new_level(series, ward_table, catalogue) -> None:
     area = make_area(ward_table, LSC)
     again = track_goal(series, ward_table, catalogue, area, GOALS["nea20"], rebase_at=[FALL])
@@ -60,6 +72,7 @@ def test_rebaselining_at_the_fall_judges_the_target_against_the_new_level(series
     assert again.rebase_at == (FALL,) and last["segment"] == 1
     assert last["lpl"] < again.target < last["upl"] and again.spc.assurance == "inconsistent"
     assert "the target is not yet assured" in again.reading
+    assert again.assurance == "inconsistent" and again.shift_at is None and again.advice == ""
 
 
 def test_difference_in_differences_is_near_minus_20_percent_with_a_ci_covering_it(tracked) -> None:
