@@ -52,6 +52,11 @@ def test_a_file_with_a_period_column_opens_the_time_series_card() -> None:
     text = _text(at)
     assert "a time series — check it, then track a goal with it" in text
     assert "36 months, 2023-10 to 2026-09" in text and "LSOA 2021" in text
+    # 281 wards reached: 280 of the ICB and Gosforth (Cumberland), which holds residents of one LSOA.
+    assert plain_markdown("280 wards of NHS Lancashire and South Cumbria Integrated Care Board, plus 1 ward outside it "
+                          "that holds some of the file's residents (Gosforth, Cumberland), left out of the ICB's "
+                          "figures") in text
+    assert "281 wards reached" not in text
     assert "Your data: check it, then add it as a layer" not in text  # not the single-period card
     assert [m.value for m in at.metric][:3] == ["38,268", "1,063", "36"]
     assert "track_series" not in at.session_state  # nothing is used until the button is pressed

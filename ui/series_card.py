@@ -5,7 +5,7 @@ comes here instead of becoming a layer. The card says what was read -- rows, the
 their kind, geography, areas matched, what was noted -- and asks for the count column, an
 optional denominator, what the counts are, the measure's direction, the suppression threshold
 and the goal the counts measure; it shows what the choices give on wards (values, how many small
-counts are hidden), and "Track with it" puts the
+counts are hidden, and the wards reached in and outside the ICB), and "Track with it" puts the
 series in this session bound to that goal (:func:`ui.session.use_series`) for the Goals tab. The same privacy rules as every upload:
 held in this session's state only, and every text from the file shown as plain text.
 """
@@ -18,7 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.upload import SMALL_COUNT_THRESHOLD, UploadError, plain_markdown
-from geo.upload.series import SeriesPreview, WardSeries, aggregate_series
+from geo.upload.series import SeriesPreview, WardSeries, aggregate_series, series_reach
 from layers.goals import CUSTOM, DEFAULT_GOAL, GOALS, goal_title
 from ui import loaders, session
 from ui.session import Keys, TrackedSeries
@@ -140,8 +140,9 @@ def card() -> None:
                 st.error(plain_markdown(wards), icon=":material/error:")
             else:
                 shown = int(wards.counts.notna().to_numpy().sum())
+                reach = series_reach(wards, loaders.ward_table()).describe()
                 st.markdown(f"On 2025 wards: **{shown:,}** ward-period values, **{wards.n_suppressed:,}** suppressed "
-                            f"(counts from 1 to {wards.threshold - 1}), {len(wards.counts):,} wards reached.")
+                            f"(counts from 1 to {wards.threshold - 1}); {plain_markdown(reach)}.")
             a, b = st.columns(2)
             a.button("Track with it", type="primary", icon=":material/monitoring:", key=f"{k}use",
                      width="stretch", disabled=isinstance(wards, str), on_click=_use, args=(item.name, keys),
