@@ -126,6 +126,21 @@ def test_the_goal_is_chosen_on_the_card() -> None:
     assert "Tracking **Improve key health outcomes for children" in _text(at)
 
 
+def test_detectability_says_the_goal_is_tracked_from_the_upload() -> None:
+    at = run_app()
+    at.session_state["tab"] = "Goals"
+    at.run()
+    assert "To confirm it: Emergency \\(non\\-elective\\) admissions by LSOA" in _text(at)  # no series yet
+    at = _tracking()
+    _ok(at)
+    text = _text(at)
+    assert "To confirm it" not in text
+    name = plain_markdown(SYNTHETIC.name)
+    assert (f"This goal is now tracked from your uploaded data, **{name}** (Non "
+            "elective admissions): see “Is it on track?” above. The test here still uses the published layer's "
+            "estimated counts.") in text
+
+
 def test_a_measure_where_higher_is_better_reads_the_fall_as_a_concern() -> None:
     at = _tracking(higher_is_worse=False)
     _ok(at)
