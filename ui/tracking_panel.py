@@ -172,10 +172,11 @@ def tracking_section(area: Area, goal: Goal) -> None:
     places = st.toggle("Show each place", value=True, key=Keys.TRACK_PLACES) if area.lad is None else False
     st.altair_chart(rates_chart(tracking, text, places=places), width="stretch", alt=text.alt, key="track_rates",
                     height=HEIGHT)
+    st.caption(plain_markdown(text.subtitle))
     st.caption(plain_markdown(tracking.progress))
     _rebase(periods, rebase)
     st.altair_chart(spc_chart(tracking, text), width="stretch", alt=text.spc_alt, key="track_spc", height=SPC_HEIGHT)
-    st.caption(SHAPE_WORDS)
+    st.caption(f"{plain_markdown(text.spc_subtitle)} {SHAPE_WORDS}")
     _numbers(tracking, series.name)
     with st.expander("Caveats and methods of tracking"):
         st.markdown("\n".join(f"- {plain_markdown(n)}" for n in tracking.notes))
