@@ -193,7 +193,8 @@ def test_the_wards_reached_name_the_one_outside_the_icb(reference) -> None:
 
     preview = inspect_series(read_upload(SYNTHETIC.name, SYNTHETIC.read_bytes()), reference, today=TODAY)
     reach = series_reach(aggregate_series(preview, reference, "non_elective_admissions"), read_ward_table())
-    assert reach == SeriesReach("NHS Lancashire and South Cumbria Integrated Care Board", 280, ("Gosforth, Cumberland",))
+    icb = "NHS Lancashire and South Cumbria Integrated Care Board"
+    assert reach == SeriesReach(icb, 280, ("Gosforth, Cumberland",))
     assert reach.describe() == ("280 wards of NHS Lancashire and South Cumbria Integrated Care Board, plus 1 ward "
                                 "outside it that holds some of the file's residents (Gosforth, Cumberland), left out "
                                 "of the ICB's figures")

@@ -233,7 +233,8 @@ def detectability_section(view: GoalView, tracked: session.TrackedSeries | None 
     if tracked is not None:
         more = (f"This goal is now tracked from your uploaded data, **{plain_markdown(tracked.name)}** "
                 f"({plain_markdown(tracked.measure)}): see “Is it on track?” above."
-                + (f" The test here still uses the published layer's {plain_markdown(det.basis)}." if det.basis else ""))
+                + (f" The test here still uses the published layer's {plain_markdown(det.basis)}."
+                   if det.basis else ""))
     elif det.needs:
         more = ("**Data needed:** " if det.detectable is None else "To confirm it: ") + plain_markdown(det.needs)
     else:

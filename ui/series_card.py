@@ -6,8 +6,9 @@ their kind, geography, areas matched, what was noted -- and asks for the count c
 optional denominator, what the counts are, the measure's direction, the suppression threshold
 and the goal the counts measure; it shows what the choices give on wards (values, how many small
 counts are hidden, and the wards reached in and outside the ICB), and "Track with it" puts the
-series in this session bound to that goal (:func:`ui.session.use_series`) for the Goals tab. The same privacy rules as every upload:
-held in this session's state only, and every text from the file shown as plain text.
+series in this session bound to that goal (:func:`ui.session.use_series`) for the Goals tab. The
+same privacy rules as every upload: held in this session's state only, and every text from the
+file shown as plain text.
 """
 
 from __future__ import annotations
@@ -113,7 +114,8 @@ def _choices(item: SeriesPending, k: str) -> tuple[str, str | None, int, dict[st
                                      "left out of the group totals; a group total that small is hidden too.")
     goals = [*GOALS, CUSTOM]
     shown = session.get(Keys.GOAL)
-    st.selectbox("Goal it measures", goals, key=keys["goal"], index=goals.index(shown if shown in goals else DEFAULT_GOAL),
+    st.selectbox("Goal it measures", goals, key=keys["goal"],
+                 index=goals.index(shown if shown in goals else DEFAULT_GOAL),
                  format_func=lambda g: goal_title(g) if g in GOALS else "A goal of your own (as set in the Goals tab)",
                  help="The series tracks this goal only; on another goal the Goals tab asks before using it.")
     return column, denominator, int(threshold), keys
