@@ -380,6 +380,11 @@ DEFAULT_GOAL = "nea20"
 CUSTOM = "custom"
 
 
+def goal_title(goal_id: str) -> str:
+    """The title of a preset goal by id, or "A goal of your own" for :data:`CUSTOM`."""
+    return GOALS[goal_id].title if goal_id in GOALS else "A goal of your own"
+
+
 def custom_goal(measure: str, direction: str, size: float, cohort: str, deadline: date,
                 start: date = BOARD_PAPER) -> Goal:
     """A goal of the user's own: ``measure`` (any layer id, uploads included) moved in ``direction``

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from layers.tracking import COHORT, PLACE, REST, Tracking
+from layers.tracking import COHORT, NOT_JUDGED, PLACE, REST, Tracking
 
 
 @dataclass(frozen=True)
@@ -65,10 +65,14 @@ VARIATION_ICONS: dict[str, Icon] = {
     "neutral_high": Icon("H", PURPLE, "Special cause variation (higher)"),
     "neutral_low": Icon("L", PURPLE, "Special cause variation (lower)"),
 }
+#: Making Data Count's assurance icons (pass, fail, hit and miss); when the limits span a shift the target is not
+#: judged, shown as the neutral grey icon without a verdict (NHSRplotthedots' ``empty`` assurance icon), as for
+#: a chart with no target.
 ASSURANCE_ICONS: dict[str | None, Icon] = {
     "consistent_pass": Icon("P", BLUE, "Target consistently met"),
     "consistent_fail": Icon("F", ORANGE, "Target consistently missed"),
     "inconsistent": Icon("?", GREY, "Target not yet assured (hit and miss)"),
+    NOT_JUDGED: Icon("–", GREY, "Not judged until the chart is re-baselined"),
     None: Icon("–", GREY, "No target to assure"),
 }
 #: Each SPC point type: its colour, marker (matplotlib's names; Vega-Lite's shapes in :data:`VEGA_SHAPES`) and label.
@@ -125,7 +129,7 @@ def chart_text(tracking: Tracking, source_name: str) -> ChartText:
     unit = tracking.unit
     spc = tracking.spc
     variation = VARIATION_ICONS[spc.variation_icon] if spc is not None else VARIATION_ICONS["common_cause"]
-    assurance = ASSURANCE_ICONS[spc.assurance if spc is not None else None]
+    assurance = ASSURANCE_ICONS[tracking.assurance]
     did = tracking.did
     gap = (f" The gap's change since the baseline (difference in differences): {did.estimate:+.2f} {unit} "
            f"(95% CI {did.lower:+.2f} to {did.upper:+.2f}), {did.relative:+.0%} of the cohort's baseline."

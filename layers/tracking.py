@@ -21,7 +21,10 @@ suppressed), the ward register, an area and a :class:`~layers.goals.Goal`, and r
    every period, and the difference in differences between the baseline year and the latest
    year, with a 95% CI (quasi-Poisson).
 5. **SPC**: an XmR chart of the cohort's rate (:func:`stats.spc.xmr`, Making Data Count), with
-   the target for assurance and any re-baselining periods, and its reading in one sentence.
+   the target for assurance and any re-baselining periods, and its reading in one sentence. When
+   the latest limits span a sustained shift (:func:`shift_spanned`), the assurance is not read
+   from them (:data:`NOT_JUDGED`): the reading says the chart must first be re-baselined from
+   the shift, and :attr:`Tracking.advice` offers that as the next step.
 
 Pure: no streamlit, no files. Computed by WardLens from the user's own counts: not official
 statistics, and every caveat (:attr:`Tracking.notes`) travels with the numbers.
@@ -50,6 +53,8 @@ from stats.spc import MIN_POINTS_FOR_LIMITS, SpcResult, reading, xmr
 IMD = "imd_score_2025"
 PER = 1000.0
 COHORT, REST, PLACE = "cohort", "rest", "place"
+#: The assurance of a tracking whose process limits span a sustained shift: not judged from them.
+NOT_JUDGED = "not_judged_limits_span_shift"
 
 
 @dataclass(frozen=True)
@@ -99,6 +104,11 @@ class Tracking:
     notes: tuple[str, ...]
     #: What to do next with the SPC chart ("" when nothing): re-baseline after a sustained shift.
     advice: str = ""
+    #: The period a sustained shift began, when the latest limits span it (else None).
+    shift_at: pd.Period | None = None
+    #: Making Data Count assurance of the target: the SPC's (``consistent_pass``, ``consistent_fail``,
+    #: ``inconsistent``), :data:`NOT_JUDGED` when the limits span a shift, or None without a target.
+    assurance: str | None = None
 
     @property
     def periods(self) -> pd.PeriodIndex:
@@ -221,15 +231,30 @@ def cohort_spc(rows: pd.DataFrame, target: float, higher_is_worse: bool,
                target=None if math.isnan(target) else target, rebase_at=rebase)
 
 
-def rebase_advice(spc: SpcResult | None, rebase_at: tuple[pd.Period, ...]) -> str:
-    """Advice to re-baseline at the start of the latest special cause, when its limits span it."""
+def shift_spanned(spc: SpcResult | None, rebase_at: tuple[pd.Period, ...]) -> pd.Period | None:
+    """The start of the latest special cause when the latest limits span it (it began inside their segment,
+    after its first point, and has lasted two points or more), else None."""
     if spc is None or spc.special_cause_since is None or spc.special_cause_since in rebase_at:
-        return ""
+        return None
     since = spc.special_cause_since
     if since == spc.points["period"].iloc[0] or (spc.points["period"] >= since).sum() < 2:
+        return None
+    return since
+
+
+def rebase_advice(shift_at: pd.Period | None) -> str:
+    """The next step when the limits span a shift that began at ``shift_at`` ("" when they do not)."""
+    if shift_at is None:
         return ""
-    return (f"The process limits span a change: the cohort's rate has shifted since {since}. Re-baseline the chart "
-            f"from {since} to judge the target against the new level.")
+    return (f"Next step: re-baseline the chart from {shift_at}, so that new limits start at the shift, to judge the "
+            "target against the new level.")
+
+
+def judged_assurance(spc: SpcResult | None, shift_at: pd.Period | None) -> str | None:
+    """The SPC's assurance of the target, or :data:`NOT_JUDGED` when the limits span a shift (None: no target)."""
+    if spc is None or spc.assurance is None:
+        return None
+    return spc.assurance if shift_at is None else NOT_JUDGED
 
 
 def _progress(tracking_rows: dict[str, pd.DataFrame], latest: pd.PeriodIndex, line: pd.DataFrame,
@@ -306,13 +331,16 @@ def track_goal(series: WardSeries, register: pd.DataFrame, catalogue: Catalogue,
     did = gap_change(rows, baseline_periods, latest_periods)
     spc = cohort_spc(rows[COHORT], target, higher_is_worse, rebase_at)
     rebased = tuple(p for p in rebase_at if spc is not None and p in set(spc.points["period"]))
+    shift_at = shift_spanned(spc, rebased)
     return Tracking(
         goal=goal, area=area, measure=measure or series.column, unit=unit, period_name=series.kind.name, threshold=series.threshold,
         higher_is_worse=higher_is_worse,
         change=change, groups=groups, table=table, baseline_periods=baseline_periods, latest_periods=latest_periods,
         baseline=baseline, rest_baseline=rest.rate if rest else math.nan, target=target, trajectory=line,
         gap=rows[COHORT]["rate"] - rows[REST]["rate"], did=did, spc=spc,
-        rebase_at=rebased, advice=rebase_advice(spc, rebased),
-        reading=reading(spc) if spc is not None else "Too few periods with a value for an SPC chart.",
+        rebase_at=rebased, advice=rebase_advice(shift_at), shift_at=shift_at,
+        assurance=judged_assurance(spc, shift_at),
+        reading=reading(spc, shift_since=shift_at) if spc is not None else "Too few periods with a value for an SPC "
+                                                                            "chart.",
         progress=_progress(rows, latest_periods, line, unit, higher_is_worse),
         notes=_notes(series, source_name, unit, baseline_periods, latest_periods, table, did))

@@ -112,7 +112,7 @@ def tracking_summary(tracking: Tracking, area_code: str, source_name: str) -> di
         "measure": tracking.measure, "unit": tracking.unit, "reading": tracking.reading,
         "special_cause_since": None if spc is None or spc.special_cause_since is None else str(spc.special_cause_since),
         "variation": spc.variation if spc else None, "variation_icon": spc.variation_icon if spc else None,
-        "assurance": spc.assurance if spc else None, "trial_limits": bool(spc.trial) if spc else None,
+        "assurance": tracking.assurance, "trial_limits": bool(spc.trial) if spc else None,
         "rebase_at": [str(p) for p in tracking.rebase_at],
         "baseline_periods": [str(tracking.baseline_periods[0]), str(tracking.baseline_periods[-1])],
         "latest_periods": [str(tracking.latest_periods[0]), str(tracking.latest_periods[-1])],

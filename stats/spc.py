@@ -51,6 +51,10 @@ ASSURANCE_TEXT = {
     "consistent_fail": "the target is consistently missed (it lies {where})",
     "inconsistent": "the target is not yet assured (it lies within the process limits)",
 }
+#: What :func:`reading` says of the target when the latest limits span a sustained shift (``shift_since``):
+#: limits over two levels describe neither, so the target is not read from them.
+NOT_JUDGED_TEXT = ("whether the target is met cannot be judged until the chart is re-baselined from {since} (the "
+                   "process limits span the shift)")
 #: What :func:`reading` says of the latest point's variation.
 VARIATION_TEXT = {
     "common_cause": "Common cause variation: no sign of change in the latest period",
@@ -288,15 +292,18 @@ def format_period(period: Hashable) -> str:
     return str(period)
 
 
-def reading(result: SpcResult) -> str:
+def reading(result: SpcResult, *, shift_since: Hashable | None = None) -> str:
     """One plain-English sentence on the latest point's variation, the target and trial limits.
 
     E.g. "Special cause improvement since 2025-09; the target is not yet assured (it lies
-    within the process limits)."
+    within the process limits)." With ``shift_since`` (the limits span a sustained shift that
+    began then) the target is said to be not judged until the chart is re-baselined from it.
     """
     since = None if result.special_cause_since is None else format_period(result.special_cause_since)
     parts = [VARIATION_TEXT[result.variation].format(since=since)]
-    if result.assurance is not None:
+    if result.assurance is not None and shift_since is not None:
+        parts.append(NOT_JUDGED_TEXT.format(since=format_period(shift_since)))
+    elif result.assurance is not None:
         last = result.points.iloc[-1]
         where = "above the upper process limit" if result.target > last["upl"] else "below the lower process limit"
         parts.append(ASSURANCE_TEXT[result.assurance].format(where=where))

@@ -404,6 +404,16 @@ def test_reading_formats_periods_as_given() -> None:
     assert reading(stamps) == "Special cause variation (unusually high) since 2025-10-01."
 
 
+def test_reading_does_not_judge_the_target_from_limits_that_span_a_shift() -> None:
+    months = pd.period_range("2024-01", periods=24, freq="M")
+    r = xmr(flat(12) + [7.0, 7.2] * 6, months, improvement="decrease", target=5.0)
+    assert r.assurance == "consistent_fail"  # below the lower limit of both levels together (5.52)
+    assert reading(r, shift_since=pd.Period("2025-01", "M")) == (
+        "Special cause improvement since 2025-01; whether the target is met cannot be judged until the chart is "
+        "re-baselined from 2025-01 (the process limits span the shift).")
+    assert "consistently missed" in reading(r) and "cannot be judged" not in reading(r)
+
+
 # --- a synthetic goal: a 20% fall in a 36-month series -----------------------------------------
 
 MONTHS = pd.period_range("2023-01", periods=36, freq="M")

@@ -14,6 +14,8 @@ import pickle
 
 from streamlit.testing.v1 import AppTest
 
+from geo.upload import plain_markdown
+
 from tests.conftest import assert_no_exception as _ok
 from tests.conftest import run_app
 from tests.test_track_upload import SYNTHETIC
@@ -21,12 +23,14 @@ from tests.test_track_upload import SYNTHETIC
 CARD = "trw1_"
 
 
-def _tracking(higher_is_worse: bool = True) -> AppTest:
+def _tracking(higher_is_worse: bool = True, goal: str | None = None) -> AppTest:
     at = run_app()
     at.file_uploader(key="upload_file").set_value((SYNTHETIC.name, SYNTHETIC.read_bytes(), "text/csv")).run()
     _ok(at)
     if not higher_is_worse:
         at.toggle(key=f"{CARD}worse").set_value(False).run()
+    if goal is not None:
+        at.selectbox(key=f"{CARD}goal").set_value(goal).run()
     at.button(key=f"{CARD}use").click().run()
     at.session_state["tab"] = "Goals"
     return at.run()
@@ -48,6 +52,11 @@ def test_a_file_with_a_period_column_opens_the_time_series_card() -> None:
     text = _text(at)
     assert "a time series — check it, then track a goal with it" in text
     assert "36 months, 2023-10 to 2026-09" in text and "LSOA 2021" in text
+    # 281 wards reached: 280 of the ICB and Gosforth (Cumberland), which holds residents of one LSOA.
+    assert plain_markdown("280 wards of NHS Lancashire and South Cumbria Integrated Care Board, plus 1 ward outside it "
+                          "that holds some of the file's residents (Gosforth, Cumberland), left out of the ICB's "
+                          "figures") in text
+    assert "281 wards reached" not in text
     assert "Your data: check it, then add it as a layer" not in text  # not the single-period card
     assert [m.value for m in at.metric][:3] == ["38,268", "1,063", "36"]
     assert "track_series" not in at.session_state  # nothing is used until the button is pressed
@@ -60,12 +69,76 @@ def test_the_goals_tab_tracks_the_fall_from_2025_09() -> None:
     assert _metric(at, "Cohort baseline") == "11.55" and _metric(at, "Target rate by March 2027") == "9.24"
     assert _metric(at, "Gap change") == "-19.5%"
     assert "95% CI \\-2\\.57 to \\-1\\.92" in _text(at) or "(95% CI -2.57 to -1.92)" in _text(at)
-    assert "Re\\-baseline the chart from 2025\\-09" in _text(at)
     assert len(at.get("vega_lite_chart")) >= 4  # trajectory, rates, SPC and the gradient
     at.selectbox(key="track_rebase").set_value(at.selectbox(key="track_rebase").options[23]).run()
     _ok(at)
     assert "the target is not yet assured" in _text(at)
-    assert "Re\\-baseline the chart from" not in _text(at)
+    assert "re\\-baseline the chart from" not in _text(at)
+
+
+def test_limits_spanning_the_fall_judge_no_target_and_offer_the_re_baseline() -> None:
+    # The cohort is at 8.97 against a target of 9.24 and ahead of its trajectory: one set of limits over both
+    # levels must not call the target "consistently missed".
+    at = _tracking()
+    _ok(at)
+    assert at.success[0].value == ("Special cause improvement since 2025\\-09; whether the target is met cannot be "
+                                   "judged until the chart is re\\-baselined from 2025\\-09 \\(the process limits "
+                                   "span the shift\\)\\.")
+    text = _text(at)
+    assert "consistently missed" not in text and "Target consistently" not in text
+    assert ":gray-badge[Assurance: Not judged until the chart is re-baselined (–)]" in text
+    assert "Next step\\: re\\-baseline the chart from 2025\\-09" in text
+    button = at.button(key="track_rebase_shift")
+    assert button.label == "Re-baseline from 2025-09"
+    button.click().run()
+    _ok(at)
+    assert str(at.selectbox(key="track_rebase").value) == "2025-09"
+    assert "the target is not yet assured" in at.success[0].value
+    assert "Assurance: Target not yet assured" in _text(at)
+    assert not [b for b in at.button if b.key == "track_rebase_shift"]
+
+
+def test_the_series_tracks_only_the_goal_it_was_chosen_for() -> None:
+    at = _tracking()
+    at.selectbox(key="track_rebase").set_value(at.selectbox(key="track_rebase").options[23]).run()
+    at.selectbox(key="goal").set_value("hle10").run()
+    _ok(at)
+    labels = [m.label for m in at.metric]
+    assert not [m for m in labels if m.startswith("Target rate by")] and "Cohort baseline" not in labels
+    assert ("tracks the goal **Decrease non\\-elective admissions by 20% in the 20% most disadvantaged by March "
+            "2027**, not this one") in _text(at)
+    assert len(at.get("vega_lite_chart")) < 4  # no tracking charts
+    at.button(key="track_this_goal").click().run()  # the user's explicit choice
+    _ok(at)
+    assert at.session_state["track_series"].goal_id == "hle10"
+    assert at.selectbox(key="track_rebase").value is None  # re-baselining belongs to the (series, goal) pair
+    assert _metric(at, "Target rate by January 2030")
+    at.selectbox(key="goal").set_value("nea20").run()
+    _ok(at)
+    assert "tracks the goal **Improve healthy life expectancy" in _text(at)
+
+
+def test_the_goal_is_chosen_on_the_card() -> None:
+    at = _tracking(goal="cyp10")
+    _ok(at)
+    assert at.session_state["track_series"].goal_id == "cyp10"
+    assert "Target rate by March 2027" not in [m.label for m in at.metric]
+    assert "Tracking **Improve key health outcomes for children" in _text(at)
+
+
+def test_detectability_says_the_goal_is_tracked_from_the_upload() -> None:
+    at = run_app()
+    at.session_state["tab"] = "Goals"
+    at.run()
+    assert "To confirm it: Emergency \\(non\\-elective\\) admissions by LSOA" in _text(at)  # no series yet
+    at = _tracking()
+    _ok(at)
+    text = _text(at)
+    assert "To confirm it" not in text
+    name = plain_markdown(SYNTHETIC.name)
+    assert (f"This goal is now tracked from your uploaded data, **{name}** (Non "
+            "elective admissions): see “Is it on track?” above. The test here still uses the published layer's "
+            "estimated counts.") in text
 
 
 def test_a_measure_where_higher_is_better_reads_the_fall_as_a_concern() -> None:

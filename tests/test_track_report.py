@@ -48,6 +48,8 @@ def test_the_pack_has_the_tracking_page_with_its_reading(tracked, ward_table, ca
     text = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
     assert "Tracking: Decrease non-elective admissions by 20%" in text
     assert "Special cause improvement since 2025-09" in text and "-19.5%" in text
+    assert "whether the target is met cannot be judged until the chart is re-baselined from 2025-09" in text
+    assert "consistently missed" not in text
     assert SYNTHETIC.name in text and "not official statistics" in text and "Census 2021 usual residents" in text
     assert "Tracking: Decrease non-elective admissions" in " ".join(reader.pages[0].extract_text().split())  # contents
 
@@ -72,7 +74,7 @@ def test_json_matches_the_tracking(tracked, capsys) -> None:
                  "--json"])
     out = json.loads(capsys.readouterr().out)
     assert code == 0 and out["special_cause_since"] == "2025-09" and out["variation"] == "special_cause_improvement"
-    assert out["reading"] == tracked.reading and out["assurance"] == "consistent_fail"
+    assert out["reading"] == tracked.reading and out["assurance"] == "not_judged_limits_span_shift"
     assert out["did"]["relative"] == pytest.approx(tracked.did.relative)
     assert out["did"]["relative_lower"] < -0.2 < out["did"]["relative_upper"]
     assert out["baseline_periods"] == ["2024-01", "2024-12"] and len(out["cohort_wards"]) == 56
@@ -90,12 +92,13 @@ def test_the_text_reading_advises_re_baselining_until_it_is_done(capsys) -> None
     args = ["track", "--area", LSC, "--goal", "nea20", "--upload", str(SYNTHETIC), "--today", "2026-12-02"]
     main(args)
     lines = capsys.readouterr().out.splitlines()
-    assert lines[2] == "  SPC: Special cause improvement since 2025-09; the target is consistently missed (it lies below " \
-                       "the lower process limit)."
-    assert lines[-1] == ("  The process limits span a change: the cohort's rate has shifted since 2025-09. Re-baseline "
-                         "the chart from 2025-09 to judge the target against the new level.")
+    assert lines[2] == ("  SPC: Special cause improvement since 2025-09; whether the target is met cannot be judged "
+                        "until the chart is re-baselined from 2025-09 (the process limits span the shift).")
+    assert lines[-1] == ("  Next step: re-baseline the chart from 2025-09, so that new limits start at the shift, to "
+                         "judge the target against the new level.")
     main([*args, "--rebase", "2025-09"])
-    assert "Re-baseline" not in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "re-baseline" not in out and "the target is not yet assured" in out
 
 
 @pytest.mark.parametrize(("args", "message"), [

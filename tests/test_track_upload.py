@@ -19,7 +19,7 @@ from geo.paths import ROOT
 from geo.upload import UploadError, aggregate_to_wards, inspect_upload, read_reference, read_upload
 from geo.upload.periods import (DAY, FINANCIAL_YEAR, MONTH, QUARTER, classify, find_period_column, read_periods,
                                 recent_periods)
-from geo.upload.series import aggregate_series, inspect_series, series_template
+from geo.upload.series import SeriesReach, aggregate_series, inspect_series, series_reach, series_template
 from geo.upload.tables import Table
 
 TRACK = ROOT / "tests" / "data" / "track"
@@ -186,3 +186,18 @@ def test_each_month_goes_to_wards_exactly_as_a_single_month_upload(synthetic, re
                                    check_names=False)
     assert wards.counts.shape == (281, 36)
     assert (wards.counts.notna() | wards.suppressed).sum().tolist() == [280] * 36  # Gosforth is partial: no value
+
+
+def test_the_wards_reached_name_the_one_outside_the_icb(reference) -> None:
+    from layers.data import read_ward_table
+
+    preview = inspect_series(read_upload(SYNTHETIC.name, SYNTHETIC.read_bytes()), reference, today=TODAY)
+    reach = series_reach(aggregate_series(preview, reference, "non_elective_admissions"), read_ward_table())
+    icb = "NHS Lancashire and South Cumbria Integrated Care Board"
+    assert reach == SeriesReach(icb, 280, ("Gosforth, Cumberland",))
+    assert reach.describe() == ("280 wards of NHS Lancashire and South Cumbria Integrated Care Board, plus 1 ward "
+                                "outside it that holds some of the file's residents (Gosforth, Cumberland), left out "
+                                "of the ICB's figures")
+    assert SeriesReach("X ICB", 12, ()).describe() == "12 wards of X ICB"
+    assert SeriesReach("X ICB", 12, ("A, P", "B, Q")).describe().endswith(
+        "plus 2 wards outside it that hold some of the file's residents (A, P; B, Q), left out of the ICB's figures")

@@ -230,17 +230,27 @@ def plausibility_section(view: GoalView) -> None:
     (st.warning if plausible.flagged else st.info)(plain_markdown(plausible.text), icon=":material/balance:")
 
 
-def detectability_section(view: GoalView) -> None:
+def detectability_section(view: GoalView, tracked: session.TrackedSeries | None = None) -> None:
+    """The detectability verdict; what data would settle it, or -- when ``tracked`` (a series tracking this
+    goal) -- that the goal is now tracked from the uploaded data."""
     st.markdown("### Is it detectable?")
     det = view.detectability
     body = plain_markdown(det.text)
+    if tracked is not None:
+        more = (f"This goal is now tracked from your uploaded data, **{plain_markdown(tracked.name)}** "
+                f"({plain_markdown(tracked.measure)}): see “Is it on track?” above."
+                + (f" The test here still uses the published layer's {plain_markdown(det.basis)}."
+                   if det.basis else ""))
+    elif det.needs:
+        more = ("**Data needed:** " if det.detectable is None else "To confirm it: ") + plain_markdown(det.needs)
+    else:
+        more = ""
     if det.detectable is None:
-        st.warning(body + (f" **Data needed:** {plain_markdown(det.needs)}" if det.needs else ""),
-                   icon=":material/help:")
+        st.warning(f"{body} {more}".strip(), icon=":material/help:")
     else:
         (st.success if det.detectable else st.error)(body, icon=":material/analytics:")
-        if det.needs:
-            st.caption(f"To confirm it: {plain_markdown(det.needs)}")
+        if more:
+            st.caption(more)
 
 
 def gradient_section(view: GoalView) -> None:
@@ -319,7 +329,7 @@ def goals_panel(area: Area, static_base: str) -> None:
     baseline_section(view)
     tracking_panel.tracking_section(area, goal)  # the goal over time, from the user's own time series
     plausibility_section(view)
-    detectability_section(view)
+    detectability_section(view, session.series_for(goal.id))
     gradient_section(view)
     map_section(view, static_base)
     notes_section(view)

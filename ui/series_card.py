@@ -3,11 +3,12 @@
 :mod:`ui.upload` reads every file; one with a period column (:func:`geo.upload.series.inspect_series`)
 comes here instead of becoming a layer. The card says what was read -- rows, the periods and
 their kind, geography, areas matched, what was noted -- and asks for the count column, an
-optional denominator, what the counts are, the measure's direction and the suppression
-threshold; it shows what the choices give on wards (values, and how many small counts are
-hidden), and "Track the goal with it" puts the series in this session
-(:func:`ui.session.use_series`) for the Goals tab. The same privacy rules as every upload:
-held in this session's state only, and every text from the file shown as plain text.
+optional denominator, what the counts are, the measure's direction, the suppression threshold
+and the goal the counts measure; it shows what the choices give on wards (values, how many small
+counts are hidden, and the wards reached in and outside the ICB), and "Track with it" puts the
+series in this session bound to that goal (:func:`ui.session.use_series`) for the Goals tab. The
+same privacy rules as every upload: held in this session's state only, and every text from the
+file shown as plain text.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ import pandas as pd
 import streamlit as st
 
 from geo.upload import SMALL_COUNT_THRESHOLD, UploadError, plain_markdown
-from geo.upload.series import SeriesPreview, WardSeries, aggregate_series
+from geo.upload.series import SeriesPreview, WardSeries, aggregate_series, series_reach
+from layers.goals import CUSTOM, DEFAULT_GOAL, GOALS, goal_title
 from ui import loaders, session
 from ui.session import Keys, TrackedSeries
 
@@ -71,7 +73,8 @@ def _use(name: str, keys: dict[str, str]) -> None:
     if kept is None or not isinstance(kept[1], WardSeries):
         return
     measure = " ".join(str(session.get(keys["measure"]) or kept[1].column).split())
-    session.use_series(TrackedSeries(name, kept[1], measure, bool(session.get(keys["worse"]))))
+    session.use_series(TrackedSeries(name, kept[1], measure, bool(session.get(keys["worse"])),
+                                     goal_id=session.get(keys["goal"]) or DEFAULT_GOAL))
 
 
 def _summary(preview: SeriesPreview) -> None:
@@ -100,7 +103,7 @@ def _choices(item: SeriesPending, k: str) -> tuple[str, str | None, int, dict[st
                                format_func=lambda c: c[:60] if c else "None: Census 2021 residents",
                                help="A count of the population at risk per area and period (e.g. registered "
                                     "patients); without one, rates are per 1,000 Census 2021 residents.")
-    keys = {"measure": f"{k}measure", "worse": f"{k}worse"}
+    keys = {"measure": f"{k}measure", "worse": f"{k}worse", "goal": f"{k}goal"}
     st.text_input("What the counts are", value=column.replace("_", " ").capitalize()[:80], max_chars=80,
                   key=keys["measure"], help="Heads the charts, e.g. Non-elective admissions.")
     st.toggle("Higher is worse", value=True, key=keys["worse"],
@@ -109,6 +112,12 @@ def _choices(item: SeriesPending, k: str) -> tuple[str, str | None, int, dict[st
                                 value=SMALL_COUNT_THRESHOLD, step=1, key=f"{k}threshold",
                                 help="Ward counts from 1 to this number less one are hidden in every period, and "
                                      "left out of the group totals; a group total that small is hidden too.")
+    goals = [*GOALS, CUSTOM]
+    shown = session.get(Keys.GOAL)
+    st.selectbox("Goal it measures", goals, key=keys["goal"],
+                 index=goals.index(shown if shown in goals else DEFAULT_GOAL),
+                 format_func=lambda g: goal_title(g) if g in GOALS else "A goal of your own (as set in the Goals tab)",
+                 help="The series tracks this goal only; on another goal the Goals tab asks before using it.")
     return column, denominator, int(threshold), keys
 
 
@@ -133,8 +142,9 @@ def card() -> None:
                 st.error(plain_markdown(wards), icon=":material/error:")
             else:
                 shown = int(wards.counts.notna().to_numpy().sum())
+                reach = series_reach(wards, loaders.ward_table()).describe()
                 st.markdown(f"On 2025 wards: **{shown:,}** ward-period values, **{wards.n_suppressed:,}** suppressed "
-                            f"(counts from 1 to {wards.threshold - 1}), {len(wards.counts):,} wards reached.")
+                            f"(counts from 1 to {wards.threshold - 1}); {plain_markdown(reach)}.")
             a, b = st.columns(2)
             a.button("Track with it", type="primary", icon=":material/monitoring:", key=f"{k}use",
                      width="stretch", disabled=isinstance(wards, str), on_click=_use, args=(item.name, keys),
@@ -148,8 +158,8 @@ def in_use_note() -> None:
     if series is None or session.get(Keys.TRACK_PENDING) is not None:
         return
     c1, c2 = st.columns([5, 1], vertical_alignment="center")
-    c1.info(f"Tracking goals with **{plain_markdown(series.name)}** ({plain_markdown(series.measure)}): see the "
-            "Goals tab.", icon=":material/monitoring:")
+    c1.info(f"Tracking **{plain_markdown(goal_title(series.goal_id))}** with **{plain_markdown(series.name)}** "
+            f"({plain_markdown(series.measure)}): see the Goals tab.", icon=":material/monitoring:")
     c2.button("Stop tracking", key="track_stop", on_click=session.forget_series,
               help="The series leaves this session.")
 

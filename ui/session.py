@@ -9,7 +9,7 @@ only functions that write them. No other module assigns to ``st.session_state``.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import streamlit as st
@@ -289,13 +289,16 @@ def modelled_goal(area_key: str) -> GoalChoice | None:
 @dataclass(frozen=True, eq=False)
 class TrackedSeries:
     """A time series in use for tracking: the file's name, its counts on wards by period
-    (:class:`geo.upload.series.WardSeries`), what the counts are and the measure's direction.
-    Held in this session only, like every upload."""
+    (:class:`geo.upload.series.WardSeries`), what the counts are, the measure's direction, the
+    goal it tracks (``goal_id``, chosen with "Track with it": never another goal silently) and the
+    periods its SPC limits restart at for that goal. Held in this session only, like every upload."""
 
     name: str
     wards: Any
     measure: str
     higher_is_worse: bool
+    goal_id: str
+    rebase_at: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -317,6 +320,28 @@ def tracked_series() -> TrackedSeries | None:
     return st.session_state.get(Keys.TRACK_SERIES)
 
 
+def series_for(goal_id: str) -> TrackedSeries | None:
+    """The series in use if it tracks the goal ``goal_id`` (None for any other goal)."""
+    series = tracked_series()
+    return series if series is not None and series.goal_id == goal_id else None
+
+
+def track_goal_with_series(goal_id: str) -> None:
+    """Track the goal ``goal_id`` with the series in use instead of its goal (the user's choice); the
+    re-baselining chosen for the other goal does not carry over."""
+    series = tracked_series()
+    if series is not None:
+        st.session_state[Keys.TRACK_SERIES] = replace(series, goal_id=goal_id, rebase_at=())
+        st.session_state.pop(Keys.TRACK_REBASE, None)
+
+
+def rebase_series(periods: tuple) -> None:
+    """Restart the SPC limits of the series' goal at ``periods`` (() for one set of limits)."""
+    series = tracked_series()
+    if series is not None:
+        st.session_state[Keys.TRACK_SERIES] = replace(series, rebase_at=tuple(periods))
+
+
 def forget_series() -> None:
     """Stop tracking: the series leaves this session."""
     forget([Keys.TRACK_SERIES, Keys.TRACKED_GOAL, Keys.TRACK_REBASE])
@@ -330,5 +355,5 @@ def remember_tracking(choice: TrackChoice) -> None:
 def tracked_goal(area_key: str) -> TrackChoice | None:
     """The goal last tracked in the Goals tab over ``area_key``, while a series is in use."""
     choice = st.session_state.get(Keys.TRACKED_GOAL)
-    ok = choice is not None and choice.area_key == area_key and tracked_series() is not None
+    ok = choice is not None and choice.area_key == area_key and series_for(choice.goal.id) is not None
     return choice if ok else None

@@ -5,9 +5,11 @@ and the goal shown go through the one pure :func:`layers.tracking.track_goal` --
 session, never cached (the data are the user's) -- and this module only draws it: the SPC
 reading with its Making Data Count icons as badges (words and colour), key figures, the rates
 chart and the XmR chart (:mod:`ui.tracking_charts`, each with its text alternative), the
-re-baselining choice, the numbers (a suppressed count reads "<5") with a CSV download, and the
-notes. Without a series it says how to make one and offers the template. Text from the file is
-shown as plain text (:func:`geo.upload.plain_markdown`).
+re-baselining choice (and, when the limits span a shift, a button to re-baseline from it), the
+numbers (a suppressed count reads "<5") with a CSV download, and the notes. Without a series it
+says how to make one and offers the template. A series tracks the goal it was chosen for: on
+another goal the section names that goal and offers to track this one with it instead. Text from
+the file is shown as plain text (:func:`geo.upload.plain_markdown`).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from geo.bestfit import BEST_FIT
 from geo.upload import plain_markdown
 from geo.upload.periods import MONTH, recent_periods
 from geo.upload.series import series_template
-from layers.goals import Goal
+from layers.goals import Goal, goal_title
 from layers.trackchart import chart_text
 from layers.tracking import Tracking, track_goal
 from report.track import tracking_csv, tracking_pages
@@ -70,8 +72,12 @@ def _reading(tracking: Tracking, text) -> None:
     for column, label, icon in ((b1, "Variation", text.variation), (b2, "Assurance", text.assurance)):
         with column:
             st.badge(f"{label}: {icon.text} ({icon.letter})", color=BADGE_COLOURS.get(icon.colour, "gray"))
-    if tracking.advice:
+    if tracking.shift_at is not None:
         st.caption(plain_markdown(tracking.advice))
+        st.button(f"Re-baseline from {tracking.shift_at}", key="track_rebase_shift", type="primary",
+                  icon=":material/restart_alt:", on_click=session.rebase_series, args=((tracking.shift_at,),),
+                  help="New process limits from the period the shift began (Making Data Count), so that the "
+                       "target is judged against the new level.")
 
 
 def _figures(tracking: Tracking) -> None:
@@ -98,13 +104,32 @@ def _figures(tracking: Tracking) -> None:
         c[3].metric("Gap change", "—", border=True)
 
 
-def _rebase(periods: list[pd.Period]) -> tuple:
-    session.keep_valid(Keys.TRACK_REBASE, [None, *periods[1:-1]], None)
-    chosen = st.selectbox("Re-baseline the SPC limits from", [None, *periods[1:-1]], key=Keys.TRACK_REBASE,
-                          format_func=lambda p: "No re-baselining (one set of limits)" if p is None else str(p),
-                          help="After a sustained change, limits computed over both levels mix two processes: "
-                               "start new limits at the period the change began (Making Data Count).")
-    return () if chosen is None else (chosen,)
+def _rebase_chosen() -> None:
+    chosen = session.get(Keys.TRACK_REBASE)
+    session.rebase_series(() if chosen is None else (chosen,))
+
+
+def _rebase(periods: list[pd.Period], rebase_at: tuple) -> None:
+    """The re-baselining choice of the series and its goal (the latest restart; the series holds it)."""
+    shown = rebase_at[-1] if rebase_at else None
+    if session.get(Keys.TRACK_REBASE, None) != shown:
+        session.put({Keys.TRACK_REBASE: shown})
+    st.selectbox("Re-baseline the SPC limits from", [None, *periods[1:-1]], key=Keys.TRACK_REBASE,
+                 on_change=_rebase_chosen,
+                 format_func=lambda p: "No re-baselining (one set of limits)" if p is None else str(p),
+                 help="After a sustained change, limits computed over both levels mix two processes: "
+                      "start new limits at the period the change began (Making Data Count).")
+
+
+def _other_goal(series: TrackedSeries, goal: Goal) -> None:
+    """The series tracks another goal: say which, and offer to track this one with it (never silently)."""
+    st.info(f"Your time series **{plain_markdown(series.name)}** ({plain_markdown(series.measure)}) tracks the goal "
+            f"**{plain_markdown(goal_title(series.goal_id))}**, not this one, so it is not used here.",
+            icon=":material/monitoring:")
+    st.button("Track this goal with it instead", key="track_this_goal", icon=":material/swap_horiz:",
+              on_click=session.track_goal_with_series, args=(goal.id,),
+              help=f"Only if {series.measure[:60]} measures this goal: the series then tracks this goal, with its "
+                   "own re-baselining.")
 
 
 def _numbers(tracking: Tracking, name: str) -> None:
@@ -132,8 +157,11 @@ def tracking_section(area: Area, goal: Goal) -> None:
     if series is None:
         _invite(area)
         return
+    if series.goal_id != goal.id:
+        _other_goal(series, goal)
+        return
     periods = list(series.wards.periods)
-    rebase = tuple(p for p in (session.get(Keys.TRACK_REBASE),) if p is not None and p in periods[1:-1])
+    rebase = tuple(p for p in series.rebase_at if p in periods[1:-1])
     tracking = tracking_of(series, area, goal, rebase)
     session.remember_tracking(TrackChoice(area.key, goal, rebase))
     text = chart_text(tracking, series.name)
@@ -144,10 +172,11 @@ def tracking_section(area: Area, goal: Goal) -> None:
     places = st.toggle("Show each place", value=True, key=Keys.TRACK_PLACES) if area.lad is None else False
     st.altair_chart(rates_chart(tracking, text, places=places), width="stretch", alt=text.alt, key="track_rates",
                     height=HEIGHT)
+    st.caption(plain_markdown(text.subtitle))
     st.caption(plain_markdown(tracking.progress))
-    _rebase(periods)
+    _rebase(periods, rebase)
     st.altair_chart(spc_chart(tracking, text), width="stretch", alt=text.spc_alt, key="track_spc", height=SPC_HEIGHT)
-    st.caption(SHAPE_WORDS)
+    st.caption(f"{plain_markdown(text.spc_subtitle)} {SHAPE_WORDS}")
     _numbers(tracking, series.name)
     with st.expander("Caveats and methods of tracking"):
         st.markdown("\n".join(f"- {plain_markdown(n)}" for n in tracking.notes))
@@ -156,7 +185,8 @@ def tracking_section(area: Area, goal: Goal) -> None:
 def pack_pages(area: Area) -> Callable[[], list] | None:
     """For the place pack: a callable giving the tracking page of the goal last tracked over ``area``
     (captured now, made on click), or None when nothing is tracked there."""
-    choice, series = session.tracked_goal(area.key), session.tracked_series()
+    choice = session.tracked_goal(area.key)
+    series = None if choice is None else session.series_for(choice.goal.id)
     if choice is None or series is None:
         return None
     return lambda: [tracking_pages(tracking_of(series, area, choice.goal, choice.rebase_at), series.name)]

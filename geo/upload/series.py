@@ -13,6 +13,9 @@ A single-period upload refuses an area code that appears twice. A file with a pe
    count) to wards for each period with :func:`geo.upload.aggregate_to_wards` -- the same lookups,
    completeness rule and disclosure control (small counts, totals and parts) as a single-period
    upload -- and returns a :class:`WardSeries` of ward by period.
+3. :func:`series_reach` says which wards the series reached: those of its ICB, and any outside it
+   (an LSOA whose residents partly live in a ward of another ICB). Tracking an area counts the
+   area's wards only (:mod:`layers.tracking`), so such a ward is left out of the ICB's figures.
 
 Pure: bytes and frames in memory only, nothing written anywhere.
 """
@@ -184,6 +187,39 @@ def aggregate_series(series: SeriesPreview, reference: Reference, column: str, *
     return WardSeries(_stack(frames, column, series.span), _stack(hidden, column, series.span).fillna(False).astype(bool),
                       _stack(frames, denominator, series.span) if denominator else None, series.kind, column,
                       denominator, series.preview.geography, threshold, _summary(notes, len(series.span)))
+
+
+@dataclass(frozen=True)
+class SeriesReach:
+    """The wards a series reached: ``inside`` of the ICB holding most of them (``icb_name``), and the
+    ``outside`` wards of other ICBs (names, with their local authority)."""
+
+    icb_name: str
+    inside: int
+    outside: tuple[str, ...]
+
+    def describe(self) -> str:
+        """In words, e.g. "280 wards of X ICB, plus 1 ward outside it that holds some of the file's residents
+        (Gosforth, Cumberland), left out of the ICB's figures"."""
+        text = f"{self.inside:,} wards of {self.icb_name}"
+        if not self.outside:
+            return text
+        n = len(self.outside)
+        some = "holds" if n == 1 else "hold"
+        named = "; ".join(self.outside[:_EXAMPLES]) + ("; …" if n > _EXAMPLES else "")
+        return (f"{text}, plus {n:,} ward{'s' if n != 1 else ''} outside it that {some} some of the file's residents "
+                f"({named}), left out of the ICB's figures")
+
+
+def series_reach(series: WardSeries, wards: pd.DataFrame) -> SeriesReach:
+    """The wards ``series`` reached, by ICB (``wards``: the ward register, with ``ward_name``, ``lad_name``,
+    ``icb_code`` and ``icb_name``, indexed by ward code)."""
+    rows = wards.reindex(series.counts.index)
+    icb = rows["icb_code"].value_counts().index[0]
+    inside = rows["icb_code"] == icb
+    outside = rows[~inside]
+    return SeriesReach(str(rows.loc[inside, "icb_name"].iloc[0]), int(inside.sum()),
+                       tuple(f"{r.ward_name}, {r.lad_name}" for r in outside.itertuples()))
 
 
 def _stack(frames: dict, column: str, span: pd.PeriodIndex) -> pd.DataFrame:
