@@ -107,11 +107,12 @@ def inspect_upload(table: Table, reference: Reference, *, lad_code: str | None =
     if code_column is not None and code_column not in frame.columns:
         raise UploadError(f"The file has no column '{code_column}'", "Choose one of: " + listed(frame.columns))
     by_name = column is None
+    vintage: list[str] = []  # how the codes' vintage was read: said, but not a problem with the file
     if by_name:
         column, areas, geography, candidates = _areas_from_names(frame, reference, lad_code)
     else:
-        areas, geography, candidates, area_notes = _areas_from_codes(frame, column, reference)
-        notes += area_notes
+        areas, geography, candidates, left_out, vintage = _areas_from_codes(frame, column, reference)
+        notes += left_out + vintage
     repeated = None if repeated_areas else _repeated(areas, column)
     known = reference.code_sets[geography.key]
     matched_mask = areas.isin(known).astype(bool)
@@ -134,7 +135,7 @@ def inspect_upload(table: Table, reference: Reference, *, lad_code: str | None =
     if len(unmatched) and all(CODE_RE.match(a) for a in unmatched):
         notes.append(f"{len(unmatched):,} code(s) did not match any {geography.label} code: {geography.unknown_fix}")
     if repeated is not None:  # refused, naming what else the file would need fixing, so it is fixed in one go
-        also = notes[len(table.notes):][:EXAMPLES]
+        also = [n for n in notes[len(table.notes):] if n not in vintage][:EXAMPLES]
         raise UploadError(repeated + (". Also: " + "; ".join(also) if also else ""), REPEATED_FIX)
     matched = areas[matched_mask]
     values = pd.DataFrame({c: parsed[c].values.loc[matched.index].to_numpy() for c in value_names},
@@ -184,8 +185,9 @@ def _example_rows(frame: pd.DataFrame, rows: pd.Index, column: str) -> str:
 
 
 def _areas_from_codes(frame: pd.DataFrame, column: str, reference: Reference
-                      ) -> tuple[pd.Series, Geography, list[Geography], list[str]]:
-    """The English codes of the one mappable kind in ``column``, its vintage and notes."""
+                      ) -> tuple[pd.Series, Geography, list[Geography], list[str], list[str]]:
+    """The English codes of the one mappable kind in ``column``, its vintage, and the notes: rows left
+    out, then how the vintage was read."""
     codes = _normal_codes(frame[column])
     notes = []
     no_code = codes.index[codes.isna()]
@@ -232,7 +234,7 @@ def _areas_from_codes(frame: pd.DataFrame, column: str, reference: Reference
                           f"{' or '.join(g.label for g in known)} to ward lookup",
                           "Upload the figures by ward (E05 codes) or LSOA (E01) instead")
     geography, vintage_notes = _choose_vintage(set(english), candidates, reference)
-    return english, geography, candidates, notes + vintage_notes
+    return english, geography, candidates, notes, vintage_notes
 
 
 _COARSE_FIX = ("Upload the figures by ward (E05 codes), LSOA (E01) or MSOA (E02) instead; the template download "
