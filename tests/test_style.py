@@ -70,6 +70,11 @@ def test_fisher_jenks_for_all_england_runs_on_a_sample_and_keeps_the_maximum(war
     styled = style_layer(IMD, values, values, "FisherJenks")
     assert sum(e.count for e in styled.legend.entries) == len(values)
     assert styled.legend.entries[-1].label.endswith(f"{values.max():.1f}")
+    # mapclassify's exact Fisher-Jenks breaks over all 6,826 ward scores (measured once: 9.5 minutes
+    # in pure Python). The 500-quantile sample lands within 1.9 of each; 50 quantiles would miss by 8.1.
+    exact = [12.378681, 20.254673, 30.134858, 43.682808, 86.219612]
+    sampled = [float(e.label.split(" – ")[1]) for e in styled.legend.entries]
+    assert np.abs(np.array(sampled) - exact).max() < 2.0
 
 
 def test_no_data_gets_its_own_colour_and_count() -> None:
