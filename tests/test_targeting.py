@@ -114,12 +114,12 @@ def test_coverage_and_area_values_leave_out_overlay_wards() -> None:
 
 def test_coverage_reads_population_and_best_fit_for_the_target_wards_only() -> None:
     # Population and best-fit flags for a wider set of wards (as for all England), in another order.
-    population = pd.Series({"x": 9000, "c": 200, "b": 3000, "a": 1000, "d": np.nan})
-    best_fit = pd.Series({"x": True, "c": False, "b": True, "a": True})  # d: not named, so not counted
-    targets = pd.Series([True, False, True, True], index=["a", "b", "c", "d"])
+    population = pd.Series({"x": 9000, "c": 200, "b": 3000, "a": 1000, "d": np.nan, "e": 700})
+    best_fit = pd.Series({"x": True, "c": False, "b": True, "a": True})  # d, e: not named, so not counted
+    targets = pd.Series([True, False, True, True, True], index=["a", "b", "c", "d", "e"])
     cov = coverage(targets, population, best_fit)
-    # Targets a, c, d: a counts 1,000; c is areal overlay, d has no population and no best-fit flag.
-    assert (cov.wards, cov.population, cov.area_population) == (3, 1000, 4000)
+    # Targets a, c, d, e: a counts 1,000; c is areal overlay; d has no population; e no best-fit flag.
+    assert (cov.wards, cov.population, cov.area_population) == (4, 1000, 4000)
     with_d = coverage(targets, population.fillna(500), best_fit.reindex([*best_fit.index, "d"], fill_value=True))
     assert (with_d.population, with_d.area_population) == (1500, 4500)
 
