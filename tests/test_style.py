@@ -138,6 +138,8 @@ def test_flag_legend_colours_follow_direction_and_count_no_data() -> None:
             "Rurality · Rural / urban flag", "rural (yes / no)", "flag", "")
         assert styled.classes.tolist() == [1, 0, -1, 1]
         assert styled.colour.tolist() == [yes, no, NO_DATA_COLOUR, yes]
+    warned = replace(rural, warning="A threshold on a share: 49% rural counts as urban.")
+    assert style_layer(warned, values, values).legend.note == "A threshold on a share: 49% rural counts as urban."
 
 
 def test_an_empty_class_counts_zero_wards() -> None:
