@@ -131,3 +131,12 @@ def test_published_values_by_level_code_and_column(published: Published) -> None
     assert published.value("lad", "L1", "extent") is None  # no such column
     assert published.value("lad", "L1", "") is None  # the record names no official column
     assert (published.count("lad"), published.count("icb")) == (2, 1)
+
+
+def test_ward_profile_passes_the_published_summaries_and_keeps_its_columns_when_empty(
+        register: pd.DataFrame, published: Published) -> None:
+    profile = ward_profile([PublishedLayer(IMD, register), PublishedLayer(DISABLED, register)], register, "w1",
+                           published)
+    assert profile["Local authority"].tolist() == ["43.5 · MHCLG", "400"]  # DISABLED has no official column
+    empty = ward_profile([], register, "w1", published)
+    assert empty.empty and list(empty.columns) == list(PROFILE_COLUMNS)
