@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo.upload import aggregate_to_wards, inspect_upload, read_pasted
+from geo.upload import UploadError, aggregate_to_wards, inspect_upload, read_pasted
 from geo.upload.geography import Reference
 
 ALPHA, BETA, GAMMA, DELTA = "E05000001", "E05000002", "E05000003", "E05000009"
@@ -131,3 +131,21 @@ def test_equal_weights_without_a_population(reference: Reference) -> None:
                               "(equal weights: WardLens has no LSOA 2011 population yet); choose a denominator column "
                               "to weight them")
     assert np.isnan(wards.frame.reindex([GAMMA]).iloc[0, 0])
+
+
+def test_negative_counts_are_refused_naming_their_rows() -> None:
+    codes = [f"E0500001{i}" for i in range(8)]
+    wards = pd.DataFrame({"ward_code": codes, "ward_name": [f"W{i}" for i in range(8)], "lad_code": "E06000001",
+                          "population": 100})
+    lookup = wards.assign(area_code=wards["ward_code"], share=1.0)[["area_code", "ward_code", "share"]]
+    reference = Reference(wards=wards, lookups={"ward25": lookup})
+    # File rows 2-9 (row 1 is the header): seven negative counts, of which the first five are quoted.
+    values = [5, -1, -2, -3.5, -4, -5, -6, -7]
+    text = "ward_code,Patients\n" + "".join(f"{c},{v}\n" for c, v in zip(codes, values))
+    with pytest.raises(UploadError) as raised:
+        upload(reference, text)
+    assert raised.value.problem == ("Column 'Patients' is a count but has 7 negative value(s): row 3 (-1), row 4 (-2), "
+                                    "row 5 (-3.5), row 6 (-4), row 7 (-5) and 2 more")
+    assert raised.value.fix.startswith("Counts cannot be negative: correct those rows, or treat the column as a rate")
+    # Treated as a rate (e.g. a change), the same values are taken as they are.
+    assert upload(reference, text, kinds={"Patients": "rate"}).frame["Patients"].tolist() == values
