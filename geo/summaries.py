@@ -118,13 +118,14 @@ def _local_concentration(key: pd.Series, rank: np.ndarray, reversed_rank: np.nda
     of its population; the LSOA straddling the 10% line counts with the part of its
     population that is needed to reach it. NaN for groups with no population."""
     frame = pd.DataFrame({"key": key.to_numpy(), "rank": rank, "rev": reversed_rank, "pop": population})
-    frame = frame.sort_values(["key", "rank"], kind="mergesort")
-    grouped = frame.groupby("key", sort=False)["pop"]
+    # LSOAs tied on rank share a reversed rank, so their order within a group does not matter.
+    frame = frame.sort_values(["key", "rank"])
+    grouped = frame.groupby("key")["pop"]
     before = grouped.cumsum().to_numpy() - frame["pop"].to_numpy()
     threshold = LOCAL_CONCENTRATION_SHARE * grouped.transform("sum").to_numpy()
     used = np.clip(threshold - before, 0.0, frame["pop"].to_numpy())
     sums = pd.DataFrame({"key": frame["key"].to_numpy(), "used": used,
-                         "used_rev": used * frame["rev"].to_numpy()}).groupby("key", sort=True).sum()
+                         "used_rev": used * frame["rev"].to_numpy()}).groupby("key").sum()
     return sums["used_rev"] / sums["used"].where(sums["used"] > 0)
 
 
@@ -137,11 +138,11 @@ def _group_sums(key: pd.Series, score: np.ndarray, rank: np.ndarray, reversed_ra
         "population": population,
         "pop_score": population * score,
         "pop_rev": population * reversed_rank,
-        "pop_extent": population * _extent_weight(rank, max(n_national, 1)),
-        "most_deprived_10": (rank * 10 <= n_national).astype(float),
+        "pop_extent": population * _extent_weight(rank, n_national),
+        "most_deprived_10": rank * 10 <= n_national,
         "n_lsoas": np.ones(len(key), dtype=np.int64),
     })
-    return parts.groupby("key", sort=True).sum()
+    return parts.groupby("key").sum()  # sorted by key
 
 
 def summarise_deprivation(lsoas: pd.DataFrame, by: str, *, score: str = "score", rank: str = "rank",
@@ -195,5 +196,5 @@ def summarise_deprivation(lsoas: pd.DataFrame, by: str, *, score: str = "score",
     out["extent"] = sums["pop_extent"] / weight
     out["local_concentration"] = _local_concentration(key, rank_values, reversed_rank, pop)
     out["population"] = sums["population"]
-    out["n_lsoas"] = sums["n_lsoas"].astype(np.int64)
+    out["n_lsoas"] = sums["n_lsoas"]
     return out[list(OUTPUT_COLUMNS)]

@@ -37,14 +37,17 @@ def worst_share(values: pd.Series, share: float, higher_is_worse: bool) -> pd.Se
     n = target_count(len(present), share)
     if n == 0:
         return pd.Series(False, index=values.index)
-    ordered = present.sort_values(ascending=not higher_is_worse, kind="stable")
-    cut = ordered.iloc[n - 1]
+    # The cut is a value, so how ties are ordered before it does not matter: all of them are in.
+    cut = present.sort_values(ascending=not higher_is_worse).iloc[n - 1]
     chosen = present >= cut if higher_is_worse else present <= cut
     return chosen.reindex(values.index, fill_value=False).astype(bool)
 
 
-def at_least(values: pd.Series, threshold: float, higher_is_worse: bool = True) -> pd.Series:
-    """True where the value is at least ``threshold`` (NaN is never selected)."""
+def at_least(values: pd.Series, threshold: float, higher_is_worse: bool) -> pd.Series:
+    """True where the value is at least ``threshold`` (NaN or ``<NA>`` is never selected).
+
+    ``higher_is_worse`` does not change the rule; it is taken so that every rule has one signature.
+    """
     return (values >= threshold).fillna(False).astype(bool)
 
 
@@ -77,13 +80,15 @@ class Coverage:
 
 
 def coverage(targets: pd.Series, population: pd.Series, best_fit: pd.Series) -> Coverage:
-    """Target wards, and residents covered, over the area's wards (all Series share one index).
+    """Target wards, and residents covered, over the area's wards (``targets``: bool by ward_code).
 
     Residents are summed over best-fit wards only: an areal-overlay ward's residents are
-    already counted in the best-fit ward their LSOA belongs to.
+    already counted in the best-fit ward their LSOA belongs to. ``population`` and ``best_fit``
+    may cover more wards than ``targets`` (e.g. all England's); a ward ``best_fit`` does not
+    name is not counted, and one with no population holds no residents.
     """
     counted = best_fit.reindex(targets.index, fill_value=False).astype(bool)
-    pop = population.reindex(targets.index).fillna(0)
+    pop = population.reindex(targets.index)
     return Coverage(wards=int(targets.sum()), population=int(pop[targets & counted].sum()),
                     area_population=int(pop[counted].sum()))
 
@@ -92,16 +97,11 @@ def rank_targets(targets: pd.Series, keys: list[tuple[pd.Series, bool]]) -> pd.S
     """Rank 1..n of the target wards, worst first, ordered by ``keys`` then ward code.
 
     ``keys``: ``(values, higher_is_worse)`` pairs, the first deciding and the rest breaking
-    ties (e.g. Core20 share, then IMD score). Returns an int Series over the target wards only.
+    ties (e.g. Core20 share, then IMD score); a ward with no value on a key comes after those
+    with one. Returns an int Series over the target wards only.
     """
     chosen = targets[targets].index
-    frame = pd.DataFrame(index=chosen)
-    sort_cols, ascending = [], []
-    for i, (values, higher_is_worse) in enumerate(keys):
-        frame[f"k{i}"] = values.reindex(chosen)
-        sort_cols.append(f"k{i}")
-        ascending.append(not higher_is_worse)
-    frame["code"] = chosen
-    ordered = frame.sort_values(sort_cols + ["code"], ascending=ascending + [True],
-                                na_position="last", kind="stable")
-    return pd.Series(range(1, len(ordered) + 1), index=ordered.index, name="rank")
+    frame = pd.DataFrame({f"k{i}": values for i, (values, _) in enumerate(keys)}, index=chosen)
+    frame["code"] = chosen  # ward codes are unique, so the order is total: no tie is left to chance
+    ordered = frame.sort_values(list(frame.columns), ascending=[not worse for _, worse in keys] + [True])
+    return pd.Series(range(1, len(ordered) + 1), index=ordered.index)

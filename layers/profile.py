@@ -51,7 +51,7 @@ class Published:
 
 def fifth(rank: float, n: int) -> str:
     """Which fifth of ``n`` ranked wards rank ``rank`` (1 = worst) falls in: "worst fifth" ... "best fifth"."""
-    return FIFTHS[min(4, int(np.ceil(5 * rank / n)) - 1)]
+    return FIFTHS[int(np.ceil(5 * rank / n)) - 1]  # 1 <= rank <= n, so 0..4
 
 
 def area_text(source: LayerSource, area: AreaValue) -> str:

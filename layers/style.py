@@ -62,7 +62,7 @@ def _quiet(classifier: Callable[..., object], values: np.ndarray, k: int) -> np.
     """mapclassify bins with its warnings (too few unique values, no numba) silenced."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return np.asarray(classifier(values, k=k).bins, dtype=float)
+        return np.asarray(classifier(values, k=k).bins)
 
 
 def _fisher_jenks(values: np.ndarray, k: int) -> np.ndarray:
@@ -140,7 +140,7 @@ def palette(name: str, n: int, higher_is_worse: bool) -> list[str]:
     if n < 1:
         raise ValueError(f"a palette needs at least one colour, got n={n}")
     base = color_brewer(name, max(n, 3))
-    colours = {1: [base[len(base) // 2]], 2: [base[0], base[-1]]}.get(n, base)
+    colours = {1: [base[1]], 2: [base[0], base[-1]]}.get(n, base)  # n < 3: base has 3 colours
     return colours if higher_is_worse else colours[::-1]
 
 
@@ -163,7 +163,8 @@ def _finer(fmt: str) -> str:
 
 
 def _break_labels(bounds: np.ndarray, low: float, fmt: str) -> list[str]:
-    """``"low – b1"``, ``"b1 – b2"`` ... in ``fmt``, with more decimals until distinct bounds read differently.
+    """``"low – b1"``, ``"b1 – b2"`` ... in ``fmt``, with more decimals (at most three more) until
+    distinct bounds read differently.
 
     A class whose lower and upper bounds are equal (ties, e.g. many wards at 0%) reads as the
     single value, and the class after it as "> value – next".
@@ -193,7 +194,7 @@ def _no_data(classes: pd.Series) -> LegendEntry:
 
 def _colour_column(classes: pd.Series, colours: list[str]) -> pd.Series:
     lookup = np.array([*colours, NO_DATA_COLOUR], dtype=object)  # -1 picks the last: no data
-    return pd.Series(lookup[classes.to_numpy()], index=classes.index, name="colour")
+    return pd.Series(lookup[classes.to_numpy()], index=classes.index)
 
 
 def observed_bounds(bounds: np.ndarray, basis: np.ndarray) -> np.ndarray:
@@ -204,12 +205,12 @@ def observed_bounds(bounds: np.ndarray, basis: np.ndarray) -> np.ndarray:
     between values, which for suppressed counts could print a hidden 1-4).
     """
     ordered = np.sort(basis)
-    at = np.searchsorted(ordered, bounds, side="right") - 1
-    return np.unique(ordered[np.clip(at, 0, len(ordered) - 1)])
+    at = np.searchsorted(ordered, bounds, side="right") - 1  # at most the last index
+    return np.unique(ordered[np.maximum(at, 0)])  # a bound below every value moves up to the smallest
 
 
 def style_numeric(record: Indicator, values: pd.Series, national: pd.Series, scheme_id: str,
-                  observed_breaks: bool = False) -> Styled:
+                  observed_breaks: bool) -> Styled:
     """Classify a numeric layer with ``scheme_id``; breaks from the area's or all England's wards.
 
     ``observed_breaks``: class bounds are values that occur (see :func:`observed_bounds`).
@@ -243,7 +244,7 @@ FLAG_LABELS = ("No", "Yes")
 
 
 def style_flag(record: Indicator, values: pd.Series, national: pd.Series, scheme_id: str,
-               observed_breaks: bool = False) -> Styled:
+               observed_breaks: bool) -> Styled:
     """Two categories, not flagged / flagged (value > 0), coloured from the record's palette: the
     flagged wards darkest whichever way the record ranks (a flag marks the wards to look at), so
     "Yes" never reads as the lighter, lesser category (``observed_breaks`` has no effect)."""

@@ -169,10 +169,49 @@ def test_hand_built_values(hand_built: pd.DataFrame) -> None:
         "population": [200.0, 1000.0, 1000.0, 0.0, 100.0, 200.0, 2000.0],
     }, index=out.index)
     pd.testing.assert_frame_equal(out[expected.columns], expected, check_exact=False, rtol=1e-12)
-    assert out["n_lsoas"].tolist() == [1, 3, 3, 1, 1, 2, 3]
+    assert out["n_lsoas"].tolist() == [1, 3, 3, 1, 1, 2, 3] and out["n_lsoas"].dtype == np.int64  # a count
     # Ties share the lowest rank; the zero-population group has no rank.
     assert out["rank_of_average_score"].tolist() == [1, 2, 3, pd.NA, 4, 4, 6]
     assert out["rank_of_average_rank"].tolist() == [1, 2, 3, pd.NA, 4, 5, 6]
+
+
+def test_row_order_does_not_matter(hand_built: pd.DataFrame) -> None:
+    # Local concentration walks each group's LSOAs from the most deprived: it must sort them itself.
+    shuffled = hand_built.sample(frac=1, random_state=7)
+    assert list(shuffled.index) != list(hand_built.index)
+    out = summarise_deprivation(shuffled, "ward", n_national=100)
+    assert list(out.index) == list("ABCDEFG")
+    pd.testing.assert_frame_equal(out, summarise_deprivation(hand_built, "ward", n_national=100))
+
+
+def test_percentile_10_counts_in_full_and_the_sliding_weight_runs_from_11_to_30() -> None:
+    # Each LSOA its own group, in a national set of 100 (percentile = rank). Appendix N: percentiles
+    # 1-10 weigh 1, p in 11-30 weighs 0.95 - (p - 11) x 0.9 / 19, beyond 30 nothing; decile 1 is ranks 1-10.
+    lsoas = pd.DataFrame({"lsoa": list("abcdef"), "rank": [1, 10, 11, 29, 30, 31], "population": 100, "score": 1.0})
+    out = summarise_deprivation(lsoas, "lsoa", n_national=100)
+    assert out["extent"].tolist() == pytest.approx([1.0, 1.0, 0.95, 0.95 - 18 * 0.9 / 19, 0.05, 0.0])
+    assert out["proportion_most_deprived_10"].tolist() == [1.0, 1.0, 0.0, 0.0, 0.0, 0.0]
+
+
+def test_a_group_of_a_few_people_still_gets_every_measure() -> None:
+    # One resident in group P (10% of them is 0.1 of a person) and 5 in Q; 100 LSOAs nationally.
+    lsoas = pd.DataFrame({"group": ["P", "Q", "Q"], "rank": [20, 4, 60], "population": [1, 2, 3],
+                          "score": [30.0, 50.0, 5.0]})
+    out = summarise_deprivation(lsoas, "group", n_national=100)
+    assert out.loc["P", ["average_score", "average_rank", "local_concentration"]].tolist() == pytest.approx(
+        [30.0, 81.0, 81.0])
+    # Q: 10% is 0.5 of a person, all from the rank-4 LSOA (reversed rank 97).
+    assert out.loc["Q", "local_concentration"] == pytest.approx(97.0)
+    assert out.loc["Q", "average_score"] == pytest.approx((2 * 50 + 3 * 5) / 5)
+
+
+def test_a_single_lsoa_england_is_allowed() -> None:
+    # n_national=1: the one LSOA is rank 1 and reversed rank 1; by the equal-count rule it is in decile
+    # ceil(10 x 1 / 1) = 10 and percentile 100, so neither in the most deprived 10% nor in the extent.
+    out = summarise_deprivation(pd.DataFrame({"g": ["X"], "rank": [1], "population": [10], "score": [7.5]}), "g",
+                                n_national=1)
+    assert out.loc["X", ["average_rank", "proportion_most_deprived_10", "extent", "local_concentration"]].tolist() == [
+        1.0, 0.0, 0.0, 1.0]
 
 
 def test_default_n_national_is_all_rows_passed() -> None:
@@ -195,32 +234,51 @@ def test_empty_input_gives_empty_frame() -> None:
 def test_missing_value_raises(hand_built: pd.DataFrame, column: str) -> None:
     broken = hand_built.astype({column: object} if column == "ward" else {column: float})
     broken.loc[2, column] = np.nan
-    with pytest.raises(ValueError, match=f"1 LSOA\\(s\\) have no value in '{column}'"):
-        summarise_deprivation(broken, "ward", n_national=100)
+    assert _message(broken, n_national=100) == (
+        f"summarise_deprivation: 1 LSOA(s) have no value in '{column}'; every LSOA needs a group, a score, a rank "
+        "and a population - drop or fill them before summarising")
+
+
+# The messages below are what a caller reads to put the call right: each names the problem, the
+# values at fault and the fix, so each is asserted whole.
+HOW_TO_FIX_RANKS = ("when you pass a subset of England's LSOAs give n_national= the number of LSOAs in England "
+                    "for the edition (IoD2019: 32,844; IoD2025: 33,755)")
+
+
+def _message(lsoas: pd.DataFrame, **kwargs: object) -> str:
+    with pytest.raises(ValueError) as raised:
+        summarise_deprivation(lsoas, "ward", **kwargs)
+    return str(raised.value)
 
 
 def test_subset_without_n_national_raises(hand_built: pd.DataFrame) -> None:
     # 14 rows passed but ranks go up to 80: the caller forgot n_national.
-    with pytest.raises(ValueError, match="give n_national="):
-        summarise_deprivation(hand_built, "ward")
+    assert _message(hand_built) == ("summarise_deprivation: ranks in 'rank' run from 1 to 80 but must lie in 1..14 "
+                                    f"(n_national=len(lsoas)); {HOW_TO_FIX_RANKS}")
 
 
 def test_rank_out_of_range_raises(hand_built: pd.DataFrame) -> None:
-    with pytest.raises(ValueError, match=r"must lie in 1\.\.50"):
-        summarise_deprivation(hand_built, "ward", n_national=50)
+    assert _message(hand_built, n_national=50) == ("summarise_deprivation: ranks in 'rank' run from 1 to 80 but must "
+                                                   f"lie in 1..50 (n_national=50); {HOW_TO_FIX_RANKS}")
     zero_rank = hand_built.assign(rank=hand_built["rank"] - 1)
     with pytest.raises(ValueError, match="must lie in"):
         summarise_deprivation(zero_rank, "ward", n_national=100)
 
 
 def test_negative_population_raises(hand_built: pd.DataFrame) -> None:
-    with pytest.raises(ValueError, match="negative values in 'population'"):
-        summarise_deprivation(hand_built.assign(population=-hand_built["population"]), "ward", n_national=100)
+    assert _message(hand_built.assign(population=-hand_built["population"]), n_national=100) == (
+        "summarise_deprivation: negative values in 'population'; population weights must be >= 0")
 
 
 def test_missing_column_raises(hand_built: pd.DataFrame) -> None:
-    with pytest.raises(ValueError, match="'imd_score' not in the LSOA frame"):
-        summarise_deprivation(hand_built, "ward", score="imd_score", n_national=100)
+    assert _message(hand_built, score="imd_score", rank="imd_rank", n_national=100) == (
+        "summarise_deprivation: column(s) 'imd_score', 'imd_rank' not in the LSOA frame (columns: ward, rank, "
+        "population, score); pass the right names with by=, score=, rank=, population=")
+
+
+def test_text_in_a_numeric_column_raises(hand_built: pd.DataFrame) -> None:
+    message = _message(hand_built.astype({"score": str}), n_national=100)
+    assert message.startswith("summarise_deprivation: column 'score' must be numeric, got ")
 
 
 @pytest.mark.parametrize("bad", [0, -5, 100.5, "100", True])

@@ -25,6 +25,7 @@ from tests.conftest import BLOOMFIELD, LLR, LSC
 
 @pytest.mark.parametrize(("n", "share", "expected"), [
     (280, 0.1, 28), (176, 0.1, 18), (170, 0.1, 17), (9, 0.1, 1), (1, 0.1, 1), (0, 0.1, 0), (6826, 0.1, 683),
+    (280, 1.0, 280), (7, 1.0, 7),  # a share of 1 (100%) is allowed: every ward with a value
 ])
 def test_target_count_is_ceiling_of_share(n: int, share: float, expected: int) -> None:
     assert target_count(n, share) == expected
@@ -49,20 +50,47 @@ def test_worst_share_follows_direction_skips_nan_and_keeps_ties() -> None:
     assert sorted(worst_share(values, 0.25, True).pipe(lambda s: s[s].index)) == ["w1", "w10", "w3"]
 
 
+def test_worst_share_of_wards_with_no_value_is_no_ward() -> None:
+    values = pd.Series([np.nan, np.nan, np.nan], index=["w2", "w0", "w1"])
+    for higher_is_worse in (True, False):
+        chosen = worst_share(values, 0.1, higher_is_worse)
+        assert chosen.dtype == bool and list(chosen.index) == ["w2", "w0", "w1"] and not chosen.any()
+
+
 def test_at_least_and_select_by_rule_name() -> None:
     values = pd.Series([0.49, 0.5, 1.0, np.nan], index=list("abcd"))
-    assert at_least(values, 0.5).tolist() == [False, True, True, False]
-    assert select(values, "at least", 0.5, True).equals(at_least(values, 0.5))
+    assert at_least(values, 0.5, True).tolist() == [False, True, True, False]
+    assert at_least(values, 0.5, False).tolist() == [False, True, True, False]  # direction plays no part
+    assert select(values, "at least", 0.5, True).equals(at_least(values, 0.5, True))
     with pytest.raises(ValueError, match="targeting rule"):
         select(values, "top ten", 0.1, True)
 
 
+def test_at_least_never_selects_a_missing_value_of_a_nullable_column() -> None:
+    # A nullable Float64 column compares <NA> to <NA>, not False: still not a target.
+    values = pd.Series([0.6, None, 0.5, 0.4], index=list("abcd"), dtype="Float64")
+    assert at_least(values, 0.5, True).tolist() == [True, False, True, False]
+
+
 def test_rank_targets_orders_worst_first_with_tie_breaks_then_code() -> None:
-    targets = pd.Series(True, index=["b", "a", "c", "d"])
-    first = pd.Series({"a": 1.0, "b": 1.0, "c": 0.8, "d": 1.0})
-    second = pd.Series({"a": 30.0, "b": 50.0, "c": 90.0, "d": 30.0})
+    # d comes before a in the targets, but they tie on both keys: code decides, a first.
+    targets = pd.Series([True, True, True, False, True], index=["d", "b", "c", "e", "a"])
+    first = pd.Series({"a": 1.0, "b": 1.0, "c": 0.8, "d": 1.0, "e": 5.0})
+    second = pd.Series({"a": 30.0, "b": 50.0, "c": 90.0, "d": 30.0, "e": 99.0})
     ranks = rank_targets(targets, [(first, True), (second, True)])
-    assert list(ranks.sort_values().index) == ["b", "a", "d", "c"]
+    assert ranks.sort_values().to_dict() == {"b": 1, "a": 2, "d": 3, "c": 4}  # e is not a target
+
+
+def test_rank_targets_puts_wards_with_no_value_last_and_follows_direction() -> None:
+    targets = pd.Series(True, index=["a", "b", "c", "d"])
+    life_expectancy = pd.Series({"a": 80.1, "b": np.nan, "c": 74.3, "d": 77.0})  # higher is better
+    assert rank_targets(targets, [(life_expectancy, False)]).to_dict() == {"c": 1, "d": 2, "a": 3, "b": 4}
+    assert rank_targets(targets, [(life_expectancy, True)]).to_dict() == {"a": 1, "d": 2, "c": 3, "b": 4}
+
+
+def test_rank_targets_with_no_keys_is_by_ward_code() -> None:
+    targets = pd.Series([True, True, False, True], index=["E05000003", "E05000001", "E05000004", "E05000002"])
+    assert rank_targets(targets, []).to_dict() == {"E05000001": 1, "E05000002": 2, "E05000003": 3}
 
 
 def test_coverage_and_area_values_leave_out_overlay_wards() -> None:
@@ -82,6 +110,18 @@ def test_coverage_and_area_values_leave_out_overlay_wards() -> None:
     assert areas.area_value(wards["score"], wards["population"], include, best_fit, "sum", direct=True) == 130.0
     flags = pd.Series([1.0, 0.0, np.nan], index=wards.index)
     assert areas.area_value(flags, wards["population"], include, best_fit, "share of wards") == 0.5
+
+
+def test_coverage_reads_population_and_best_fit_for_the_target_wards_only() -> None:
+    # Population and best-fit flags for a wider set of wards (as for all England), in another order.
+    population = pd.Series({"x": 9000, "c": 200, "b": 3000, "a": 1000, "d": np.nan, "e": 700})
+    best_fit = pd.Series({"x": True, "c": False, "b": True, "a": True})  # d, e: not named, so not counted
+    targets = pd.Series([True, False, True, True, True], index=["a", "b", "c", "d", "e"])
+    cov = coverage(targets, population, best_fit)
+    # Targets a, c, d, e: a counts 1,000; c is areal overlay; d has no population; e no best-fit flag.
+    assert (cov.wards, cov.population, cov.area_population) == (4, 1000, 4000)
+    with_d = coverage(targets, population.fillna(500), best_fit.reindex([*best_fit.index, "d"], fill_value=True))
+    assert (with_d.population, with_d.area_population) == (1500, 4500)
 
 
 def test_every_targeting_definition_names_known_indicators() -> None:

@@ -169,7 +169,7 @@ def _sum_to_wards(preview: Preview, reference: Reference, chosen: dict[str, Kind
     if rates and (pd.Series(p.group).value_counts() > 1).any():
         notes.append(_weighting_note(rates, p.weighted_by, geography))
     notes += _unreachable_note(reference, p.lookup, p.wards, geography)
-    return pd.DataFrame(out, index=p.wards), notes
+    return pd.DataFrame(out), notes  # every column is on p.wards
 
 
 def _ward_column(p: _Pieces, file_values: pd.Series, column: str, kind: Kind, geography: Geography,
@@ -180,7 +180,7 @@ def _ward_column(p: _Pieces, file_values: pd.Series, column: str, kind: Kind, ge
     x = p.area_values[column].to_numpy()
     if kind == "count":
         present = ~np.isnan(x)
-        result = p.by_ward(np.where(present, x * p.share, 0.0), "sum")
+        result = p.by_ward(x * p.share, "sum")  # a ward with a blank area is dropped below, not summed
         whole = bool(np.all(np.mod(file_values.dropna(), 1) == 0))
         if whole:
             result = result.round()
@@ -191,8 +191,8 @@ def _ward_column(p: _Pieces, file_values: pd.Series, column: str, kind: Kind, ge
     else:
         w = p.weight * p.share
         present = ~np.isnan(x) & ~np.isnan(w)
-        numerator = p.by_ward(np.where(present, x * w, 0.0), "sum")
-        total_weight = p.by_ward(np.where(present, w, 0.0), "sum")
+        numerator = p.by_ward(x * w, "sum")  # a ward with a blank rate or weight is dropped below
+        total_weight = p.by_ward(w, "sum")
         result = (numerator / total_weight).where(total_weight > 0)
     complete = p.by_ward(present, "all")
     result = result.where(complete)
