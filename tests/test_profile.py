@@ -59,7 +59,7 @@ def test_a_ward_row_with_computed_and_published_comparators(register: pd.DataFra
     row = profile_row(PublishedLayer(IMD, register), register, "w2", published)
     assert list(row) == list(PROFILE_COLUMNS)
     assert row == {
-        "Theme": "Deprivation", "Indicator": IMD.title, "Edition": "IoD2025", "Ward": "30.0",
+        "Theme": "Deprivation", "Indicator": IMD.full_title, "Ward": "30.0",
         # I1 ranks w1 (50), w2 (30), w3 (10): rank 2 of 3 is in the fourth fifth (ceil(5 x 2 / 3) = 4);
         # England ranks 50, 40, 30, 20, 10: rank 3 of 5 is the middle fifth.
         "Rank in ICB (1 = worst)": "2 of 3 · fourth fifth", "In England": "middle fifth",
