@@ -22,6 +22,7 @@ import pytest
 
 from geo.upload import UploadError, aggregate_to_wards, inspect_upload, read_pasted
 from geo.upload.geography import Reference
+from geo.upload.suppression import suppress_ward_values
 
 ALPHA, BETA, GAMMA, DELTA = "E05000001", "E05000002", "E05000003", "E05000009"
 OTHERS = ("E05000004", "E05000005", "E05000006")  # Epsilon, Zeta and Eta: like Gamma, out of reach
@@ -179,3 +180,21 @@ def test_a_register_without_population_and_a_choice_the_file_cannot_take(referen
         aggregate_to_wards(preview, reference, denominator="List")
     assert (raised.value.problem, raised.value.fix) == ("'List' is not a value column of this file",
                                                         "Choose the denominator from: Patients, Rate per 1000")
+
+
+def test_suppression_notes_small_counts_and_small_numerators() -> None:
+    wards = pd.Index(["w1", "w2", "w3"], name="ward_code")
+    frame = pd.DataFrame({"Patients": [2.0, 10.0, 0.0], "Index": [3.0, 4.0, 5.0], "Rate (%)": [0.1, 20.0, 0.5]},
+                         index=wards)
+    values = frame.rename(index={"w1": "a1", "w2": "a2", "w3": "a3"})
+    population = pd.Series([1000.0, 1000.0, 400.0], index=wards)
+    out = suppress_ward_values(frame, values, ["Patients"], ["Index", "Rate (%)"], {"Rate (%)": "%"}, None,
+                               population, 5)
+    # 2 patients is hidden (0 is not); the index has no known unit, so no count can be read from it; 0.1% of
+    # 1,000 = 1 and 0.5% of 400 = 2 are small counts, 20% of 1,000 is not.
+    assert out.hidden.to_dict("list") == {"Patients": [True, False, False], "Index": [False, False, False],
+                                          "Rate (%)": [True, False, True]}
+    assert out.notes == (
+        "1 ward value(s) between 1 and 4 were suppressed (shown as 'fewer than 5') to protect confidentiality",
+        "'Rate (%)': 2 ward rate(s) suppressed because the rate × the ward's Census 2021 population gives a count "
+        "from 1 to 4")
