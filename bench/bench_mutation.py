@@ -3,6 +3,7 @@
     python bench/bench_mutation.py                       # every module, from a fresh mutants/ copy
     python bench/bench_mutation.py geo/targeting.py      # one module (or several)
     python bench/bench_mutation.py --reuse               # keep mutants/ and mutmut's test map
+    python bench/bench_mutation.py --survivors           # rerun only the last run's survivors (after new tests)
 
 The modules and the tests come from ``[tool.mutmut]`` in ``pyproject.toml``: ``only_mutate``
 lists the core modules (targeting rules, styling, the ward profile, the IoD summaries, the
@@ -93,15 +94,21 @@ def one_line_diff(mutant: str) -> str:
     return f"{old}  ->  {new}"
 
 
-def run_module(module: str, logs: Path) -> Figures:
+def exit_codes(module: str) -> dict[str, int | None]:
+    """mutmut's result per mutant of ``module`` (its ``.meta`` file in mutants/)."""
+    meta = MUTANTS / f"{module}.meta"
+    return json.loads(meta.read_text("utf-8"))["exit_code_by_key"] if meta.exists() else {}
+
+
+def run_module(module: str, logs: Path, survivors_only: bool = False) -> Figures:
     start = time.perf_counter()
     log = logs / f"{dotted(module)}.log"
-    done = mutmut("run", f"{dotted(module)}.*", log=log)
+    names = [k for k, v in exit_codes(module).items() if v in SURVIVED] if survivors_only else [f"{dotted(module)}.*"]
+    done = mutmut("run", *names, log=log) if names else subprocess.CompletedProcess([], 0)
     seconds = time.perf_counter() - start
-    meta = MUTANTS / f"{module}.meta"
-    if done.returncode != 0 or not meta.exists():
+    codes = exit_codes(module)
+    if done.returncode != 0 or not codes:
         sys.exit(f"mutmut run failed for {module} (exit {done.returncode}); see {log}")
-    codes = json.loads(meta.read_text("utf-8"))["exit_code_by_key"]
     figures = Figures(module, seconds, codes)
     survivors = sorted((k for k, v in codes.items() if v in SURVIVED),
                        key=lambda k: [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", k)])
@@ -127,7 +134,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="*", help="core modules to mutate (default: all in pyproject.toml)")
     parser.add_argument("--reuse", action="store_true", help="keep mutants/ (and mutmut's test map) from a last run")
+    parser.add_argument("--survivors", action="store_true",
+                        help="rerun only the mutants that survived the last run (implies --reuse); the time column "
+                             "is then the rerun's")
     args = parser.parse_args()
+    args.reuse |= args.survivors
     modules = args.modules or configured_modules()
     unknown = sorted(set(modules) - set(configured_modules()))
     if unknown:
@@ -139,7 +150,7 @@ def main() -> None:
     figures = []
     for module in modules:
         print(f"mutating {module} ...", flush=True)
-        figures.append(run_module(module, logs))
+        figures.append(run_module(module, logs, args.survivors))
     report(figures)
     print(f"\nmutmut's output per module: {logs.relative_to(ROOT)}/; full diff: mutmut show <id>")
 

@@ -1,14 +1,15 @@
 """An upload taken to wards (geo/upload/aggregation.py) over a hand-built lookup, every figure worked by hand.
 
-Four wards in register order (not code order): Beta, Alpha and Gamma in authority E06000001,
-Delta in E06000002. Three LSOA 2011s reach them:
+Seven wards in register order (not code order): Beta, Alpha, Gamma, Epsilon, Zeta and Eta in
+authority E06000001, Delta in E06000002. Three LSOA 2011s reach them:
 
     LSOA       ward (share)                     Census 2021 residents
     E01000001  Alpha (1)                        100
     E01000002  Alpha (0.25), Beta (0.75)        300
     E01000003  Beta (1)                         200
 
-Gamma is in no LSOA's lookup (no Output Area centroid), so no LSOA figure can reach it.
+Gamma, Epsilon, Zeta and Eta are in no LSOA's lookup (no Output Area centroid), so no LSOA figure
+can reach them.
 """
 
 from __future__ import annotations
@@ -21,16 +22,20 @@ import pytest
 
 from geo.upload import UploadError, aggregate_to_wards, inspect_upload, read_pasted
 from geo.upload.geography import Reference
+from geo.upload.suppression import suppress_ward_values
 
 ALPHA, BETA, GAMMA, DELTA = "E05000001", "E05000002", "E05000003", "E05000009"
-UNREACHABLE = ("1 ward(s) in these areas (e.g. Gamma) contain no Output Area's population-weighted centre, so "
-               "LSOA 2011 figures cannot reach them; they show as no data")
+OTHERS = ("E05000004", "E05000005", "E05000006")  # Epsilon, Zeta and Eta: like Gamma, out of reach
+UNREACHABLE = ("4 ward(s) in these areas (e.g. Gamma, Epsilon, Zeta) contain no Output Area's population-weighted "
+               "centre, so LSOA 2011 figures cannot reach them; they show as no data")
 
 
 @pytest.fixture(scope="module")
 def reference() -> Reference:
-    wards = pd.DataFrame({"ward_code": [BETA, ALPHA, GAMMA, DELTA], "ward_name": ["Beta", "Alpha", "Gamma", "Delta"],
-                          "lad_code": ["E06000001"] * 3 + ["E06000002"], "population": [4000, 1000, 500, 800]})
+    wards = pd.DataFrame({"ward_code": [BETA, ALPHA, GAMMA, *OTHERS, DELTA],
+                          "ward_name": ["Beta", "Alpha", "Gamma", "Epsilon", "Zeta", "Eta", "Delta"],
+                          "lad_code": ["E06000001"] * 6 + ["E06000002"],
+                          "population": [4000, 1000, 500, 600, 700, 900, 800]})
     lookup = pd.DataFrame({"area_code": ["E01000001", "E01000002", "E01000002", "E01000003"],
                            "ward_code": [ALPHA, ALPHA, BETA, BETA], "share": [1.0, 0.25, 0.75, 1.0]})
     ward25 = wards.assign(area_code=wards["ward_code"], share=1.0)[["area_code", "ward_code", "share"]]
@@ -84,6 +89,8 @@ def test_rates_are_weighted_by_population_or_the_denominator_and_a_gap_leaves_no
     # Weighted by the list size instead, E01000002's blank list leaves both wards without a rate.
     by_list = upload(reference, text, denominator="List")
     assert by_list.frame["Rate per 1000"].isna().all()
+    assert (by_list.denominator, by_list.units["Rate per 1000"], by_list.kinds["List"]) == ("List", "per 1,000",
+                                                                                            "count")
     assert by_list.notes == (
         f"'Patients': {split}", f"'Patients': {gap}a partial total would understate them",
         f"'Rate per 1000': {gap}a partial average could mislead",
@@ -107,6 +114,7 @@ def test_one_area_per_ward_needs_no_sharing_or_weighting_note(reference: Referen
                                             ALPHA: {"Patients": 10.0, "Rate per 1000": 2.5},
                                             DELTA: {"Patients": 7.0, "Rate per 1000": 1.0}}
     # Gamma is in the register's lookup for wards, so it is reachable, just not in the file.
+    assert wards.denominator is None  # no denominator chosen
     assert wards.notes == ("'Patients': the ward totals add up to the file's total",)
 
 
@@ -149,3 +157,44 @@ def test_negative_counts_are_refused_naming_their_rows() -> None:
     assert raised.value.fix.startswith("Counts cannot be negative: correct those rows, or treat the column as a rate")
     # Treated as a rate (e.g. a change), the same values are taken as they are.
     assert upload(reference, text, kinds={"Patients": "rate"}).frame["Patients"].tolist() == values
+
+
+def test_ward_totals_rounded_one_by_one_may_drift_from_the_file_total(reference: Reference) -> None:
+    # Alpha 11 + 0.25 x 2 = 11.5 rounds to 12, Beta 0.75 x 2 + 20 = 21.5 to 22 (halves to even): 34, not 33.
+    wards = upload(reference, "lsoa11_code,Patients\nE01000001,11\nE01000002,2\nE01000003,20\n")
+    assert wards.frame["Patients"].to_dict() == {BETA: 22.0, ALPHA: 12.0}
+    assert wards.notes[1] == "'Patients': the ward totals add up to the file's total (to within rounding)"
+
+
+def test_a_register_without_population_and_a_choice_the_file_cannot_take(reference: Reference) -> None:
+    bare = dataclasses.replace(reference, wards=reference.wards.drop(columns="population"))
+    text = "lsoa11_code,Patients,Rate per 1000\nE01000001,10,5.0\nE01000002,8,20.0\nE01000003,20,8.0\n"
+    assert upload(bare, text).frame["Patients"].to_dict() == {BETA: 26.0, ALPHA: 12.0}
+    preview = inspect_upload(read_pasted(text), reference)
+    with pytest.raises(UploadError) as raised:
+        aggregate_to_wards(preview, reference, kinds={"Patients": "average"})
+    assert (raised.value.problem, raised.value.fix) == (
+        "Cannot treat {'Patients': 'average'} as counts or rates: each value column must be 'count' or 'rate'",
+        "Choose count or rate for each of: Patients, Rate per 1000")
+    with pytest.raises(UploadError) as raised:
+        aggregate_to_wards(preview, reference, denominator="List")
+    assert (raised.value.problem, raised.value.fix) == ("'List' is not a value column of this file",
+                                                        "Choose the denominator from: Patients, Rate per 1000")
+
+
+def test_suppression_notes_small_counts_and_small_numerators() -> None:
+    wards = pd.Index(["w1", "w2", "w3"], name="ward_code")
+    frame = pd.DataFrame({"Patients": [2.0, 10.0, 0.0], "Index": [3.0, 4.0, 5.0], "Rate (%)": [0.1, 20.0, 0.5]},
+                         index=wards)
+    values = frame.rename(index={"w1": "a1", "w2": "a2", "w3": "a3"})
+    population = pd.Series([1000.0, 1000.0, 400.0], index=wards)
+    out = suppress_ward_values(frame, values, ["Patients"], ["Index", "Rate (%)"], {"Rate (%)": "%"}, None,
+                               population, 5)
+    # 2 patients is hidden (0 is not); the index has no known unit, so no count can be read from it; 0.1% of
+    # 1,000 = 1 and 0.5% of 400 = 2 are small counts, 20% of 1,000 is not.
+    assert out.hidden.to_dict("list") == {"Patients": [True, False, False], "Index": [False, False, False],
+                                          "Rate (%)": [True, False, True]}
+    assert out.notes == (
+        "1 ward value(s) between 1 and 4 were suppressed (shown as 'fewer than 5') to protect confidentiality",
+        "'Rate (%)': 2 ward rate(s) suppressed because the rate × the ward's Census 2021 population gives a count "
+        "from 1 to 4")

@@ -142,7 +142,7 @@ def _pieces(preview: Preview, reference: Reference, denominator: str | None) -> 
     lookup = reference.lookups[geography.key]
     reached = lookup.loc[lookup["area_code"].isin(values.index), "ward_code"].unique()
     pieces = lookup[lookup["ward_code"].isin(reached)]
-    wards = pd.Index(reference.wards.loc[reference.wards["ward_code"].isin(reached), "ward_code"], name="ward_code")
+    wards = pd.Index(reference.wards.loc[reference.wards["ward_code"].isin(reached), "ward_code"])  # named ward_code
     area_values = values.reindex(pieces["area_code"])
     share = pieces["share"].to_numpy()
     population = reference.populations.get(geography.key)
