@@ -235,3 +235,39 @@ def test_a_rate_is_not_made_from_a_rate_and_odd_kinds_are_refused(reference) -> 
     preview = inspect_upload(read_pasted("lsoa21_code,Share\nE01025231,0.5\n"), reference)
     with pytest.raises(UploadError, match="must be 'count' or 'rate'"):
         aggregate_to_wards(preview, reference, kinds={"Share": "ratio"})
+
+
+# --- what suppress_ward_values hides and says, by hand ------------------------------------------
+
+def test_suppress_ward_values_hides_small_counts_what_gives_them_back_and_small_numerators() -> None:
+    """Three wards. w1's children (2) are hidden; 'All' = 'Adults' + 'Children' would give them back
+    from w1's adults (98 of 100), so those are hidden too (secondary). A rate of 0.5 per 100 over a
+    denominator of 400 is a count of 2: hidden; a blank rate is not "hidden"."""
+    from geo.upload.suppression import suppress_ward_values
+
+    wards = pd.Index(["w1", "w2", "w3"], name="ward_code")
+    frame = pd.DataFrame({"All": [100.0, 60.0, 30.0], "Adults": [98.0, 50.0, 20.0], "Children": [2.0, 10.0, 10.0],
+                          "Rate": [0.5, 5.0, np.nan], "List": [400.0, 400.0, 400.0]}, index=wards)
+    values = frame.copy()  # the file's own values (here one area per ward)
+    result = suppress_ward_values(frame, values, ["All", "Adults", "Children", "List"], ["Rate"],
+                                  {"Rate": "per 100"}, "List", None, threshold=5)
+    assert result.hidden["Children"].tolist() == [True, False, False]
+    assert result.secondary["Adults"].tolist() == [True, False, False] and not result.secondary["All"].any()
+    assert result.hidden["Rate"].tolist() == [True, False, False]
+    assert not result.hidden[["All", "List"]].to_numpy().any()
+    assert result.notes == (
+        "1 ward value(s) between 1 and 4 were suppressed (shown as 'fewer than 5') to protect confidentiality",
+        "Totals and parts found between columns ('All' = 'Adults' + 'Children'): 1 more ward value(s) were "
+        "suppressed so that no count from 1 to 4 can be worked out by subtraction (secondary suppression)",
+        "'Rate': 1 ward rate(s) suppressed because the rate × the denominator column 'List' gives a count from 1 to 4")
+
+
+def test_a_total_and_parts_with_nothing_small_say_so_and_hide_nothing() -> None:
+    from geo.upload.suppression import suppress_ward_values
+
+    frame = pd.DataFrame({"All": [100.0, 60.0], "Adults": [90.0, 50.0], "Children": [10.0, 10.0]},
+                         index=pd.Index(["w1", "w2"], name="ward_code"))
+    result = suppress_ward_values(frame, frame, ["All", "Adults", "Children"], [], {}, None, None, threshold=5)
+    assert not result.hidden.to_numpy().any() and not result.secondary.to_numpy().any()
+    assert result.notes == ("Totals and parts found between columns ('All' = 'Adults' + 'Children'): no suppressed "
+                            "count can be worked out by subtraction",)
