@@ -271,23 +271,29 @@ def tab_to(page, is_target: str, limit: int = 80) -> None:
 
 
 def pick_list_row(page, down: int) -> str:
-    """With the keyboard only: Tab from "Copy link" to the target list, go ``down`` rows, select that
-    row (Shift+Space) and return the name in its Ward column."""
+    """With the keyboard only: Tab from "Copy link" to the target list, go to its first row then
+    ``down - 1`` rows further (each move waited for: the grid moves its focus a moment after the
+    key), select that row (Shift+Space), wait until the grid marks it selected, and return the
+    name in its Ward column."""
     page.get_by_role("button", name="Copy link").focus()  # (a mouse click would put the grid in mouse mode)
     tab_to(page, "e => e.tagName === 'CANVAS' && !!e.closest('[data-testid=stDataFrame]')")
-    # The grid takes keys once it has set itself up after gaining focus, then moves the focused
-    # cell (a cell of the accessible table) one row per key.
-    in_cell = "() => document.activeElement.tagName === 'TD'"
-    wait_until(lambda: page.keyboard.press("ArrowDown") or page.evaluate(in_cell), what="the grid to take a key")
-    for _ in range(down - 1):
+    row_now = "() => document.activeElement.tagName === 'TD' ? document.activeElement.closest('tr').ariaRowIndex : null"
+    # The grid takes keys once it has set itself up after gaining focus (keys pressed before may land later).
+    wait_until(lambda: page.keyboard.press("ArrowDown") or page.evaluate(row_now), what="the grid to take a key")
+    page.keyboard.press("Control+Home")  # the first row (aria-rowindex 2, under the header row)
+    wait_until(lambda: page.evaluate(row_now) == "2", what="the first row to take the focus")
+    for row in range(3, down + 2):
         page.keyboard.press("ArrowDown")
-    ward = page.evaluate("""() => {
-        const row = document.activeElement.closest('tr').getAttribute('aria-rowindex');
+        wait_until(lambda: page.evaluate(row_now) == str(row), what=f"row {row - 1} to take the focus")
+    row = str(down + 1)
+    ward = page.evaluate("""row => {
         const t = document.querySelector('[data-testid=stDataFrame] table');
         const col = [...t.querySelectorAll('th')].find(th => th.textContent === 'Ward').getAttribute('aria-colindex');
         return t.querySelector(`tr[aria-rowindex="${row}"] td[aria-colindex="${col}"]`).textContent;
-    }""")
+    }""", row)
     page.keyboard.press("Shift+Space")  # select the focused row
+    selected = f"() => document.querySelector('[data-testid=stDataFrame] tr[aria-rowindex=\"{row}\"]')?.ariaSelected"
+    wait_until(lambda: page.evaluate(selected) == "true", what=f"row {down} to be selected")
     return ward
 
 

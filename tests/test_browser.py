@@ -118,6 +118,7 @@ def test_a_row_picked_in_the_list_is_cleared_by_a_map_click(browser, app_url: st
         page.locator(".st-key-target_table_0").wait_for(timeout=30_000)
         _settled(page)
         listed = _pick_list_row(page, down=2)
+        assert listed == "Claremont"  # rank 2 of L&SC's most deprived wards
         page.get_by_role("heading", name=listed, exact=True).wait_for(timeout=30_000)
         name = _click_ward(page, frame, 1 / 3)
         assert name != listed

@@ -87,6 +87,6 @@ def test_the_keyboard_selects_a_ward_in_the_target_list(browser, app_url: str) -
         map_frame(page)
         settled(page)
         ward = pick_list_row(page, down=3)
-        assert ward
+        assert ward == "Talbot"  # rank 3
         page.get_by_role("heading", name=ward, exact=True).wait_for(timeout=30_000)
         no_exception(page)
