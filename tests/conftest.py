@@ -55,6 +55,11 @@ def run_app(query: dict[str, str] | None = None) -> AppTest:
     return at.run()
 
 
+def shown_profile(at: AppTest) -> pd.DataFrame:
+    """The ward profile as the page shows it: its tables (one per theme) one after another."""
+    return pd.concat([df.value for df in at.dataframe if "England" in df.value.columns], ignore_index=True)
+
+
 def assert_no_exception(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
 

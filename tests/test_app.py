@@ -16,6 +16,7 @@ from layers import INDICATORS
 from tests.conftest import BLOOMFIELD, INDICATOR_DIR, LLR, LSC
 from tests.conftest import assert_no_exception as _ok
 from tests.conftest import run_app as _app
+from tests.conftest import shown_profile as _profile
 
 BLACKPOOL = "E06000009"
 LEICESTER = "E06000016"
@@ -33,11 +34,6 @@ def _subtitle(at: AppTest) -> str:
 def _column(at: AppTest, name: str) -> list[str]:
     """A column of the target list, in rank order."""
     return list(next(df.value for df in at.dataframe if "Rank" in df.value.columns)[name])
-
-
-def _profile(at: AppTest) -> pd.DataFrame:
-    """The ward profile as shown: its tables (one per theme) one after another."""
-    return pd.concat([df.value for df in at.dataframe if "England" in df.value.columns], ignore_index=True)
 
 
 def _metric(at: AppTest, label: str) -> str:

@@ -44,6 +44,7 @@ from layers.uploaded import (PER_RESIDENTS, SOURCE, THEME, USER_LAYER_PREFIX, VA
 from layers.view import style_source
 from tests.conftest import assert_no_exception as _ok
 from tests.conftest import run_app as _app
+from tests.conftest import shown_profile
 from ui.link import parse_query
 
 from tests.conftest import LSC
@@ -348,7 +349,7 @@ def test_the_list_and_profile_show_the_uploaded_layer_suppressed(pasted: AppTest
     assert column[BLACKBURN_CENTRAL] == "<5" and not [v for v in column if v and SMALL.match(v)]
     at.selectbox(key="ward_search").set_value(BLACKBURN_CENTRAL).run()
     _ok(at)
-    profile = pd.concat([df.value for df in at.dataframe if "England" in df.value.columns], ignore_index=True)
+    profile = shown_profile(at)
     first = profile.iloc[0]
     assert next(m.value for m in at.main.markdown if m.value.startswith("#### ")) == f"#### {THEME}"
     assert (first["Indicator"], first["Ward"], first["Rank in ICB (1 = worst)"]) == (
