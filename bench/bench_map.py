@@ -5,8 +5,8 @@
 
 For Lancashire and South Cumbria, LLR and all England it prints:
 
-* **ours**: bytes the browser gets per render (the streamlit-folium component arguments: map
-  script, swapped-in ward layer and selection layer, header), built by the app's own pure view
+* **ours**: bytes the browser gets per render (the map component's document: the area frame and
+  the ward layer, :func:`layers.mapview.map_document`), built by the app's own pure view
   (:func:`layers.view.layer_view`), and the time to build them, cold (encoding the area's
   geometry, done once per area and cached) and warm (per rerun);
 * **naive**: the same wards drawn with ``GeoDataFrame.explore()``, its HTML bytes and build time;
@@ -22,7 +22,6 @@ clicked on the map (all of them, and the map's own message).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import subprocess
@@ -35,17 +34,17 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import pandas as pd  # noqa: E402
-import streamlit_folium  # noqa: E402
 
 from geo import msoa, paths, store  # noqa: E402
 from geo.areas import make_area  # noqa: E402
 from layers import INDICATORS  # noqa: E402
 from layers.mappayload import prepare_area  # noqa: E402
-from layers.mapview import base_map, selection_group, ward_group  # noqa: E402
+from layers.mapview import map_document, map_frame  # noqa: E402
 from layers.msoa import MSOA_LIFE_EXPECTANCY, MSOA_LIFE_EXPECTANCY_COLUMNS  # noqa: E402
 from layers.msoa_view import msoa_payload, msoas_in_area  # noqa: E402
 from layers.source import PublishedLayer, table_columns  # noqa: E402
 from layers.view import layer_view  # noqa: E402
+from bench.relay import relay  # noqa: E402
 from tests.server import start_streamlit, stop  # noqa: E402
 
 AREAS = (("Lancashire and South Cumbria ICB", "E54000048", "icb"),
@@ -53,7 +52,10 @@ AREAS = (("Lancashire and South Cumbria ICB", "E54000048", "icb"),
          ("All England", None, "england"))
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--no-first-run"]
-MAP_IFRAME = "iframe[title='streamlit_folium.st_folium']"
+from tests.conftest import LEAFLET_MAP, WARD_PATHS  # noqa: E402
+
+#: Streamlit's websocket: the connection whose first request asks for this path.
+WEBSOCKET = "/_stcore/stream"
 
 
 def _timed(fn, repeat: int = 1):
@@ -63,19 +65,6 @@ def _timed(fn, repeat: int = 1):
         result = fn()
         times.append(time.perf_counter() - t)
     return result, statistics.median(times)
-
-
-def component_bytes(base, groups) -> int:
-    """Bytes of the arguments st_folium sends to the browser for one render."""
-    captured = {}
-    original = streamlit_folium._component_func
-    streamlit_folium._component_func = lambda **kw: captured.update(kw)
-    try:
-        streamlit_folium.st_folium(base, feature_group_to_add=groups, returned_objects=["last_object_clicked"],
-                                   key="map", height=640, use_container_width=True)
-    finally:
-        streamlit_folium._component_func = original
-    return len(json.dumps({k: v for k, v in captured.items() if not callable(v)}).encode())
 
 
 def bench_payloads(table: pd.DataFrame, catalogue: dict) -> None:
@@ -92,10 +81,10 @@ def bench_payloads(table: pd.DataFrame, catalogue: dict) -> None:
 
         def render():
             view = layer_view(catalogue, table, area, record.id, None, "imd10", (), geometry)
-            return base_map(geometry), [ward_group(view.payload), selection_group(-1)]
+            return map_document(map_frame(geometry), view.payload, 640)
 
-        (base, groups), warm = _timed(render, repeat=5)
-        ours = component_bytes(base, groups)
+        document, warm = _timed(render, repeat=5)
+        ours = len(document)
 
         def naive():
             gdf = shapes.reset_index().merge(deprivation, on="ward_code")
@@ -115,9 +104,9 @@ def bench_msoa_payloads(table: pd.DataFrame) -> None:
     for name, icb, level in AREAS:
         rows = msoas_in_area(frame, make_area(table, icb))
         geometry, cold = _timed(lambda: prepare_area(shapes.loc[rows.index], rows["lad24_name"], level))
-        (base, group), warm = _timed(lambda: (base_map(geometry), ward_group(
-            msoa_payload(geometry, rows, MSOA_LIFE_EXPECTANCY["Persons"]))), repeat=5)
-        print(f"{name:44} {len(rows):>5} | {component_bytes(base, [group]):>12,} {cold + warm:>7.3f} {warm:>7.3f}")
+        document, warm = _timed(lambda: map_document(
+            map_frame(geometry), msoa_payload(geometry, rows, MSOA_LIFE_EXPECTANCY["Persons"]), 640), repeat=5)
+        print(f"{name:44} {len(rows):>5} | {len(document):>12,} {cold + warm:>7.3f} {warm:>7.3f}")
 
 
 def bench_rerun() -> None:
@@ -174,7 +163,7 @@ def bench_browser() -> None:
 
     server, port = _serve(ROOT / "app.py")
     try:
-        with sync_playwright() as p:
+        with sync_playwright() as p, relay(port) as wire:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=BROWSER_ARGS)
             print()
             warm = []
@@ -187,15 +176,14 @@ def bench_browser() -> None:
                 page.on("websocket", lambda ws, r=received: ws.on("framereceived", lambda p: r.append(p)))
                 start = time.perf_counter()
                 page.goto(f"http://127.0.0.1:{port}/{query}")
-                frame = page.wait_for_selector(MAP_IFRAME, timeout=60_000).content_frame()
-                frame.wait_for_selector("path.leaflet-interactive", timeout=60_000)
+                page.wait_for_selector(WARD_PATHS, timeout=60_000)
                 seconds = time.perf_counter() - start
                 print(f"Time to first map in headless Chromium, {label}: {seconds:.2f} s")
                 if label == "L&SC, warm server":
                     warm.append(seconds)
                     if len(warm) == 1:
-                        _layer_switch(page, frame)
-                        _click_bytes(page, frame, received)
+                        _layer_switch(page)
+                        _click_bytes(page, received, wire)
                 page.close()
             minimal = _minimal_first_paint(browser)
             print(f"Minimal one-line Streamlit page, warm server, first paint: {minimal:.2f} s; "
@@ -206,44 +194,49 @@ def bench_browser() -> None:
         stop(server)
 
 
-def _fills(frame) -> list[str]:
-    return frame.eval_on_selector_all("path.leaflet-interactive", "els => els.map(e => e.getAttribute('fill'))")
+def _fills(page) -> list[str]:
+    return page.eval_on_selector_all(WARD_PATHS, "els => els.map(e => e.getAttribute('fill'))")
 
 
-def _layer_switch(page, frame) -> None:
-    before = _fills(frame)
+def _layer_switch(page) -> None:
+    before = _fills(page)
     box = page.get_by_role("combobox", name="Measure")
     box.click()
     option = page.get_by_role("option", name="Income deprivation", exact=True)
     option.wait_for()
     start = time.perf_counter()
     option.click()
-    frame.wait_for_function("before => { const now = [...document.querySelectorAll('path.leaflet-interactive')]"
+    page.wait_for_function("before => { const now = [...document.querySelectorAll('path.leaflet-interactive')]"
                             ".map(e => e.getAttribute('fill')); return now.length && now.join() !== before; }",
                             arg=",".join(before), timeout=30_000)
     print(f"  layer switch in the browser (pick 'Income deprivation' -> new colours): "
           f"{time.perf_counter() - start:.2f} s, map not reloaded")
 
 
-def _click_bytes(page, frame, received: list[bytes]) -> None:
-    """Bytes the server sends over the websocket when a ward is clicked on the map, until the page is idle.
+def _click_bytes(page, received: list[bytes], wire) -> None:
+    """Bytes the server sends when a ward is clicked on the map, until the page is idle: on the wire
+    (through ``wire``, a :class:`bench.relay.Relay` to the server: compressed, framing
+    included) and as the browser's websocket events show them (each message decompressed).
 
-    ``received``: every websocket frame the page has received since it opened (appended by a listener)."""
-    point = frame.evaluate("""() => { const m = window.map; let out = null;
+    The page is reopened through the relay; ``received`` collects every websocket frame it gets."""
+    page.goto(f"http://127.0.0.1:{wire.port}/")
+    page.wait_for_selector(WARD_PATHS, timeout=60_000)
+    point = page.evaluate("""() => { const m = LEAFLET; let out = null;
         m.eachLayer(l => { if (out || l.wlIndex === undefined) return;
           const p = m.latLngToContainerPoint(l.getCenter()), r = m.getContainer().getBoundingClientRect();
           if (document.elementFromPoint(p.x + r.left, p.y + r.top) === l._path) out = [p.x + r.left, p.y + r.top]; });
-        return out; }""")
-    box = page.locator(MAP_IFRAME).first.bounding_box()
+        return out; }""".replace("LEAFLET", LEAFLET_MAP))
     _idle(page, received)
     received.clear()
-    page.mouse.click(box["x"] + point[0], box["y"] + point[1])
+    before = wire.from_server(WEBSOCKET)
+    page.mouse.click(*point)
     page.get_by_text("Target ward?", exact=False).first.wait_for(timeout=30_000)
     _idle(page, received)
     sizes = [len(f) for f in received]
-    resent = any(b"WardLens.wardLayer" in (f if isinstance(f, bytes) else f.encode()) for f in received)
-    print(f"  ward clicked on the map: {sum(sizes) / 1000:.1f} KB over the websocket in {len(sizes)} messages "
-          f"(largest {max(sizes, default=0) / 1000:.1f} KB; the map's polygons {'RESENT' if resent else 'not resent'})")
+    resent = any(b'"layer_id"' in (f if isinstance(f, bytes) else f.encode()) for f in received)
+    print(f"  ward clicked on the map: {(wire.from_server(WEBSOCKET) - before) / 1000:.1f} KB over the websocket on "
+          f"the wire (compressed, framing included); {sum(sizes) / 1000:.1f} KB as {len(sizes)} messages decompressed "
+          f"(largest {max(sizes, default=0) / 1000:.1f} KB; the map {'RESENT' if resent else 'not resent'})")
 
 
 def _idle(page, received: list[bytes], quiet_s: float = 1.0, limit_s: float = 20.0) -> None:
