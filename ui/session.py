@@ -192,8 +192,11 @@ def list_key() -> str:
 
 
 def reset_list() -> None:
-    """Forget the row picked in the target list (its widget gets a fresh key)."""
-    st.session_state[Keys.LIST_GENERATION] = st.session_state.get(Keys.LIST_GENERATION, 0) + 1
+    """Forget the row picked in the target list (its widget gets a fresh key, so the page sends the
+    list again); with no row picked there is nothing to forget, and the list is not resent."""
+    picked = st.session_state.get(list_key())
+    if picked is not None and picked.selection.rows:
+        st.session_state[Keys.LIST_GENERATION] = st.session_state.get(Keys.LIST_GENERATION, 0) + 1
 
 
 def select_ward(code: str, *, on_map: bool = False) -> None:
