@@ -2,7 +2,7 @@
 
 Serves the map explorer page (``explorer.py``) as a Streamlit ``st.App``, whose lifespan
 warms the server before the first visitor: it imports the heavy libraries (geopandas,
-mapclassify, folium), loads the shared ward table and builds the default view (Lancashire and
+mapclassify, the map component), loads the shared ward table and builds the default view (Lancashire and
 South Cumbria, IMD 2025) into the caches, so the first page opened does not wait for them
 (see ``bench/bench_map.py``). The loaders it calls show no spinner: there is no page yet.
 """

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.areas import make_area, ward_at
+from geo.areas import Area, make_area, ward_at
 from geo.store import DataMissingError
 from geo.upload import plain_markdown
 from layers import INDICATORS
-from layers.mapview import base_map, selection_group, ward_group
+from layers.mapview import map_frame
 from layers.style import SCHEMES_BY_ID
 from layers.targets import TARGETINGS
-from layers.view import export_tables
-from ui import controls, goals_panel, loaders, msoa_panel, panels, session, upload, views
+from layers.indicator import Indicator
+from layers.view import LayerView, export_tables
+from ui import controls, goals_panel, loaders, msoa_panel, panels, session, upload, views, wardmap
 from ui.assets import ICON, ensure_leaflet, static_base_url
 from ui.board_panel import board_panel
 from ui.link import parse_query, to_query
@@ -31,9 +32,9 @@ panels.page_style()
 
 def select_clicked_ward(area_key: str) -> None:
     """Map click -> the ward under it becomes the selected ward (and the list forgets its row)."""
-    clicked = (session.get(Keys.MAP) or {}).get("last_object_clicked")
+    clicked = wardmap.clicked_point(Keys.MAP)
     if clicked:
-        ward = ward_at(loaders.area_shapes(area_key), clicked["lat"], clicked["lng"])
+        ward = ward_at(loaders.area_shapes(area_key), *clicked)
         if ward:
             session.select_ward(ward, on_map=True)
 
@@ -48,6 +49,47 @@ def select_listed_ward(codes: list[str]) -> None:
 if not st.get_option("server.enableStaticServing") and not st.get_option("global.appTest"):
     st.error("The map cannot load Leaflet: static file serving is off. Keep `[server] enableStaticServing = "
              "true` in .streamlit/config.toml beside explorer.py (and do not override it on the command line).")
+
+@st.fragment
+def explore_tab(area: Area, shown: LayerView, record: Indicator, flags: list[str], lads_on: bool, tiles: bool,
+                drawn: bool) -> None:
+    """The map explorer tab (the map only if ``drawn``: a map in a hidden tab gets no size and stays
+    blank). A fragment: a click on the map, a row picked in the list or a ward found reruns only
+    this tab, so the page sends only what they change (the profile, the outline, the link)."""
+    panels.heading(shown)
+    link_slot = st.empty()  # filled at the end of the run, once the view is known
+    left, right = st.container(key="map_and_list").columns([1, 1], gap="medium")
+    with left:
+        if drawn:
+            geometry = loaders.area_geometry(area.key)
+            selected, seq = session.map_selection()
+            index = geometry.codes.index(selected) if selected in geometry.codes else -1
+            frame = map_frame(geometry, lad_boundaries=lads_on, tiles=tiles, static_base=static)
+            wardmap.ward_map(frame, shown.payload, key=Keys.MAP, height=panels.MAP_HEIGHT,
+                             on_click=lambda: select_clicked_ward(area.key))
+            wardmap.outline_ward(Keys.MAP, index, seq)
+        panels.attribution([record, *(s.record for s in shown.key_sources), *(INDICATORS[f] for f in flags)])
+    with right:
+        panels.target_panel(shown, key=session.list_key(),
+                            on_select=lambda: select_listed_ward(list(shown.table.frame["Ward code"])),
+                            exports=lambda: export_tables(shown, list(views.catalogue().values()), table))
+        board_panel(shown)  # map PNG/SVG and the place pack PDF, made on click; the list's print view
+    st.divider()
+    st.markdown("## Ward profile")
+    ward = controls.ward_picker(table, shown.codes)
+    announced = session.take_announcement()  # set when picked on the map or in the list
+    if ward and announced == ward:
+        st.toast(f"{table.at[ward, 'ward_name']}: profile below the map", icon=":material/arrow_downward:")
+    if ward:
+        panels.profile_panel(table, ward, views.profile(ward), shown.status(ward))
+    else:
+        st.caption("Click a ward on the map, pick a row in the list or type a ward name to see every "
+                   "indicator for it beside its ICB and England.")
+    query = to_query(controls.current_view())  # the link follows every change, the selected ward included
+    st.query_params.from_dict(query)
+    with link_slot:
+        panels.share_link(query)
+
 
 try:
     table = loaders.ward_table()
@@ -86,34 +128,7 @@ static = static_base_url(st.get_option("server.baseUrlPath"))
 explore, goals, by_msoa, methods = st.tabs(["Map explorer", "Goals", "Life expectancy by MSOA",
                                             "Methods and sources"], key=Keys.TAB, on_change="rerun")
 with explore:
-    panels.heading(shown)
-    link_slot = st.empty()  # filled at the end of the run, once the view is known
-    left, right = st.container(key="map_and_list").columns([1, 1], gap="medium")
-    with left:
-        if explore.open:  # a map drawn in a hidden tab gets no size and stays blank: draw it only when shown
-            geometry = loaders.area_geometry(area.key)
-            selected, seq = session.map_selection()
-            index = geometry.codes.index(selected) if selected in geometry.codes else -1
-            base = base_map(geometry, lad_boundaries=lads_on, tiles=tiles, static_base=static)
-            panels.map_panel(base, [ward_group(shown.payload), selection_group(index, seq)],
-                             on_click=lambda: select_clicked_ward(area.key))
-        panels.attribution([record, *(s.record for s in shown.key_sources), *(INDICATORS[f] for f in flags)])
-    with right:
-        panels.target_panel(shown, key=session.list_key(),
-                            on_select=lambda: select_listed_ward(list(shown.table.frame["Ward code"])),
-                            exports=lambda: export_tables(shown, list(views.catalogue().values()), table))
-        board_panel(shown)  # map PNG/SVG and the place pack PDF, made on click; the list's print view
-    st.divider()
-    st.markdown("## Ward profile")
-    ward = controls.ward_picker(table, shown.codes)
-    announced = session.take_announcement()  # set when picked on the map or in the list
-    if ward and announced == ward:
-        st.toast(f"{table.at[ward, 'ward_name']}: profile below the map", icon=":material/arrow_downward:")
-    if ward:
-        panels.profile_panel(table, ward, views.profile(ward), shown.status(ward))
-    else:
-        st.caption("Click a ward on the map, pick a row in the list or type a ward name to see every "
-                   "indicator for it beside its ICB and England.")
+    explore_tab(area, shown, record, flags, lads_on, tiles, explore.open)
 with goals:
     if goals.open:
         goals_panel.goals_panel(area, static)
@@ -123,8 +138,3 @@ with by_msoa:
 with methods:
     if methods.open:
         panels.methods_panel(table)
-
-query = to_query(controls.current_view())
-st.query_params.from_dict(query)
-with link_slot:
-    panels.share_link(query)

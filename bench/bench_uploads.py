@@ -82,7 +82,7 @@ def _open_page(browser, url):
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
     page.goto(url)
-    page.wait_for_selector("iframe[title='streamlit_folium.st_folium']", timeout=120_000)
+    page.wait_for_selector(".wl-map path.leaflet-interactive", timeout=120_000)
     page.get_by_text("Your data", exact=True).first.click()
     return context, page
 

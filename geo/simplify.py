@@ -76,7 +76,7 @@ class Level:
 
 #: The two levels the build writes, chosen by measurement on the ONS 2025 BGC wards
 #: (6,826 wards, 751,985 coordinates raw). Sizes are ``GeoDataFrame.to_json()`` bytes of the
-#: ward layer (what folium embeds), geometry only, then with 150 bytes of properties per ward;
+#: ward layer (what the map is sent), geometry only, then with 150 bytes of properties per ward;
 #: "L&SC" is the 15 LADs E06000008, E06000009, E07000117-E07000128, E06000064 (286 wards),
 #: "LLR" E06000016, E06000017, E07000129-E07000135 (176 wards). Budgets: one ICB <= 200 KB,
 #: all England <= 3 MB. A grid of 1e-4 degrees (about 7 m x 11 m) is below a pixel at every

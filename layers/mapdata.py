@@ -86,9 +86,7 @@ def encode_geometries(geoms: np.ndarray, precision: int) -> list[str]:
         parts, owner = shapely.get_parts(geoms[idx], return_index=True)
         for o, text in zip(owner, encode_lines(parts, precision, closed=False)):
             out[idx[o]].append(text)
-    # "{" is written as a JSON escape: folium re-reads rendered scripts as Jinja templates, where
-    # "{{" would start an expression (the polyline alphabet has "{" but neither "%" nor "#").
-    return [json.dumps(item, separators=(",", ":")).replace("{", "\\u007b") for item in out]
+    return [json.dumps(item, separators=(",", ":")) for item in out]
 
 
 def decode(text: str, precision: int) -> list[tuple[float, float]]:

@@ -3,7 +3,7 @@
 :func:`prepare_area` encodes an area's ward polygons and LAD boundaries once (cache it on the
 area id). :func:`layer_payload` turns the classified colours, target wards and flag outlines
 into a :class:`MapPayload` (named fields, sent as JSON), which the app's own script
-``static/wardlens/wardlens.js`` draws (:mod:`layers.mapview` puts it on the folium map). The
+``static/wardlens/wardlens.js`` draws (:mod:`layers.mapview` sends it with the area's frame). The
 web map's line colours and widths are declared here, for the static map to draw the same.
 
 Every text that reaches the browser (ward and LAD names, labels, legend) is HTML-escaped here
@@ -120,8 +120,8 @@ def prepare_area(shapes: gpd.GeoDataFrame, lad_names: pd.Series, level: str) -> 
 
 
 def escape_for_browser(text: object) -> str:
-    """HTML-escape a data text for the browser (``{`` too: folium re-reads scripts as Jinja templates)."""
-    return html.escape(str(text), quote=True).replace("{", "&#123;")
+    """HTML-escape a data text for the browser."""
+    return html.escape(str(text), quote=True)
 
 
 @dataclass(frozen=True)

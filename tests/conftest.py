@@ -17,6 +17,8 @@ page recording its requests, and saves a screenshot to ``test-artifacts/`` when 
 
 from __future__ import annotations
 
+import json
+
 import os
 import time
 from collections.abc import Iterator
@@ -58,6 +60,13 @@ def run_app(query: dict[str, str] | None = None) -> AppTest:
 def shown_profile(at: AppTest) -> pd.DataFrame:
     """The ward profile as the page shows it: its tables (one per theme) one after another."""
     return pd.concat([df.value for df in at.dataframe if "England" in df.value.columns], ignore_index=True)
+
+
+def map_documents(at: AppTest) -> dict[str, dict]:
+    """The maps the page sends, by name: each map component's document (layers/mapview.py
+    map_document; the selection parts, which carry no map, left out)."""
+    return {doc["name"]: doc for doc in (json.loads(e.proto.bytes) for e in at.get("bidi_component")
+                                         if e.proto.component_name == "wardlens_map" and e.proto.bytes)}
 
 
 def assert_no_exception(at: AppTest) -> None:
@@ -144,7 +153,9 @@ NEEDS_CHROMIUM = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chro
 ARTIFACTS = ROOT / "test-artifacts"
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--no-first-run"]
-MAP_IFRAME = "iframe[title='streamlit_folium.st_folium']"
+#: The map's box on the page (drawn in the page itself, no frame), and its Leaflet map in the browser.
+MAP_BOX = ".wl-map"
+LEAFLET_MAP = "document.querySelector('.wl-map').wlMap.map"
 WARD_PATHS = "path.leaflet-interactive"
 
 
@@ -190,9 +201,9 @@ def browser_page(browser, name: str, width: int = 1600,
 
 
 def map_frame(page):
-    frame = page.wait_for_selector(MAP_IFRAME, timeout=60_000).content_frame()
-    frame.wait_for_selector(WARD_PATHS, timeout=60_000)
-    return frame
+    """The page, once the map on it has drawn its wards (kept as a function: the map once had a frame)."""
+    page.wait_for_selector(WARD_PATHS, timeout=60_000)
+    return page
 
 
 def fills(frame) -> list[str]:
@@ -218,40 +229,26 @@ def settled(page) -> None:
                            " === 'notRunning'")
 
 
-#: Counts the reads of streamlit-folium's ``window.__GLOBAL_DATA__``: its debounced report of a map
-#: move reads it first thing (and sends to the server only if what the app asked for changed).
-_COUNT_REPORTS = """() => {
-    let data = window.__GLOBAL_DATA__;
-    window.wlReports = 0;
-    Object.defineProperty(window, '__GLOBAL_DATA__', {configurable: true,
-        get() { window.wlReports++; return data; }, set(v) { data = v; }});
-}"""
-
-
-def map_move_reported(page, frame, move) -> None:
-    """Do ``move`` (pan or zoom the map) and wait until streamlit-folium's debounced report of it has
-    run, then until the page has handled whatever that report posted to it: after this, any message
-    the move made the page send has been sent."""
-    frame.evaluate(_COUNT_REPORTS)
+def map_moved(page, move) -> None:
+    """Do ``move`` (pan or zoom the map) and wait until Leaflet has finished it (its ``moveend``):
+    after this, anything the move made the page send has been sent."""
+    page.evaluate(f"() => {{ window.wlMoved = new Promise(r => {LEAFLET_MAP}.once('moveend', r)); }}")
     move()
-    frame.wait_for_function("() => window.wlReports > 0")
-    page.evaluate("() => new Promise(r => setTimeout(r, 0))")  # after the frame's messages to the page
+    page.evaluate("() => window.wlMoved")
 
 
 def ward_points(page, frame) -> list[tuple[float, float]]:
     """Page coordinates of ward polygons' centres that are really on top of their own polygon."""
-    box = page.locator(MAP_IFRAME).bounding_box()
-    points = frame.evaluate("""() => {
-        const m = window.map, out = [];
-        m.eachLayer(l => {
+    return [tuple(p) for p in frame.evaluate(f"""() => {{
+        const m = {LEAFLET_MAP}, out = [];
+        m.eachLayer(l => {{
             if (l.wlIndex === undefined) return;
             const p = m.latLngToContainerPoint(l.getCenter());
             const r = m.getContainer().getBoundingClientRect();
             if (document.elementFromPoint(p.x + r.left, p.y + r.top) === l._path) out.push([p.x + r.left, p.y + r.top]);
-        });
+        }});
         return out;
-    }""")
-    return [(box["x"] + x, box["y"] + y) for x, y in points]
+    }}""")]
 
 
 def click_ward(page, frame, fraction: float) -> str:

@@ -208,23 +208,30 @@ def test_all_england_outlines_each_icbs_cohort_or_the_national_decile(ward_table
     assert _metric(at, "Wards") == "683"  # England's most deprived 10% of its 6,826 wards
 
 
+def _map(at: AppTest):
+    """The map component's element (its document is the proto's bytes; the selection is another element)."""
+    (component,) = [e for e in at.get("bidi_component") if e.proto.component_name == "wardlens_map" and e.proto.bytes]
+    return component.proto
+
+
 def _map_args(at: AppTest) -> dict:
-    (component,) = at.get("component_instance")
-    assert component.proto.component_name == "streamlit_folium.st_folium"
-    return json.loads(component.proto.json_args)
+    return json.loads(_map(at).bytes)
 
 
 def test_map_component_is_local_small_and_reruns_only_on_clicks() -> None:
     at = _app()
-    args = _map_args(at)
-    assert args["returned_objects"] == ["last_object_clicked"]  # pan and zoom never rerun the script
-    assert args["js_links"] == ["/app/static/vendor/leaflet/leaflet.js", "/app/static/wardlens/wardlens.js"]
-    assert args["css_links"] == ["/app/static/vendor/leaflet/leaflet.css", "/app/static/wardlens/wardlens.css"]
-    assert "openstreetmap" not in json.dumps(args)
-    assert len(at.get("component_instance")[0].proto.json_args.encode()) <= 200_000
+    args, script = _map_args(at), _map(at).js_content
+    assert args["clickable"] and args["frame"]["static"] == "/app/static"
+    # Its script loads Leaflet and the app's map script and styles from there, nothing else; only a
+    # click goes back to the server (pan and zoom never rerun the script).
+    assert re.findall(r"`\$\{base\}([^`]+)`", script) == ["/vendor/leaflet/leaflet.css", "/wardlens/wardlens.css",
+                                                          "/vendor/leaflet/leaflet.js", "/wardlens/wardlens.js"]
+    assert re.findall(r"set\w+Value\(([^)]*)\)", script) == ["'click', { lat, lng }"]
+    assert "openstreetmap" not in _map(at).bytes.decode()
+    assert len(_map(at).bytes) <= 200_000
     at.sidebar.toggle(key="tiles").set_value(True).run()
     _ok(at)
-    assert "tile.openstreetmap.org" in _map_args(at)["script"]
+    assert _map_args(at)["frame"]["tiles"] == "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 
 
 def test_flag_overlays_are_offered_and_credited_once() -> None:
@@ -235,8 +242,8 @@ def test_flag_overlays_are_offered_and_credited_once() -> None:
         return
     at.sidebar.multiselect(key="flags").set_value([r.id for r in flags]).run()
     _ok(at)
-    args = _map_args(at)
-    assert all(r.title in args["feature_group"] for r in flags)
+    document = _map(at).bytes.decode()
+    assert all(r.title in document for r in flags)
     captions = next(c.value for c in at.caption if c.value.startswith("Source: Office for National Statistics"))
     assert captions.count("Contains OS data © Crown copyright and database right 2025.") == 1
     for r in flags:

@@ -1,8 +1,8 @@
 """The app in a real browser: headless Chromium (Debian's /usr/bin/chromium) driven by Playwright.
 
 Starts ``streamlit run app.py`` on a free localhost port, then for Lancashire and South Cumbria
-(the default page) and for LLR (opened from a link): the ward polygons are drawn in the
-streamlit-folium iframe, switching the measure changes their fill colours without reloading the
+(the default page) and for LLR (opened from a link): the ward polygons are drawn on the
+page's map, switching the measure changes their fill colours without reloading the
 map, panning and zooming send nothing to the server, clicking a ward shows its profile, no
 Streamlit exception appears, and no request goes to any host but the app's own. A screenshot is
 saved to ``test-artifacts/`` when a check fails. The server, the browser and the helpers are
@@ -11,12 +11,12 @@ shared with the other browser tests (``tests/conftest.py``).
 
 from __future__ import annotations
 
-from tests.conftest import MAP_IFRAME, NEEDS_CHROMIUM, WARD_PATHS
+from tests.conftest import LEAFLET_MAP, MAP_BOX, NEEDS_CHROMIUM, WARD_PATHS
 from tests.conftest import browser_page as _page
 from tests.conftest import choose as _choose
 from tests.conftest import click_ward as _click_ward
 from tests.conftest import fills as _fills
-from tests.conftest import map_move_reported as _moved
+from tests.conftest import map_moved as _moved
 from tests.conftest import map_frame as _map
 from tests.conftest import no_exception as _no_exception
 from tests.conftest import only_local as _only_local
@@ -41,14 +41,14 @@ def _exercise(page, requests: list[str], sent: list[float], app_url: str, n_ward
     quiet = len(sent)
     cx, cy = _ward_points(page, frame)[0]
     page.mouse.move(cx, cy)
-    _moved(page, frame, lambda: page.mouse.wheel(0, -200))
+    _moved(page, lambda: page.mouse.wheel(0, -200))
 
     def drag() -> None:
         page.mouse.down()
         page.mouse.move(cx + 80, cy + 40, steps=5)
         page.mouse.up()
 
-    _moved(page, frame, drag)
+    _moved(page, drag)
     assert len(sent) == quiet, "panning or zooming the map sent a message to the server"
 
     # Switch the measure: new fill colours, same map (no reload).
@@ -92,13 +92,13 @@ def test_msoa_life_expectancy_tab_in_chromium(browser, app_url: str) -> None:
         page.get_by_role("tab", name="Life expectancy by MSOA").click()
         page.get_by_role("heading", name="Life expectancy by MSOA: Lancashire and South Cumbria ICB").wait_for(
             timeout=30_000)
-        iframe = page.get_by_role("tabpanel", name="Life expectancy by MSOA").locator(MAP_IFRAME)
-        iframe.wait_for(state="visible", timeout=30_000)
-        frame = iframe.element_handle().content_frame()
+        box_of_map = page.get_by_role("tabpanel", name="Life expectancy by MSOA").locator(MAP_BOX)
+        box_of_map.wait_for(state="visible", timeout=30_000)
+        frame = page
         frame.wait_for_selector(WARD_PATHS, state="attached", timeout=30_000)
         assert frame.locator(WARD_PATHS).count() == 217
         before = _fills(frame)
-        box = iframe.bounding_box()
+        box = box_of_map.bounding_box()
         page.mouse.move(box["x"] + box["width"] * 0.45, box["y"] + box["height"] * 0.6)
         frame.wait_for_selector(".wl-tip", timeout=10_000)
         assert "95% CI" in frame.inner_text(".wl-tip") or "No figure" in frame.inner_text(".wl-tip")
@@ -133,7 +133,7 @@ def _tooltip_of(frame, ward: str) -> str:
     """The tooltip HTML the map gives the ward named ``ward`` (the bound tooltip function, called)."""
     return frame.evaluate("""name => {
         let html = null;
-        window.map.eachLayer(group => {  // the ward group holds the tooltip; its polygons carry wlIndex
+        LEAFLET.eachLayer(group => {  // the ward group holds the tooltip; its polygons carry wlIndex
             if (!group.eachLayer || !group.getTooltip || !group.getTooltip()) return;
             const content = group.getTooltip()._content;
             group.eachLayer(l => {
@@ -142,7 +142,7 @@ def _tooltip_of(frame, ward: str) -> str:
             });
         });
         return html;
-    }""", ward)
+    }""".replace("LEAFLET", LEAFLET_MAP), ward)
 
 
 def test_blackpool_from_a_link_with_the_coastal_outline(browser, app_url: str) -> None:
@@ -152,8 +152,8 @@ def test_blackpool_from_a_link_with_the_coastal_outline(browser, app_url: str) -
         page.goto(f"{app_url}/?area=E54000048&place=E06000009&layer=le_male_2016_20&flags=coastal_flag")
         frame = _map(page)
         frame.wait_for_selector(".leaflet-flags-pane path", timeout=30_000)
-        assert frame.evaluate("""() => +getComputedStyle(map.getPane('flags')).zIndex
-                                       > +getComputedStyle(map.getPane('targets')).zIndex""")
+        assert frame.evaluate("""() => +getComputedStyle(LEAFLET.getPane('flags')).zIndex
+                                       > +getComputedStyle(LEAFLET.getPane('targets')).zIndex""".replace("LEAFLET", LEAFLET_MAP))
         assert frame.locator(".leaflet-flags-pane path").count() == 9  # Blackpool's nine seafront wards
         _wait_until(lambda: _tooltip_of(frame, "Park") is not None, what="Park's tooltip")
         park, claremont = _tooltip_of(frame, "Park"), _tooltip_of(frame, "Claremont")

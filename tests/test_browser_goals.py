@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import (MAP_IFRAME, NEEDS_CHROMIUM, WARD_PATHS, browser_page, no_exception, only_local,
+from tests.conftest import (MAP_BOX, NEEDS_CHROMIUM, WARD_PATHS, browser_page, no_exception, only_local,
                             wait_until)
 
 pytestmark = NEEDS_CHROMIUM
 
 
 def _goals_map(page):
-    """The Goals map's frame (the explorer's map is drawn only while its own tab is shown)."""
-    return page.get_by_role("tabpanel", name="Goals").locator(MAP_IFRAME).element_handle(timeout=2_000).content_frame()
+    """The Goals map (the explorer's map is drawn only while its own tab is shown)."""
+    return page.get_by_role("tabpanel", name="Goals").locator(MAP_BOX)
 
 
 def _read_key(page, out: dict) -> bool:
@@ -28,15 +28,15 @@ def _read_key(page, out: dict) -> bool:
                    no_data=int(frame.locator(".wl-legend .wl-row", has_text="No data").locator("em").inner_text()),
                    wards=frame.locator(WARD_PATHS).count())
         return True
-    except Exception:  # noqa: BLE001 - a detached or not yet drawn frame: try again
+    except Exception:  # noqa: BLE001 - a map being replaced or not yet drawn: try again
         return False
 
 
 def _legend(page) -> str:
-    """The Goals map's legend text now ("" while the map's frame is being replaced)."""
+    """The Goals map's legend text now ("" while the map is being replaced)."""
     try:
         return _goals_map(page).locator(".wl-legend").inner_text(timeout=2_000)
-    except Exception:  # noqa: BLE001 - a detached or not yet drawn frame: try again
+    except Exception:  # noqa: BLE001 - a map being replaced or not yet drawn: try again
         return ""
 
 
@@ -45,7 +45,7 @@ def test_goals_tab_bivariate_key_overlap_legend_and_no_foreign_requests(app_url,
         page.goto(f"{app_url}/?area=E54000048")
         page.get_by_role("tab", name="Goals").click()
         page.get_by_role("heading", name="Goals: Lancashire and South Cumbria ICB").wait_for(timeout=90_000)
-        page.get_by_role("tabpanel", name="Goals").locator(MAP_IFRAME).wait_for(timeout=90_000)
+        page.get_by_role("tabpanel", name="Goals").locator(MAP_BOX).wait_for(timeout=90_000)
         key: dict = {}
         wait_until(lambda: _read_key(page, key), timeout=90, what="the 3 x 3 key")
         assert key["labels"][2].startswith("Most deprived third, worst third on the outcome: ")

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from layers.style import SUPPRESSED_FILL
 from layers.uploaded import PER_RESIDENTS, VARIANT
-from tests.conftest import (MAP_IFRAME, NEEDS_CHROMIUM, WARD_PATHS, browser_page, choose, fills, map_frame,
+from tests.conftest import (LEAFLET_MAP, NEEDS_CHROMIUM, WARD_PATHS, browser_page, choose, fills, map_frame,
                             no_exception, only_local, settled, wait_until)
 
 pytestmark = NEEDS_CHROMIUM
@@ -35,7 +35,7 @@ UPLOADER = "section[data-testid='stSidebar'] input[type=file]"
 #: Every ward's tooltip as Leaflet would show it: the ward group's tooltip function, called per ward.
 _ALL_TOOLTIPS = """() => {
     const out = [];
-    window.map.eachLayer(l => {
+    LEAFLET.eachLayer(l => {
         if (l.wlIndex === undefined) return;
         const group = Object.values(l._eventParents || {}).find(g => g.getTooltip && g.getTooltip());
         const html = group.getTooltip()._content(l), div = document.createElement('div');
@@ -43,7 +43,7 @@ _ALL_TOOLTIPS = """() => {
         out.push(div.querySelector('.wl-tip > div > b').textContent);  // the value, after the name
     });
     return out;
-}"""
+}""".replace("LEAFLET", LEAFLET_MAP)
 
 
 #: True once the grid's accessible table lists what is now scrolled into view: the last column
@@ -120,18 +120,17 @@ def test_an_uploaded_lsoa_file_becomes_a_suppressed_layer_in_chromium(browser, a
         shown = frame.evaluate(_ALL_TOOLTIPS)
         assert len(shown) == 280 and shown.count("fewer than 5") == 161
         assert not [v for v in shown if SMALL.match(v)]
-        box = page.locator(MAP_IFRAME).bounding_box()
         hatched = frame.evaluate("""() => {
-            const m = window.map, r = m.getContainer().getBoundingClientRect(), out = [];
+            const m = LEAFLET, r = m.getContainer().getBoundingClientRect(), out = [];
             m.eachLayer(l => {
                 if (l.wlIndex === undefined || l.options.fillColor !== 'url(#wl-suppressed)') return;
                 const p = m.latLngToContainerPoint(l.getCenter());
-                if (document.elementFromPoint(p.x + r.left, p.y + r.top) === l._path) out.push([p.x, p.y]);
+                if (document.elementFromPoint(p.x + r.left, p.y + r.top) === l._path) out.push([p.x + r.left, p.y + r.top]);
             });
             return out;
-        }""")
+        }""".replace("LEAFLET", LEAFLET_MAP))
         assert hatched
-        page.mouse.move(box["x"] + hatched[0][0], box["y"] + hatched[0][1])
+        page.mouse.move(*hatched[0])
         frame.wait_for_selector(".wl-tip", timeout=10_000)
         assert "fewer than 5" in frame.inner_text(".wl-tip")
 

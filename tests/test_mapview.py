@@ -1,4 +1,4 @@
-"""The map: compact geometry, the ward payload and the rendered folium HTML (layers/mapview.py).
+"""The map: compact geometry, the ward payload and the map page as drawn (layers/mapview.py).
 
 Includes the generic test over every record in :data:`layers.INDICATORS`: each renders a map
 of Lancashire and South Cumbria with a legend, with no new test code per indicator.
@@ -20,7 +20,7 @@ from layers import INDICATORS
 from layers.indicator import Indicator
 from layers.mapdata import decode, encode_geometries, encode_lines
 from layers.mappayload import AreaGeometry, layer_payload, prepare_area
-from layers.mapview import base_map, selection_group, standalone, ward_group
+from layers.mapview import map_frame, standalone
 from layers.style import style_layer
 from layers.view import layer_view
 
@@ -72,12 +72,13 @@ def _render(catalogue, ward_table: pd.DataFrame, geometry: AreaGeometry, icb: st
     area = areas.make_area(ward_table, icb)
     view = layer_view(catalogue, ward_table, area, record.id, None, "imd10", flags, geometry)
     index = geometry.codes.index(selected) if selected else -1
-    html = standalone(base_map(geometry), ward_group(view.payload), selection_group(index)).get_root().render()
+    html = standalone(map_frame(geometry), view.payload, index)
     return html, view.payload.nbytes
 
 
 def _payload(html: str) -> dict:
-    return json.loads(re.search(r"WardLens\.wardLayer\((\{.*?\})\);\n", html, re.S).group(1))
+    start = html.index("WardLens.mount(box, ") + len("WardLens.mount(box, ")
+    return json.JSONDecoder().raw_decode(html[start:])[0]["layer"]
 
 
 @pytest.mark.parametrize("icb", [LSC, LLR])
@@ -118,13 +119,13 @@ def test_data_text_is_html_escaped_and_cannot_break_the_template() -> None:
     styled = style_layer(record, values, values)
     payload = layer_payload(geometry, wards, record, values.map(record.format_value), styled.colour, styled.legend,
                             pd.Series([True, False], index=shapes.index), "<i>targets</i>")
-    html = standalone(base_map(geometry), ward_group(payload), selection_group(1)).get_root().render()
+    html = standalone(map_frame(geometry), payload, 1)
     assert "<script>alert" not in html and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
     assert "&lt;b&gt;LAD&lt;/b&gt;" in html and "O&#x27;Brien" in html and "&lt;i&gt;targets&lt;/i&gt;" in html
-    assert "&#123;&#123; 7*7 }} &amp; &#123;% raw %}" in html  # rendered literally, not by Jinja
+    assert "{{ 7*7 }} &amp; {% raw %}" in html  # data, kept as it is: no template reads it
     data = json.loads(payload.to_json())
     assert data["overlay"] == [1] and data["targets"] == [0] and data["values"] == ["10.0", "no data"]
-    assert "WardLens.selectedLayer(1, 0)" in html  # the selected ward is its own small layer
+    assert "WardLens.select(box, 1)" in html  # the selected ward is outlined apart from the layer
 
 
 @pytest.mark.parametrize("record", list(INDICATORS.values()), ids=list(INDICATORS))

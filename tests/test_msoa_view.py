@@ -21,13 +21,13 @@ from geo import msoa, paths, store
 from geo.areas import make_area
 from geo.paths import ROOT
 from layers.mappayload import prepare_area
-from layers.mapview import base_map, standalone, ward_group
+from layers.mapview import map_frame, standalone
 from layers.msoa import CAVEAT, MSOA_LIFE_EXPECTANCY, MSOA_LIFE_EXPECTANCY_COLUMNS
 from layers.msoa_view import (HIGHER, LOWER, NO_FIGURE, NO_FIGURE_REASON, UNCLEAR, compare_with_median, msoa_payload,
                               msoa_table, msoas_in_area)
 from layers.style import NO_DATA_COLOUR
 
-from tests.conftest import LLR, LSC
+from tests.conftest import LLR, LSC, map_documents
 
 ICB_BUDGET = 200_000
 ENGLAND_BUDGET = 3_000_000
@@ -173,17 +173,16 @@ def test_names_and_notes_are_html_escaped() -> None:
     frame = pd.DataFrame({"msoa11_name": ['<script>alert("x")</script>', "{{ 7*7 }}"], "lad24_name": ["<b>A</b>", "B"],
                           **{c: [80.0, np.nan] for c in measure.columns}}, index=codes)
     geometry = prepare_area(gpd.GeoDataFrame(geometry=shapes), frame["lad24_name"], "icb")
-    html = standalone(base_map(geometry), ward_group(msoa_payload(geometry, frame, measure))).get_root().render()
+    html = standalone(map_frame(geometry), msoa_payload(geometry, frame, measure))
     assert "<script>alert" not in html and "&lt;script&gt;" in html and "&lt;b&gt;A&lt;/b&gt;" in html
-    assert "&#123;&#123; 7*7 }}" in html
+    assert "{{ 7*7 }}" in html
 
 
 @pytest.mark.parametrize(("icb", "budget"), [(LSC, ICB_BUDGET), (LLR, ICB_BUDGET), (None, ENGLAND_BUDGET)])
 def test_map_is_offline_and_within_budget(icb, budget, msoas, ward_table, shapes) -> None:
     area, rows = _area_rows(msoas, ward_table, icb)
     geometry = prepare_area(shapes.loc[rows.index], rows["lad24_name"], area.level)
-    html = standalone(base_map(geometry), ward_group(msoa_payload(geometry, rows, MSOA_LIFE_EXPECTANCY["Persons"]))
-                      ).get_root().render()
+    html = standalone(map_frame(geometry), msoa_payload(geometry, rows, MSOA_LIFE_EXPECTANCY["Persons"]))
     assert len(html.encode()) <= budget
     assert sorted(re.findall(r'(?:src|href)="([^"]+)"', html)) == [
         "/app/static/vendor/leaflet/leaflet.css", "/app/static/vendor/leaflet/leaflet.js",
@@ -205,7 +204,7 @@ def _msoa_tab(query: dict[str, str] | None = None) -> AppTest:
         at.query_params[key] = value
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    assert len(at.get("component_instance")) == 1  # closed tab: its map is neither built nor sent
+    assert list(map_documents(at)) == ["map"]  # closed tab: its map is neither built nor sent
     at.session_state["tab"] = "Life expectancy by MSOA"
     return at.run()
 
@@ -222,10 +221,10 @@ def test_msoa_tab_shows_caveat_map_and_table_for_the_sidebar_area() -> None:
     assert at.radio(key="msoa_sex").options == ["Male", "Female", "Persons"]
     listing = _msoa_listing(at)
     assert len(listing) == 217 and listing.iloc[0]["MSOA"] == "Blackpool 013"
-    (msoa_map,) = at.get("component_instance")  # the ward map is drawn only while its own tab is shown
-    args = json.loads(msoa_map.proto.json_args)
-    assert args["returned_objects"] == [] and "Blackpool 013" in args["feature_group"]
-    assert len(msoa_map.proto.json_args.encode()) <= ICB_BUDGET
+    (msoa_map,) = map_documents(at).values()  # the ward map is drawn only while its own tab is shown
+    assert msoa_map["name"] == "msoa_map" and not msoa_map["clickable"]
+    assert "Blackpool 013" in msoa_map["layer"]["names"]
+    assert len(json.dumps(msoa_map).encode()) <= ICB_BUDGET
 
     at.radio(key="msoa_sex").set_value("Female").run()
     assert not at.exception

@@ -257,12 +257,9 @@ def test_a_link_to_another_sessions_layer_says_so_and_falls_back(ward_table) -> 
 
 
 def _map_json(at: AppTest) -> dict:
-    """The ward layer's payload as the ward map (the first st_folium) sends it to the browser."""
-    component = next(c for c in at.get("component_instance")
-                     if c.proto.component_name == "streamlit_folium.st_folium")
-    group = json.loads(component.proto.json_args)["feature_group"]
-    start = group.index("WardLens.wardLayer(") + len("WardLens.wardLayer(")
-    return json.JSONDecoder().raw_decode(group[start:].replace("\\u007b", "{"))[0]
+    """The ward layer's payload as the ward map sends it to the browser."""
+    component = next(c for c in at.get("bidi_component") if c.proto.component_name == "wardlens_map" and c.proto.bytes)
+    return json.loads(component.proto.bytes)["layer"]
 
 
 def _plain(markdown: str) -> str:

@@ -18,7 +18,6 @@ from datetime import date
 import altair as alt
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo.areas import Area
 from geo.upload import plain_markdown
@@ -27,11 +26,12 @@ from layers.goal_impact import about
 from layers.goals import (COHORTS, CUSTOM, DEFAULT_GOAL, DEFAULT_GROUPS, DEFAULT_OVERDISPERSION, DIRECTIONS, GOALS,
                           GROUP_CHOICES, Goal, custom_goal, offered_measures)
 from layers.goalview import GoalView
-from layers.mapview import base_map, ward_group
+from layers.mapview import map_frame
 from layers.targets import TARGETINGS
 from ui import loaders, session, tracking_panel, views
 from ui.panels import attribution
 from ui.session import Keys, keep_valid
+from ui.wardmap import ward_map
 
 MAP_HEIGHT = 560
 MAP_MODES = {"bivariate": "Deprivation × outcome (3 × 3)", "overlap": "How the cohort readings overlap"}
@@ -290,9 +290,8 @@ def map_section(view: GoalView, static_base: str) -> None:
     payload = view.bivariate_map if mode == "bivariate" else view.overlap_map
     if payload is None:
         return
-    base = base_map(loaders.area_geometry(view.area.key), static_base=static_base)
-    st_folium(base, feature_group_to_add=ward_group(payload), returned_objects=[], key="goals_map",
-              height=MAP_HEIGHT, use_container_width=True)
+    frame = map_frame(loaders.area_geometry(view.area.key), static_base=static_base)
+    ward_map(frame, payload, key="goals_map", height=MAP_HEIGHT)
     if mode == "bivariate":
         st.caption("Each ward is in a third of the area's wards by IMD 2025 average score and a third by the measure "
                    "(worst third = worst values, whatever the measure's direction). The darkest wards are the most "

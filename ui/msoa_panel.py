@@ -10,12 +10,11 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo import msoa, store
 from geo.areas import Area
 from layers.mappayload import AreaGeometry, MapPayload, prepare_area
-from layers.mapview import base_map, ward_group
+from layers.mapview import map_frame
 from layers.msoa import CAVEAT, MSOA_LIFE_EXPECTANCY, MSOA_LIFE_EXPECTANCY_COLUMNS
 from layers.msoa_view import (COMPARISON_NOTE, HIGHER, LOWER, NO_FIGURE,
                               msoa_payload, msoa_table, msoas_in_area)
@@ -23,6 +22,7 @@ from layers.sources import LSOA11_BOUNDARIES
 from ui import loaders
 from ui.session import Keys
 from ui.panels import MAP_HEIGHT, attribution
+from ui.wardmap import ward_map
 
 
 def _years(label: str, help_text: str) -> st.column_config.NumberColumn:
@@ -108,9 +108,8 @@ def msoa_panel(area: Area, static_base: str) -> None:
         f"point for comparing the MSOAs, not the area's life expectancy. **{int(counts.get(LOWER, 0)):,}** "
         f"MSOAs are clearly lower than it and **{int(counts.get(HIGHER, 0)):,}** clearly higher (their whole "
         f"95% CI is below or above it).")
-    base = base_map(msoa_geometry(area.key), static_base=static_base)
-    st_folium(base, feature_group_to_add=ward_group(msoa_layer(area.key, sex)), returned_objects=[],
-              key="msoa_map", height=MAP_HEIGHT, use_container_width=True)
+    ward_map(map_frame(msoa_geometry(area.key), static_base=static_base), msoa_layer(area.key, sex), key="msoa_map",
+             height=MAP_HEIGHT)
     attribution([measure.record], extra=[LSOA11_BOUNDARIES])  # the MSOA polygons
     st.markdown("### MSOAs, lowest life expectancy first")
     st.dataframe(table, hide_index=True, height=min(TABLE_HEIGHT, 38 + 35 * len(table)), key="msoa_table",

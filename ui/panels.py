@@ -6,10 +6,8 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timezone
 from urllib.parse import urlencode
 
-import folium
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo.bestfit import OVERLAY
 from geo.upload import SMALL_COUNT_THRESHOLD, plain_markdown
@@ -78,13 +76,6 @@ def share_link(query: dict[str, str]) -> None:
         st.caption("This link opens WardLens on this view: area, place, layer, classes, targeting and ward. "
                    "Data you uploaded never go in a link.")
         st.code(f"{base}?{urlencode(query)}", language=None, wrap_lines=True)
-
-
-def map_panel(base: folium.Map, groups: list[folium.FeatureGroup], on_click: Callable[[], None]) -> None:
-    """The map. Only clicks on a ward come back to Python (pan and zoom never rerun the script);
-    the layers are swapped in place, so changing layer keeps the user's pan and zoom."""
-    st_folium(base, feature_group_to_add=groups, returned_objects=["last_object_clicked"],
-              key="map", height=MAP_HEIGHT, use_container_width=True, on_change=on_click)
 
 
 def attribution(records: Sequence[Indicator], extra: Sequence[Source] = ()) -> None:

@@ -34,7 +34,7 @@ are shared between sessions), never log them, and write them nowhere but the use
 download. Exports: pass every frame through :func:`neutralise_formulas` before
 ``to_csv``/``to_excel``. Display: text from the file (headers, names, unmatched codes, and
 every message and note, which may quote cells) goes through :func:`escape_html` where it
-is rendered as HTML (folium tooltips and popups, ``unsafe_allow_html``) and through
+is rendered as HTML (map tooltips and legends, ``unsafe_allow_html``) and through
 :func:`plain_markdown` where Streamlit renders Markdown (``st.error``, ``st.markdown``,
 ``st.caption``, widget labels) -- it also stops Streamlit turning URLs, ``www.`` and e-mail
 addresses into links; ``st.dataframe`` and ``st.text`` show it literally.

@@ -19,7 +19,7 @@ stored as numbers, and text that is just a number ("-3.5"), are left alone.
 
 **HTML and Markdown**: user- and data-supplied text (file names, headers, area names, and
 every :class:`UploadError` message and note, which quote cells; a link's query string) must
-be escaped wherever it is rendered: :func:`escape_html` for HTML (folium tooltips and
+be escaped wherever it is rendered: :func:`escape_html` for HTML (map tooltips and
 popups, ``unsafe_allow_html=True``), :func:`plain_markdown` for Streamlit's Markdown
 (``st.error``, ``st.warning``, ``st.info``, ``st.markdown``, ``st.caption``, ``st.toast``,
 widget and expander labels), so a header such as ``[click](http://…)``, ``http://x``,

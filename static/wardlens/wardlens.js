@@ -149,28 +149,6 @@
     };
   }
 
-  /* The selected ward's outline lives in its own small layer: a click on a ward draws it at once
-   * in the browser, and the server sends only this layer (not the polygons) to move it. */
-  var current = {shapes: [], style: null, selection: null};
-
-  function drawSelection(index) {
-    if (!current.selection) { return; }
-    current.selection.clearLayers();
-    var ll = current.shapes[index], S = current.style;
-    if (!ll || !S) { return; }
-    current.selection.addLayer(outline(ll, 'selected', '#ffffff', S.weights.selected * 2, {opacity: 0.9}));
-    current.selection.addLayer(outline(ll, 'selected', S.selected, S.weights.selected));
-  }
-
-  /* folium's page header forbids zooming (user-scalable=no, maximum-scale=1); WCAG 1.4.4 asks
-   * that text can be enlarged, so the map's frame allows it (set on every render: the header is
-   * written by streamlit-folium after this script loads). */
-  function allowZoom() {
-    document.querySelectorAll('meta[name="viewport"]').forEach(function (meta) {
-      meta.setAttribute('content', 'width=device-width, initial-scale=1.0');
-    });
-  }
-
   /* Chromium puts every interactive SVG path in the Tab order: 280 ward shapes to tab through
    * before the list. They leave it (tabindex -1): by keyboard a ward is chosen from the ward
    * finder or the target list, and the map itself (one Tab stop) still pans and zooms with the
@@ -189,7 +167,6 @@
   }
 
   WL.wardLayer = function (D) {
-    allowZoom();
     definePatterns();
     var S = D.style, inT = {}, inO = {};
     D.targets.forEach(function (i) { inT[i] = 1; });
@@ -208,7 +185,6 @@
     wards.bindTooltip(tooltip(D, inT, inO), {sticky: true, direction: 'top', offset: [0, -8]});
     wards.on('mouseover', function (e) { e.layer.setStyle({weight: 2, color: '#222222'}); });
     wards.on('mouseout', function (e) { e.layer.setStyle({weight: S.weights.ward, color: '#ffffff'}); });
-    wards.on('click', function (e) { drawSelection(e.layer.wlIndex); });
     holder.addLayer(wards);
     holder.addLayer(targets);
     D.outlines.forEach(function (o) {
@@ -218,7 +194,8 @@
       });
       holder.addLayer(g);
     });
-    current = {shapes: shapes, style: S, selection: current.selection};
+    holder.wlShapes = shapes;
+    holder.wlStyle = S;
     var legend = legendControl(D), names = null;
     holder.on('add', function () {
       var map = holder._map;
@@ -239,13 +216,6 @@
     return holder;
   };
 
-  /* The selected ward (index into the ward layer's shapes, -1 for none). */
-  WL.selectedLayer = function (index) {
-    current.selection = L.layerGroup();
-    drawSelection(index);
-    return current.selection;
-  };
-
   /* LAD boundaries decoded from polylines, drawn as thin dark lines in the 'lads' pane. */
   WL.ladLines = function (G, f, colour, weight) {
     var lines = [];
@@ -253,5 +223,68 @@
       (Array.isArray(g[0]) ? [].concat.apply([], g) : g).forEach(function (s) { lines.push(WL.decode(s, f)); });
     });
     return L.polyline(lines, {pane: 'lads', color: colour, weight: weight, opacity: 0.85, interactive: false});
+  };
+
+  /* The map frame (layers/mapview.py MapFrame): fitted to the area, panes, borders, place names, tiles. */
+  function makeMap(box, F) {
+    var map = L.map(box, {zoomSnap: 0.25, zoomDelta: 0.5, minZoom: 5, maxZoom: 16});
+    L.control.scale().addTo(map);
+    F.panes.forEach(function (p) {
+      map.createPane(p[0]);
+      map.getPane(p[0]).style.zIndex = p[1];
+      map.getPane(p[0]).style.pointerEvents = 'none';
+    });
+    if (F.tiles) {
+      var tiles = L.tileLayer(F.tiles, {attribution: F.tiles_attribution, maxZoom: 19, opacity: 0.55}).addTo(map);
+      WL.tileNotice(map, tiles);
+    }
+    if (F.lad_lines.length) { WL.ladLines(F.lad_lines, F.factor, F.lad_colour, F.lad_weight).addTo(map); }
+    map.fitBounds(F.bounds, {paddingTopLeft: [10, 10], paddingBottomRight: F.clearance});
+    WL.placeNames(map, F.labels, F.label_zoom);
+    return map;
+  }
+
+  function drawSelection(S) {
+    S.selection.clearLayers();
+    var ll = S.layer && S.layer.wlShapes[S.selected], W = S.layer && S.layer.wlStyle;
+    if (!ll) { return; }
+    S.selection.addLayer(outline(ll, 'selected', '#ffffff', W.weights.selected * 2, {opacity: 0.9}));
+    S.selection.addLayer(outline(ll, 'selected', W.selected, W.weights.selected));
+  }
+
+  /* Draw the map document D (layers/mapview.py map_document) in box, keeping what has not changed:
+   * the map is rebuilt only when the area frame changes, the ward layer swapped only when the layer
+   * does, so the reader's pan and zoom stay. A click reports its point to onClick(lat, lng) and
+   * outlines the ward at once; a new map starts with the ward at index selected outlined. */
+  WL.mount = function (box, D, onClick, selected) {
+    box.style.height = D.height + 'px';
+    var S = box.wlMap;
+    if (!S || S.frameId !== D.frame.id) {
+      if (S) { S.map.remove(); }
+      S = box.wlMap = {frameId: D.frame.id, map: makeMap(box, D.frame), layer: null, layerId: null,
+                       selection: L.layerGroup(), selected: selected === undefined ? -1 : selected,
+                       onClick: null};
+      S.selection.addTo(S.map);
+      S.map.on('click', function (e) {
+        if (S.onClick) { S.onClick(e.latlng.lat, e.latlng.lng); }
+      });
+    }
+    S.onClick = onClick || null;
+    if (S.layerId !== D.layer_id) {
+      if (S.layer) { S.map.removeLayer(S.layer); }
+      S.layer = WL.wardLayer(D.layer);
+      S.layer.on('click', function (e) { S.selected = (e.sourceTarget || e.layer).wlIndex; drawSelection(S); });
+      S.layer.addTo(S.map);
+      S.layerId = D.layer_id;
+      drawSelection(S);
+    }
+  };
+
+  /* Outline the ward at index (-1: none) on the map drawn in box. */
+  WL.select = function (box, index) {
+    var S = box.wlMap;
+    if (!S) { return; }
+    S.selected = index;
+    drawSelection(S);
   };
 })(window);

@@ -1,0 +1,62 @@
+/* The WardLens map as a Streamlit component (ui/wardmap.py): drawn in the page itself, no iframe.
+ * Loads Leaflet and the app's map script and styles once a page from the app's static folder,
+ * then hands the map document (layers/mapview.py map_document) to WardLens.mount. A click on the
+ * map comes back to Python as the trigger value "click" ({lat, lng}). */
+/* The document as sent: bytes of JSON (a map) or an object already parsed (a selection). */
+function parse(data) {
+  if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) { return JSON.parse(new TextDecoder().decode(data)); }
+  return typeof data === 'string' ? JSON.parse(data) : data;
+}
+
+function load(base) {
+  const pending = window.wardLensAssets = window.wardLensAssets || {};
+  if (!pending[base]) {
+    for (const href of [`${base}/vendor/leaflet/leaflet.css`, `${base}/wardlens/wardlens.css`]) {
+      const link = document.createElement('link');
+      link.rel = 'stylesheet';
+      link.href = href;
+      document.head.appendChild(link);
+    }
+    pending[base] = Promise.all([`${base}/vendor/leaflet/leaflet.js`, `${base}/wardlens/wardlens.js`].map((src) =>
+      new Promise((resolve, reject) => {
+        const script = document.createElement('script');
+        script.src = src;
+        script.async = false;  /* fetched at once, run in order: Leaflet first */
+        script.onload = resolve;
+        script.onerror = () => reject(new Error(`The map could not load ${src}`));
+        document.head.appendChild(script);
+      })));
+  }
+  return pending[base];
+}
+
+/* Maps drawn on the page by name, and the ward each should outline (set by the selection part). */
+const maps = window.wardLensMaps = window.wardLensMaps || { boxes: {}, selected: {}, applied: {} };
+
+/* Two parts, one component: a map document draws the map named doc.name; a selection document
+ * ({map, select, seq}) outlines a ward on it, so moving the selection sends a few bytes, not the map. */
+export default function (component) {
+  const { data, parentElement, setTriggerValue } = component;
+  const doc = parse(data);
+  if ('select' in doc) {
+    const stamp = `${doc.select}:${doc.seq}`;
+    if (maps.applied[doc.map] === stamp) { return; }  /* a rerun: the reader may have clicked another ward since */
+    maps.applied[doc.map] = stamp;
+    maps.selected[doc.map] = doc.select;
+    const box = maps.boxes[doc.map];
+    if (box && window.WardLens) { window.WardLens.select(box, doc.select); }
+    return;
+  }
+  let box = parentElement.querySelector('.wl-map');
+  if (!box) {
+    box = document.createElement('div');
+    box.className = 'wl-map';
+    box.style.height = `${doc.height}px`;
+    parentElement.appendChild(box);
+  }
+  const onClick = doc.clickable ? (lat, lng) => setTriggerValue('click', { lat, lng }) : null;
+  load(doc.frame.static).then(() => {
+    maps.boxes[doc.name] = box;
+    window.WardLens.mount(box, doc, onClick, maps.selected[doc.name]);
+  }).catch((error) => { box.textContent = error.message; });
+}
