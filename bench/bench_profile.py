@@ -20,21 +20,17 @@ from __future__ import annotations
 import argparse
 import sys
 import zlib
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from unittest import mock
 
 from streamlit import config
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-from streamlit.runtime.forward_msg_cache import create_reference_msg
-from streamlit.runtime.scriptrunner_utils.script_run_context import ScriptRunContext
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tests.wire import cacheable, on_the_wire, recording, sizes  # noqa: E402
 from ui import panels  # noqa: E402
 
 #: Bloomfield and Claremont, Blackpool (L&SC, the default area): the two most deprived wards.
@@ -49,60 +45,25 @@ class Sent:
     profile: tuple[ForwardMsg, ...]
 
 
-@contextmanager
-def recording() -> Iterator[list[tuple[bool, ForwardMsg]]]:
-    """Record (inside the profile?, message) for every ForwardMsg the script enqueues."""
-    log: list[tuple[bool, ForwardMsg]] = []
-    inside = [False]
-    enqueue, profile_panel = ScriptRunContext.enqueue, panels.profile_panel
-
-    def recorded_enqueue(self, msg: ForwardMsg) -> None:
-        enqueue(self, msg)  # sets msg.hash and msg.metadata.cacheable
-        copy = ForwardMsg()
-        copy.CopyFrom(msg)
-        log.append((inside[0], copy))
-
-    def recorded_profile(*args, **kwargs) -> None:
-        inside[0] = True
-        try:
-            profile_panel(*args, **kwargs)
-        finally:
-            inside[0] = False
-
-    with mock.patch.object(ScriptRunContext, "enqueue", recorded_enqueue), \
-            mock.patch.object(panels, "profile_panel", recorded_profile):
-        yield log
-
-
 def pick(at: AppTest, ward: str) -> Sent:
     """Choose ``ward`` in the finder and return what that rerun sent."""
-    with recording() as log:
+    with recording(panels, "profile_panel") as log:
         at.selectbox(key="ward_search").set_value(ward).run()
     assert not at.exception, [e.value for e in at.exception]
     return Sent(tuple(m for _, m in log), tuple(m for inside, m in log if inside))
 
 
-def on_the_wire(messages: tuple[ForwardMsg, ...], cached: set[str]) -> list[ForwardMsg]:
-    """The messages as sent to a browser holding ``cached``: a cached one as a reference."""
-    return [create_reference_msg(m) if m.metadata.cacheable and m.hash in cached else m for m in messages]
-
-
-def cacheable(messages: tuple[ForwardMsg, ...]) -> set[str]:
-    return {m.hash for m in messages if m.metadata.cacheable}
-
-
-def size(messages: list[ForwardMsg]) -> tuple[int, int]:
-    """Serialized bytes, and the bytes deflated message by message."""
-    raw = [m.SerializeToString() for m in messages]
-    return sum(map(len, raw)), sum(len(zlib.compress(r, 6)) - 6 for r in raw)  # minus zlib's header and checksum
+def deflated(data: bytes) -> int:
+    """Bytes after deflate at zlib's level 6, without zlib's header and checksum (permessage-deflate
+    compresses each websocket message; with no context kept between messages this is its worst case)."""
+    return len(zlib.compress(data, 6)) - 6
 
 
 def report(label: str, messages: tuple[ForwardMsg, ...], cached: set[str]) -> None:
     sent = on_the_wire(messages, cached)
-    raw, deflated = size(sent)
-    full, _ = size(list(messages))
+    raw, full = sizes(sent), sizes(messages)
     refs = sum(1 for m in sent if m.HasField("ref_hash"))
-    print(f"{label:34} {len(messages):4d} msgs {raw:8,d} B  deflated {deflated:7,d} B  "
+    print(f"{label:34} {len(messages):4d} msgs {raw:8,d} B  deflated {sizes(sent, deflated):7,d} B  "
           f"({refs} sent as references, saving {full - raw:,} B)")
 
 
@@ -120,8 +81,8 @@ def main() -> None:
     report(f"profile, first ward {first}", a.profile, set())
     report(f"profile, second ward {second}", b.profile, cacheable(a.everything))
     report("  (second ward, nothing cached)", b.profile, set())
-    report(f"whole rerun, first ward", a.everything, set())
-    report(f"whole rerun, second ward", b.everything, cacheable(a.everything))
+    report("whole rerun, first ward", a.everything, set())
+    report("whole rerun, second ward", b.everything, cacheable(a.everything))
     per_ward = [m for m in b.profile if not (m.metadata.cacheable and m.hash in cacheable(a.profile))]
     print(f"profile messages that differ between the two wards: {len(per_ward)} of {len(b.profile)}, "
           f"largest {max((m.ByteSize() for m in per_ward), default=0):,} B")

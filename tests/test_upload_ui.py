@@ -353,6 +353,9 @@ def test_the_list_and_profile_show_the_uploaded_layer_suppressed(pasted: AppTest
     profile = shown_profile(at)
     first = profile.iloc[0]
     assert theme_headings(h.value for h in at.main.html)[0] == THEME
+    bodies = [h.value for h in at.main.html]  # st.html: never read as Markdown, every text escaped
+    assert any("Secret marker 7f3a &lt;b&gt;kids&lt;/b&gt; [x](http://e.vil)" in b for b in bodies)
+    assert not any("<b>kids" in b for b in bodies)
     assert (first["Indicator"], first["Ward"], first["Rank in ICB (1 = worst)"]) == (
         f"{MARKED} (Your data)", "fewer than 5", "–")
     assert first["ICB"].endswith(" in your file") and first["ICB"] == first["England"]
