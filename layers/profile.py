@@ -181,8 +181,9 @@ class ThemeHtml:
     """One theme of a ward's profile as HTML, every text escaped.
 
     ``table``: the theme's heading, then the ward's values beside its local authority, ICB and England,
-    with its rank and fifths (changes with the ward; the heading rides in the same message); ``notes``: each indicator's unit, direction, period, warning, definition and
-    caveat, numbered as the table's rows (the same for every ward)."""
+    with its rank and fifths (changes with the ward; the heading rides in the same message);
+    ``notes``: each indicator's unit, direction, period, warning, definition and caveat, numbered as
+    the table's rows (the same for every ward)."""
 
     theme: str
     table: str
