@@ -5,10 +5,17 @@ user's uploaded layer give their rows the same way. Where MHCLG publishes the me
 authorities and ICBs (:class:`Published`), the LAD and ICB columns show MHCLG's figure
 ("· MHCLG"); every other comparator is computed by WardLens from the ward values, weighted by
 Census 2021 residents, and says so when it rests on only some of the area's wards.
+
+:func:`profile_html` turns a profile into HTML for the page, split in two for each theme: a table of
+what changes with the ward (its values, ranks and fifths beside its comparators, headed by its own
+name and local authority's) and the notes under it, the same for every ward (each indicator's unit,
+direction, period, warning, definition and caveat). Streamlit sends a message it has sent before as a
+reference to it, so after the first ward only the tables travel.
 """
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -16,11 +23,12 @@ import numpy as np
 import pandas as pd
 
 from geo.areas import rank_worst_first
+from layers.indicator import Indicator
 from layers.source import AreaValue, LayerSource, area_value_of, value_text
 
 #: The profile's columns, in order.
 PROFILE_COLUMNS = ("Theme", "Indicator", "Ward", "Rank in ICB (1 = worst)", "In England",
-                   "Local authority", "ICB", "England", "Unit", "Period", "Note", "Caveat")
+                   "Local authority", "ICB", "England", "Unit", "Higher is", "Period", "Note", "Definition", "Caveat")
 
 #: Marks an LAD or ICB value that is MHCLG's published figure, not one WardLens computed.
 PUBLISHED_MARK = " · MHCLG"
@@ -52,6 +60,14 @@ class Published:
 def fifth(rank: float, n: int) -> str:
     """Which fifth of ``n`` ranked wards rank ``rank`` (1 = worst) falls in: "worst fifth" ... "best fifth"."""
     return FIFTHS[int(np.ceil(5 * rank / n)) - 1]  # 1 <= rank <= n, so 0..4
+
+
+def direction(record: Indicator) -> str:
+    """What a higher value means: "worse", "better", or "neither (context)" for a context layer or a flag
+    (neither is ranked; see :func:`_standing`)."""
+    if record.context or record.kind != "numeric":
+        return "neither (context)"
+    return "worse" if record.higher_is_worse else "better"
 
 
 def area_text(source: LayerSource, area: AreaValue) -> str:
@@ -134,8 +150,10 @@ def profile_row(source: LayerSource, register: pd.DataFrame, ward: str,
         "ICB": icb,
         "England": area_text(source, england),
         "Unit": record.unit,
+        "Higher is": direction(record),
         "Period": record.period,
         "Note": record.warning,
+        "Definition": record.definition,
         "Caveat": _caveat(source, icb_value, england),
     }
 
@@ -144,3 +162,74 @@ def ward_profile(sources: Sequence[LayerSource], register: pd.DataFrame, ward: s
                  published: Published | None = None) -> pd.DataFrame:
     """One row per layer for ``ward`` (see :func:`profile_row`), in the order of ``sources``."""
     return pd.DataFrame([profile_row(s, register, ward, published) for s in sources], columns=list(PROFILE_COLUMNS))
+
+
+# --- The profile as HTML -----------------------------------------------------------------------------
+
+#: A theme table's columns after the indicator (its row header), in order.
+VALUE_COLUMNS = ("Ward", "Local authority", "ICB", "England", "Rank in ICB (1 = worst)", "In England")
+#: What the notes under a theme's table say of each indicator (the same for every ward), in order.
+NOTE_COLUMNS = ("Indicator", "Unit", "Higher is", "Period", "Note", "Definition", "Caveat")
+#: Beside an indicator whose note says to read it with care.
+CARE_MARK = "⚠"
+#: The header of the ICB, England and standing columns (the ward's and its local authority's are their names).
+FIXED_HEADERS = ("ICB", "England", "Rank in ICB (1 = worst)", "In England")
+
+
+@dataclass(frozen=True)
+class ThemeHtml:
+    """One theme of a ward's profile as HTML, every text escaped.
+
+    ``table``: the theme's heading, then the ward's values beside its local authority, ICB and England,
+    with its rank and fifths (changes with the ward; the heading rides in the same message);
+    ``notes``: each indicator's unit, direction, period, warning, definition and caveat, numbered as
+    the table's rows (the same for every ward)."""
+
+    theme: str
+    table: str
+    notes: str
+
+
+def _text(value: object) -> str:
+    return html.escape(str(value), quote=False)
+
+
+def _theme_table(theme: str, rows: pd.DataFrame, ward_name: str, lad_name: str) -> str:
+    # Kept small, since it is sent for every ward: no class or attribute a stylesheet can do without, none of
+    # the end tags HTML lets a table leave out (</th>, </td>, </tr>, </thead>), no scope on the column headers
+    # (a <th> in <thead> heads its column). The page's stylesheet numbers the rows as the notes are numbered.
+    head = "".join(f"<th>{_text(h)}" for h in ("Indicator", ward_name, lad_name, *FIXED_HEADERS))
+    body = "".join(
+        f"<tr><th scope=row>{_text(row['Indicator'])}{f'<i>{CARE_MARK}</i>' if row['Note'] else ''}"
+        + "".join(f"<td>{_text(row[c])}" for c in VALUE_COLUMNS) for _, row in rows.iterrows())
+    return (f"<h4>{_text(theme)}</h4><table class=wlp><caption>{_text(theme)} indicators for {_text(ward_name)}</caption>"
+            f"<thead><tr>{head}<tbody>{body}</table>")
+
+
+def _note(row: pd.Series) -> str:
+    def field(column: str, tag: str = "span") -> str:
+        return f'<{tag} data-f="{column}">{_text(row[column])}</{tag}>'
+
+    parts = [field("Unit") if row["Unit"] else "", f"higher is {field('Higher is')}",
+             field("Period") if row["Period"] else ""]
+    care = (f"<p class=wlp-care><span aria-hidden=true>{CARE_MARK} </span>Read with care: {field('Note')}</p>"
+            if row["Note"] else "")
+    about = "".join(field(c, "p") for c in ("Definition", "Caveat") if row[c])
+    return (f"<li>{field('Indicator', 'b')}: {' · '.join(p for p in parts if p)}.{care}"
+            + (f"<details><summary>Definition and caveat</summary>{about}</details>" if about else "") + "</li>")
+
+
+def _theme_notes(theme: str, rows: pd.DataFrame) -> str:
+    label = html.escape(f"{theme}: each indicator's unit, period and caveats, numbered as the table's rows")
+    return f'<ol class=wlp-notes data-theme="{html.escape(theme)}" aria-label="{label}">' + "".join(
+        _note(row) for _, row in rows.iterrows()) + "</ol>"
+
+
+def profile_html(profile: pd.DataFrame, ward_name: str, lad_name: str) -> list[ThemeHtml]:
+    """A ward's ``profile`` (from :func:`ward_profile`) as HTML, a table and its notes per theme in the
+    profile's order; ``ward_name`` and ``lad_name`` head the ward's and its local authority's columns.
+
+    Every text is escaped: a name or a note from the data (an uploaded layer's title, say) is shown as
+    written, never read as HTML or Markdown."""
+    return [ThemeHtml(str(theme), _theme_table(str(theme), rows, ward_name, lad_name), _theme_notes(str(theme), rows))
+            for theme, rows in profile.groupby("Theme", sort=False)]

@@ -36,6 +36,7 @@ from geo.paths import ROOT, raw_dir
 from geo.rawdata import RAW_TABLES, RAW_VECTORS
 from layers import INDICATORS
 from layers.source import PublishedLayer, table_columns
+from tests.profile_reading import read_profile
 from tests.server import streamlit
 
 #: Lancashire and South Cumbria ICB (the default view) and Leicester, Leicestershire and Rutland.
@@ -58,8 +59,9 @@ def run_app(query: dict[str, str] | None = None) -> AppTest:
 
 
 def shown_profile(at: AppTest) -> pd.DataFrame:
-    """The ward profile as the page shows it: its tables (one per theme) one after another."""
-    return pd.concat([df.value for df in at.dataframe if "England" in df.value.columns], ignore_index=True)
+    """The ward profile as the page shows it: each theme's table and the notes under it, read back from
+    their HTML into one frame (the columns of :data:`layers.profile.PROFILE_COLUMNS`)."""
+    return read_profile(h.value for h in at.main.html)
 
 
 def map_documents(at: AppTest) -> dict[str, dict]:

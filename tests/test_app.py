@@ -17,6 +17,7 @@ from tests.conftest import BLOOMFIELD, INDICATOR_DIR, LLR, LSC
 from tests.conftest import assert_no_exception as _ok
 from tests.conftest import run_app as _app
 from tests.conftest import shown_profile as _profile
+from tests.profile_reading import table_headers, theme_headings
 
 BLACKPOOL = "E06000009"
 LEICESTER = "E06000016"
@@ -132,8 +133,10 @@ def test_choosing_a_ward_shows_its_profile_and_goes_in_the_url() -> None:
     status = next(m.value for m in at.main.markdown if m.value.startswith("**Target ward?**"))
     assert "Most disadvantaged 10% of the ICB's wards: **yes (rank 1 of 28)**" in status
     profile = _profile(at)
-    assert [m.value for m in at.main.markdown if m.value.startswith("#### ")] == [
-        "#### Deprivation", "#### Health", "#### Long-term conditions", "#### Children", "#### Place"]
+    shown = [h.value for h in at.main.html]
+    assert theme_headings(shown) == ["Deprivation", "Health", "Long-term conditions", "Children", "Place"]
+    assert table_headers(shown)[0] == ["Indicator", "Bloomfield", "Blackpool", "ICB", "England",
+                                       "Rank in ICB (1 = worst)", "In England"]  # the ward's and its LAD's names
     imd = profile[profile["Indicator"] == "Index of Multiple Deprivation, average score (IoD2025)"].iloc[0]
     assert (imd["Ward"], imd["Rank in ICB (1 = worst)"], imd["In England"]) == ("86.2", "1 of 280 · worst fifth",
                                                                                "worst fifth")

@@ -1,5 +1,5 @@
-"""Accessibility in a real browser (WCAG 2.2 AA): axe-core on every tab, at desktop and phone
-widths, and the keyboard paths to a ward's profile.
+"""Accessibility in a real browser (WCAG 2.2 AA): axe-core on every tab and on a ward's profile, at
+desktop and phone widths, and the keyboard paths to a ward's profile.
 
 axe-core (pinned through axe-playwright-python) checks the page against the WCAG 2.0-2.2 A and
 AA rules and its best-practice rules; none may fail. The map is drawn in the page itself (no
@@ -12,7 +12,8 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.conftest import NEEDS_CHROMIUM, browser_page, map_frame, no_exception, pick_list_row, settled, tab_to
+from tests.conftest import (BLOOMFIELD, NEEDS_CHROMIUM, browser_page, map_frame, no_exception, pick_list_row, settled,
+                            tab_to)
 
 pytestmark = NEEDS_CHROMIUM
 
@@ -42,6 +43,21 @@ def test_the_explorer_passes_axe(browser, app_url: str, viewport) -> None:
         page.goto(app_url)
         map_frame(page)
         settled(page)
+        assert _check(page) == []
+
+
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
+def test_a_ward_profile_passes_axe(browser, app_url: str, viewport) -> None:
+    """Bloomfield's profile: its tables (cards on the phone) and notes, one caveat opened."""
+    with browser_page(browser, "a11y-profile") as (page, _, _):
+        if viewport:
+            page.set_viewport_size(viewport)
+        page.goto(f"{app_url}/?ward={BLOOMFIELD}")
+        map_frame(page)
+        page.locator("table.wlp").nth(4).wait_for(timeout=30_000)
+        settled(page)
+        page.locator("ol.wlp-notes summary").first.click()
+        page.locator("ol.wlp-notes details[open]").first.wait_for()
         assert _check(page) == []
 
 

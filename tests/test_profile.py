@@ -66,7 +66,8 @@ def test_a_ward_row_with_computed_and_published_comparators(register: pd.DataFra
         "Local authority": "43.5 · MHCLG",  # published for L1
         "ICB": "26.7 (3 of 4 wards)",  # (50 x 1,000 + 30 x 3,000 + 10 x 2,000) / 6,000; w4 has no value
         "England": "27.5 (5 of 7 wards)",  # (50,000 + 90,000 + 20,000 + 20,000 + 40,000) / 8,000
-        "Unit": "IMD score", "Period": IMD.period, "Note": "", "Caveat": IMD.caveat,
+        "Unit": "IMD score", "Higher is": "worse", "Period": IMD.period, "Note": "", "Definition": IMD.definition,
+        "Caveat": IMD.caveat,
     }
 
 
@@ -104,7 +105,7 @@ def test_flags_and_context_layers_have_no_rank(register: pd.DataFrame) -> None:
         "Yes", "50% of wards", "50% of wards (2 of 3 wards)", "40% of wards (5 of 7 wards)")
     assert (context["Ward"], context["Local authority"]) == ("100%", "75%")  # w5 (100%) and w6 (50%), 1,000 each
     for row in (flag, context):
-        assert (row["Rank in ICB (1 = worst)"], row["In England"]) == ("–", "–")
+        assert (row["Rank in ICB (1 = worst)"], row["In England"], row["Higher is"]) == ("–", "–", "neither (context)")
 
 
 def test_a_higher_is_better_layer_ranks_its_lowest_value_first(register: pd.DataFrame) -> None:
@@ -112,6 +113,7 @@ def test_a_higher_is_better_layer_ranks_its_lowest_value_first(register: pd.Data
     row = profile_row(PublishedLayer(better, register), register, "w3")
     # Rank 1 of 3 is a third of the way down, ceil(5 / 3) = the second fifth; 1 of 5 the worst fifth.
     assert (row["Rank in ICB (1 = worst)"], row["In England"]) == ("1 of 3 · second fifth", "worst fifth")
+    assert row["Higher is"] == "better"
 
 
 @pytest.mark.parametrize(("rank", "n", "expected"), [

@@ -45,6 +45,7 @@ from layers.view import style_source
 from tests.conftest import assert_no_exception as _ok
 from tests.conftest import run_app as _app
 from tests.conftest import shown_profile
+from tests.profile_reading import theme_headings
 from ui.link import parse_query
 
 from tests.conftest import LSC
@@ -348,7 +349,10 @@ def test_the_list_and_profile_show_the_uploaded_layer_suppressed(pasted: AppTest
     _ok(at)
     profile = shown_profile(at)
     first = profile.iloc[0]
-    assert next(m.value for m in at.main.markdown if m.value.startswith("#### ")) == f"#### {THEME}"
+    assert theme_headings(h.value for h in at.main.html)[0] == THEME
+    bodies = [h.value for h in at.main.html]  # st.html: never read as Markdown, every text escaped
+    assert any("Secret marker 7f3a &lt;b&gt;kids&lt;/b&gt; [x](http://e.vil)" in b for b in bodies)
+    assert not any("<b>kids" in b for b in bodies)
     assert (first["Indicator"], first["Ward"], first["Rank in ICB (1 = worst)"]) == (
         f"{MARKED} (Your data)", "fewer than 5", "–")
     assert first["ICB"].endswith(" in your file") and first["ICB"] == first["England"]

@@ -16,12 +16,14 @@ from layers import INDICATORS
 from layers.export import notes_csv, to_csv, to_excel
 from layers.goals import DEFAULT_OVERDISPERSION
 from layers.indicator import NO_DATA_TEXT, THEMES, Indicator
+from layers.profile import CARE_MARK, profile_html
 from layers.sources import FOUNDATION, Source, attribution_texts
 from layers.style import SCHEME_LIST, SCHEMES_BY_ID
 from layers.targets import TARGETINGS
 from layers.view import LayerView
 from stats.power import DEFAULT_ALPHA, DEFAULT_POWER
 from stats.spc import LIMIT_FACTOR, MIN_POINTS_FOR_LIMITS
+from ui.assets import STATIC
 from ui.upload_card import MAX_THRESHOLD
 from ui.upload_memory import PRIVACY_TEXT
 
@@ -33,9 +35,13 @@ MAP_HEIGHT = 640
 SIDE_BY_SIDE_MIN_PX = 1600
 
 
+#: The ward profile's tables and notes: full tables where there is room, a card per row where there is not.
+PROFILE_CSS = STATIC / "wardlens" / "profile.css"
+
+
 def page_style() -> None:
-    """Room under the app's header for the tabs (phones included), a compact title, and the map and
-    list side by side only on wide screens."""
+    """Room under the app's header for the tabs (phones included), a compact title, the map and list
+    side by side only on wide screens, and the ward profile's styles (:data:`PROFILE_CSS`)."""
     st.html(f"""<style>
     [data-testid='stMainBlockContainer'] {{ padding-top: 3.6rem; }}
     [data-testid='stMainBlockContainer'] h1 {{ font-size: 1.8rem; padding-top: .2rem; }}
@@ -49,6 +55,7 @@ def page_style() -> None:
         flex: 1 1 100% !important; width: 100% !important; min-width: 100% !important; }}
     }}
     </style>""")
+    st.html(PROFILE_CSS)
 
 
 def _wards_with_values(view: LayerView) -> str:
@@ -143,7 +150,8 @@ def downloads(view: LayerView, exports: Callable[[], tuple[pd.DataFrame, pd.Data
 
 def profile_panel(table: pd.DataFrame, ward: str, profile: pd.DataFrame, status: dict[str, str]) -> None:
     """Every indicator for one ward beside its local authority, ICB and England, where it stands in its
-    ICB and in England, its target status, and each indicator's period and warning beside its row."""
+    ICB and in England, and its target status; under each theme's table, each indicator's unit, direction,
+    period, warning, definition and caveat, numbered as the table's rows."""
     row = table.loc[ward]
     st.markdown(f"### {row['ward_name']}")
     overlay = row["method_flag"] == OVERLAY
@@ -153,26 +161,18 @@ def profile_panel(table: pd.DataFrame, ward: str, profile: pd.DataFrame, status:
         + (" · **values by areal overlay**: a very small ward holding no Output Area of its own, valued from the "
            "LSOAs it overlaps" if overlay else ""))
     st.markdown("**Target ward?** " + " · ".join(f"{TARGETINGS[t].short}: **{s}**" for t, s in status.items()))
-    text = st.column_config.TextColumn
-    config = {"Indicator": text(width=230), "Ward": text(str(row["ward_name"]), width=85, help="This ward's value"),
-              "Local authority": text(str(row["lad_name"]), width=100, help="The ward's local authority"),
-              "ICB": text(width=100, help=str(row["icb_name"])), "England": text(width=85),
-              "Rank in ICB (1 = worst)": text("Rank in ICB", width=150, help="Rank among the ICB's wards with a "
-                                              "value, 1 = worst, and which fifth of them it is in"),
-              "In England": text(width=100, help="Which fifth of England's wards it is in (by rank)"),
-              "Unit": text(width=160), "Period": text(width=170), "Note": text("Read with care", width=320)}
-    for i, (theme, rows) in enumerate(profile.groupby("Theme", sort=False)):  # one short table per theme
-        st.markdown(f"#### {theme}")
-        st.dataframe(rows[list(config)], hide_index=True, width="stretch", height=38 + 35 * len(rows),
-                     key=f"profile_table_{i}", column_config=config)
+    # Per theme, a table of what changes with the ward and the notes under it, which are the same for every
+    # ward: Streamlit sends those (and the caption) once, then only their hash (layers/profile.py).
+    for theme in profile_html(profile, str(row["ward_name"]), str(row["lad_name"])):
+        st.html(theme.table)
+        st.html(theme.notes)
     st.caption("Local authority, ICB and England values are computed by WardLens from ward values with Census 2021 "
                "weights, except those marked “· MHCLG”: MHCLG's published figure for the local authority or ICB. "
                "“(88 of 97 wards)” means the value rests on only the wards with data. Better or worse is shown by "
-               "rank, not tested for significance: ward values here have no confidence intervals.")
-    with st.expander("Full caveats and data periods for each indicator"):
-        for _, r in profile.iterrows():
-            st.markdown(f"- **{plain_markdown(r['Indicator'])}**, "
-                        f"{plain_markdown(r['Period'])}: {plain_markdown(r['Caveat'])}")
+               "rank, not tested for significance: ward values here have no confidence intervals. Rank in ICB: among "
+               "the ICB's wards with a value, 1 = worst, and which fifth of them the ward is in; In England: which "
+               "fifth of England's wards it is in, by rank. Each row's number leads to its note under the table; "
+               f"{CARE_MARK} marks a figure to read with care.")
 
 
 def methods_panel(register: pd.DataFrame) -> None:
