@@ -9,6 +9,7 @@ every pack and export, and :data:`FOUNDATION` lists every other source the ward 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -29,12 +30,9 @@ class Source:
 OGL = "Open Government Licence v3.0"
 _ONS = "Source: Office for National Statistics licensed under the Open Government Licence v.3.0."
 _OS_DATA = "Contains OS data © Crown copyright and database right"
-
-#: Attribution the ONS and OS licences require wherever the boundaries or ONS data are shown.
-ONS_OS_ATTRIBUTION = f"{_ONS} {_OS_DATA} 2025."
-#: Attribution of ONS's Census 2021 Output Area tables and OA population-weighted centroids, from which
-#: every ward population and every LSOA's share of a ward are made (shown with every map too).
-ONS_OA_ATTRIBUTION = f"{_ONS} {_OS_DATA} 2022."
+#: An ONS geography product's attribution, naming the year of its OS data (SOURCES.md):
+#: ``{ONS} {OS_DATA} 2025.`` in a record file.
+_ONS_OS = re.compile(re.escape(f"{_ONS} {_OS_DATA} ") + r"(\d{4})\.")
 
 #: The unit of an IoD2025 standardised ratio (acute morbidity, CIDR): 100 is the number of admissions or claimants
 #: England's own rates for each age and sex would give the residents.
@@ -66,17 +64,25 @@ FOUNDATION: tuple[Source, ...] = (*ALWAYS, WD25_BESTFIT, ICB_LOOKUP, LSOA_LOOKUP
 
 
 def attribution_texts(sources: Iterable[Source]) -> list[str]:
-    """The attributions of :data:`ALWAYS` (boundaries, Census 2021 Output Areas) and each source's,
-    each said once: a text already contained in another is dropped, and a text that contains an
-    earlier one takes its place (as under the app's map)."""
+    """One line per licence holder, each said once: the attributions of :data:`ALWAYS` (boundaries,
+    Census 2021 Output Areas), then each source's. ONS's line comes once, naming the year of every OS
+    dataset among them ("... database right 2022 and 2025."), where the ONS and OS licences ask each
+    product's attribution to name its own year."""
     texts: list[str] = []
-    for text in (t.strip() for t in [*(s.attribution for s in ALWAYS), *(s.attribution for s in sources)]):
-        if any(text in earlier for earlier in texts):
-            continue
-        inside = [i for i, earlier in enumerate(texts) if earlier in text]
-        if inside:
-            texts[inside[0]] = text
-            texts = [t for i, t in enumerate(texts) if i not in inside[1:]]
-        else:
+    os_years: set[int] = set()
+    for text in (s.attribution.strip() for s in (*ALWAYS, *sources)):
+        if found := _ONS_OS.fullmatch(text):
+            os_years.add(int(found[1]))
+            text = _ONS
+        if text not in texts:
             texts.append(text)
-    return texts
+    return [_ons_attribution(sorted(os_years)) if text == _ONS else text for text in texts]
+
+
+def _ons_attribution(os_years: list[int]) -> str:
+    """ONS's attribution, with the OS data sentence naming ``os_years`` ("2021, 2022 and 2025"), if any."""
+    if not os_years:
+        return _ONS
+    *earlier, last = map(str, os_years)
+    years = f"{', '.join(earlier)} and {last}" if earlier else last
+    return f"{_ONS} {_OS_DATA} {years}."
