@@ -17,8 +17,9 @@ A text field may name a phrase as ``{NAME}``: one of the caller's phrases (value
 such as :data:`layers.indicator.BY_OA_RESIDENTS`) or one of the file's own. A field whose type
 is named in ``refs`` (an indicator's :class:`~layers.sources.Source`) is given by name
 (``source = "IOD2025"``). Anything else is refused with a one-line :class:`ValueError` naming the
-file, the record and the problem, with a fix: an unknown field, a missing or empty required field,
-a wrong type, a duplicate id, an unknown name or phrase.
+file, the record and the problem, with a fix: an unknown field, a missing one, a wrong type, a
+duplicate id, an unknown name or phrase; and what the dataclass's own checks refuse (an empty
+field, a palette it does not know) is said with the file and record named.
 
 This module imports nothing from :mod:`layers`, so :mod:`layers.sources` can read its own records
 through it.
@@ -70,7 +71,7 @@ def parse(text: str, where: str, table: str, cls: type[R], *, key: str = "id", p
                              (table, list, f"[[{table}]]")):
         if not isinstance(document.get(part, kind()), kind):
             raise ValueError(f"{where}: {part} is not a table; write it as {form}")
-    reader = _Reader(where, cls, key, refs)
+    reader = _Reader(where, cls, refs)
     own = document.get("phrases", {})
     clash = sorted(set(own) & set(phrases))
     if clash:
@@ -105,8 +106,8 @@ def parse(text: str, where: str, table: str, cls: type[R], *, key: str = "id", p
 class _Reader:
     """Checks and converts one file's fields against the dataclass's fields and types."""
 
-    def __init__(self, where: str, cls: type, key: str, refs: Mapping[type, Mapping[str, object]]) -> None:
-        self.where, self.cls, self.key, self.refs = where, cls, key, refs
+    def __init__(self, where: str, cls: type, refs: Mapping[type, Mapping[str, object]]) -> None:
+        self.where, self.cls, self.refs = where, cls, refs
         self.hints = get_type_hints(cls)
         self.required = [f.name for f in fields(cls) if f.default is MISSING and f.default_factory is MISSING]
 

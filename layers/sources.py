@@ -65,9 +65,9 @@ FOUNDATION: tuple[Source, ...] = (*ALWAYS, WD25_BESTFIT, ICB_LOOKUP, LSOA_LOOKUP
 
 def attribution_texts(sources: Iterable[Source]) -> list[str]:
     """One line per licence holder, each said once: the attributions of :data:`ALWAYS` (boundaries,
-    Census 2021 Output Areas), then each source's. ONS's line comes once, naming the year of every OS
-    dataset among them ("... database right 2022 and 2025."), where the ONS and OS licences ask each
-    product's attribution to name its own year."""
+    Census 2021 Output Areas), then each source's. Each ONS geography product's attribution names the
+    year of its OS data; ONS's line comes once, naming every such year ("... database right 2022 and
+    2025.")."""
     texts: list[str] = []
     os_years: set[int] = set()
     for text in (s.attribution.strip() for s in (*ALWAYS, *sources)):
