@@ -1,9 +1,11 @@
 """What the app can draw: the indicator registries, explicit lists of frozen records.
 
 :data:`INDICATORS` holds the ward layers; :data:`MSOA_INDICATORS` the life expectancy
-layers shown at MSOA 2011, the geography ONS published them for. Add an indicator by writing
-its record in the theme module and listing it here; the tests over the registries then check
-its metadata and data with no new test code.
+layers shown at MSOA 2011, the geography ONS published them for. The records are data, one
+TOML file a theme in ``layers/records/`` (read into frozen :class:`~layers.indicator.Indicator`
+records by the theme modules). Add an indicator by writing its ``[[indicator]]`` record in the
+theme's file; the tests over the registries then check its metadata and data with no new test
+code.
 """
 
 from __future__ import annotations

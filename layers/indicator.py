@@ -12,6 +12,10 @@ what differs from it.
 Each vocabulary a field draws from is declared once: themes, kinds and methods here,
 classification schemes and palettes in :mod:`layers.style`, aggregations in
 :mod:`geo.areas`.
+
+The records themselves are data, one file a theme in ``layers/records/`` (``deprivation.toml``,
+``health.toml``, ...), read by :func:`indicator_records`; the words several files share, and the
+values they quote from the code, are named once in :data:`PHRASES`.
 """
 
 from __future__ import annotations
@@ -20,7 +24,10 @@ from dataclasses import dataclass, fields
 from typing import Literal, get_args
 
 from geo.areas import AGGREGATIONS
-from layers.sources import Source
+from geo.coastal import CAVEAT as COASTAL_CAVEAT, COAST_BUFFER_M, MIN_EDGE_M
+from geo.rurality import RURAL_THRESHOLD
+from layers import recordfile
+from layers.sources import IOD_RATIO_UNIT, SOURCES, Source, iod_ratio_england
 from layers.style import PALETTES, SCHEMES_BY_ID
 
 Theme = Literal["Deprivation", "Health", "Long-term conditions", "Children", "Place", "Your data"]
@@ -45,6 +52,23 @@ BY_OA_RESIDENTS = "weighted by the Census 2021 residents of each LSOA's Output A
 N_OVERLAY_WARDS = 16
 #: What the records say of those wards.
 OVERLAY_WARDS = f"the {N_OVERLAY_WARDS} very small wards that hold no Output Area get an areal-overlay estimate"
+
+#: The phrases every record file may name as ``{NAME}``: the code's own values (so a record quotes the
+#: threshold, distance or count the build uses) and the words records of several files share. A file's
+#: ``[phrases]`` hold the words only its own records share.
+PHRASES: dict[str, str] = {
+    "BY_OA_RESIDENTS": BY_OA_RESIDENTS,
+    "OVERLAY_WARDS": OVERLAY_WARDS,
+    "N_OVERLAY_WARDS": str(N_OVERLAY_WARDS),
+    "IOD_RATIO_UNIT": IOD_RATIO_UNIT,
+    "IOD_RATIO_ENGLAND_CLAIMANTS": iod_ratio_england("claimants", "113"),
+    "IOD_RATIO_ENGLAND_ADMISSIONS": iod_ratio_england("emergency admissions", "106"),
+    "RURAL_THRESHOLD": f"{RURAL_THRESHOLD:.0%}",
+    "COAST_MIN_EDGE_M": f"{MIN_EDGE_M:,.0f}",
+    "COAST_BUFFER_M": f"{COAST_BUFFER_M:,.0f}",
+    "COASTAL_CAVEAT": COASTAL_CAVEAT,
+    "LE_RANKING_WARNING": "Ranking only: these levels run about 2 years above official life expectancy.",
+}
 
 #: Fields a record may leave empty.
 _OPTIONAL = frozenset({"weight", "coverage_note", "warning", "official"})
@@ -130,3 +154,9 @@ class Indicator:
         if value is None or value != value:
             return NO_DATA_TEXT
         return format(value, self.value_format)
+
+
+def indicator_records(name: str) -> tuple[Indicator, ...]:
+    """The ``[[indicator]]`` records of ``layers/records/<name>``, in the file's order, each naming its
+    :class:`~layers.sources.Source` by name (``source = "IOD2025"``) and any of :data:`PHRASES`."""
+    return tuple(recordfile.load(name, "indicator", Indicator, phrases=PHRASES, refs={Source: SOURCES}).values())

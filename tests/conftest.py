@@ -45,6 +45,11 @@ LLR = "E54000015"
 #: Bloomfield, Blackpool: the ward with the highest IMD 2025 average score in England.
 BLOOMFIELD = "E05015188"
 
+#: The attribution under every map, pack and export: ONS's line, naming the OS data years of the ward
+#: boundaries (2025) and of the Census 2021 Output Areas (2022) once (layers.sources.attribution_texts).
+ONS_OS_LINE = ("Source: Office for National Statistics licensed under the Open Government Licence v.3.0. "
+               "Contains OS data © Crown copyright and database right 2022 and 2025.")
+
 #: Where the build writes the processed files (each declared in geo/manifest.py).
 INDICATOR_DIR = paths.DATA / "indicators"
 BOUNDARY_DIR = paths.DATA / "boundaries"

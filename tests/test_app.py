@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from geo.upload.safety import WORD_JOINER
 from layers import INDICATORS
 
-from tests.conftest import BLOOMFIELD, INDICATOR_DIR, LLR, LSC
+from tests.conftest import BLOOMFIELD, INDICATOR_DIR, LLR, LSC, ONS_OS_LINE
 from tests.conftest import assert_no_exception as _ok
 from tests.conftest import run_app as _app
 from tests.conftest import shown_profile as _profile
@@ -64,7 +64,7 @@ def test_default_view_is_lsc_imd_2025_with_its_28_most_deprived_wards(default_ap
     assert _query(at) == {"area": LSC, "layer": "imd_score_2025", "target": "imd10"}
     assert not at.warning
     captions = " ".join(c.value for c in at.caption)
-    assert "Contains OS data © Crown copyright and database right 2025." in captions
+    assert ONS_OS_LINE in captions
 
 
 def test_switching_area_layer_and_targeting_updates_page_and_url(default_app: AppTest) -> None:
@@ -248,7 +248,8 @@ def test_flag_overlays_are_offered_and_credited_once() -> None:
     document = _map(at).bytes.decode()
     assert all(r.title in document for r in flags)
     captions = next(c.value for c in at.caption if c.value.startswith("Source: Office for National Statistics"))
-    assert captions.count("Contains OS data © Crown copyright and database right 2025.") == 1
+    assert captions.count("Contains OS data") == 1 and ONS_OS_LINE in captions  # one ONS/OS line, both years
+    assert captions.count("Made with Natural Earth.") == 1  # the coastal flag's own line, apart from ONS's
     for r in flags:
         for sentence in r.source.attribution.split(". "):
             assert sentence.strip().rstrip(".") in captions

@@ -20,9 +20,10 @@ from geo.bestfit import OVERLAY
 from geo.paths import DATA, ROOT
 from geo.upload import SMALL_COUNT_THRESHOLD
 from geo.upload.limits import LIMITS, limits_text, size_text
+from layers import INDICATORS as RECORDS
 from layers.indicator import N_OVERLAY_WARDS
 from layers.sources import ALWAYS, FOUNDATION, attribution_texts
-from tests.conftest import assert_no_exception, run_app
+from tests.conftest import ONS_OS_LINE, assert_no_exception, run_app
 from ui.upload_memory import PRIVACY_TEXT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -118,9 +119,27 @@ def test_the_overlay_ward_count_the_records_quote_is_the_datas() -> None:
 
 
 def test_every_map_credits_the_boundaries_and_the_census_output_areas() -> None:
-    texts = attribution_texts([])
-    assert texts == [s.attribution for s in ALWAYS]
-    assert texts[1].endswith("Contains OS data © Crown copyright and database right 2022.")
+    assert [s.attribution[-5:] for s in ALWAYS] == ["2025.", "2022."]  # the boundaries' and the OAs' OS data
+    assert attribution_texts([]) == [ONS_OS_LINE]  # one ONS line naming both years
+
+
+def test_the_attribution_is_one_line_per_licence_holder() -> None:
+    texts = attribution_texts([*(r.source for r in RECORDS.values()), *FOUNDATION])
+    assert texts == [
+        "Source: Office for National Statistics licensed under the Open Government Licence v.3.0. Contains OS data "
+        "© Crown copyright and database right 2021, 2022, 2024 and 2025.",
+        "Contains public sector information licensed under the Open Government Licence v3.0 (MHCLG, English "
+        "Indices of Deprivation 2025).",
+        "Contains public sector information licensed under the Open Government Licence v3.0 (MHCLG, English "
+        "Indices of Deprivation 2019).",
+        "Contains Parliamentary information licensed under the Open Parliament Licence v3.0. Underlying data: "
+        "Quality and Outcomes Framework, NHS England (formerly NHS Digital).",
+        "Source: Department for Work and Pensions, Children in low income families: local area statistics, "
+        "licensed under the Open Government Licence v3.0.",
+        "Made with Natural Earth.",
+    ]
+    coastal = attribution_texts([RECORDS["coastal_flag"].source])
+    assert coastal == [ONS_OS_LINE, "Made with Natural Earth."]
 
 
 @pytest.fixture(scope="module")

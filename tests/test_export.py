@@ -13,10 +13,9 @@ from geo.targeting import rank_targets, select
 from layers import INDICATORS
 from geo.upload.safety import neutralise
 from layers.export import notes, notes_csv, target_table, to_csv, to_excel
-from layers.sources import ONS_OS_ATTRIBUTION
 from layers.targets import TARGETINGS
 
-from tests.conftest import BLOOMFIELD, LSC
+from tests.conftest import BLOOMFIELD, LSC, ONS_OS_LINE
 
 KEY = [INDICATORS["imd_score_2025"], INDICATORS["core20_share_2025"]]
 
@@ -62,7 +61,7 @@ def test_csv_is_a_clean_rounded_table_and_the_notes_go_in_their_own_file(lsc_exp
     imd = back["IMD average score (IoD2025)"]
     assert (imd.round(1) == imd).all() and imd.iloc[0] == 86.2  # rounded as the app shows it, not 86.219608
     notes = notes_csv(lines).decode("utf-8-sig")
-    assert ONS_OS_ATTRIBUTION in notes and "Period: IoD2025" in notes and "Definition: The 10% of the ICB's wards" in notes
+    assert ONS_OS_LINE in notes and "Period: IoD2025" in notes and "Definition: The 10% of the ICB's wards" in notes
     assert "English Indices of Deprivation 2025" in notes and "Generated: 2025-01-01" in notes
     assert pd.read_csv(io.StringIO(notes))["Note"].tolist() == lines
 

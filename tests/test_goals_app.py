@@ -13,7 +13,7 @@ from layers.goals import GOALS
 from layers.goal_impact import about
 from layers.goalview import goal_view
 from layers.uploaded import USER_LAYER_PREFIX, user_layer
-from tests.conftest import LSC
+from tests.conftest import LSC, ONS_OS_LINE
 from tests.conftest import assert_no_exception as _ok
 from tests.conftest import run_app
 
@@ -68,7 +68,7 @@ def test_nea20_on_lsc_shows_cohort_baseline_admissions_a_year_detectability_and_
     assert readings["Wards"].tolist()[0] == view.cohort.coverage.wards
     assert readings["Residents (share of area)"].tolist()[0] == (f"{view.cohort.coverage.population:,} "
                                                                  f"({view.cohort.coverage.share:.1%})")
-    assert "Contains OS data © Crown copyright and database right 2025." in text
+    assert ONS_OS_LINE in text
 
 
 def test_switching_to_hle10_says_healthy_life_expectancy_is_not_published(app) -> None:

@@ -26,7 +26,6 @@ from geo.upload import aggregate_to_wards, inspect_upload, read_reference, read_
 from layers.data import read_published_summaries
 from layers.goals import GOALS
 from layers.goalview import goal_view
-from layers.sources import ONS_OS_ATTRIBUTION
 from layers.uploaded import USER_LAYER_PREFIX, user_layer
 from layers.view import layer_view
 from report import inputs
@@ -36,7 +35,7 @@ from report.pack import file_stem, place_pack
 from report.pack_comparison import comparison_table
 from report.pack_list import target_list_frame
 from report.staticmap import CANVASES, render_map
-from tests.conftest import LLR, LSC
+from tests.conftest import LLR, LSC, ONS_OS_LINE
 
 DATE = dt.date(2026, 1, 15)
 VERSION = "9.9.9"
@@ -102,7 +101,7 @@ def test_every_target_ward_and_the_residents_the_app_shows(lsc_view, lsc_pages) 
 
 def test_pages_and_sections_are_where_expected(lsc_pdf) -> None:
     reader = PdfReader(io.BytesIO(lsc_pdf))
-    assert len(reader.pages) == 11  # the definitions, with every source credited, run to a fifth page
+    assert len(reader.pages) == 10  # the definitions, every source credited (a line a holder), run to a 4th page
     sizes = [(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in reader.pages]
     assert sizes[1] == (842, 595) and all(s == (595, 842) for i, s in enumerate(sizes) if i != 1)  # map landscape
     sections = _sections(lsc_pdf)
@@ -115,7 +114,7 @@ def test_pages_and_sections_are_where_expected(lsc_pdf) -> None:
 
 def test_attribution_version_date_and_vintages(lsc_pages) -> None:
     text = " ".join(lsc_pages)
-    assert ONS_OS_ATTRIBUTION in text
+    assert ONS_OS_LINE in text
     assert "(MHCLG, English Indices of Deprivation 2025)" in text
     assert f"WardLens {VERSION} · 15 January 2026" in lsc_pages[0]
     assert "IoD2025 (indicators mostly 2021–23" in lsc_pages[0] and "Census 2021 usual residents (ONS)" in lsc_pages[0]
