@@ -12,7 +12,7 @@ and returns a :class:`GoalView`:
    (:mod:`layers.goal_cohorts`).
 2. **Baseline, target, trajectory**: the cohort's value, the rest of the area's and England's
    (:class:`~layers.goal_estimates.Estimate`, with 95% intervals where counts or standard errors
-   allow; which measures get which method is declared in :mod:`layers.goals`), the target, a
+   allow; which measures get which method is declared in :mod:`layers.goal_measures`), the target, a
    straight line to it by the deadline, and what the change means in people
    (:mod:`layers.goal_impact`).
 3. **Is it detectable?** (:mod:`layers.goal_detectability`): the smallest change the cohort's
@@ -51,7 +51,8 @@ from layers.goal_estimates import Estimate, Measure, difference_unit, estimate, 
 from layers.goal_gradient import Gradient, deprivation_gradient
 from layers.goal_impact import Impact, goal_impact
 from layers.goal_plausibility import Plausibility, goal_plausibility
-from layers.goals import DEFAULT_GROUPS, DEFAULT_OVERDISPERSION, Goal, MeasureModel
+from layers.goal_measures import MeasureModel
+from layers.goals import DEFAULT_GROUPS, DEFAULT_OVERDISPERSION, Goal
 from layers.indicator import Indicator
 from layers.mappayload import AreaGeometry, MapPayload
 from layers.source import LayerSource, value_text
