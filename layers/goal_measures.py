@@ -118,31 +118,30 @@ class ReferenceTrend(Cited):
 #: ONS, "Life expectancy at birth and at age 65 by local areas in England and Wales: 2012 to 2014"
 #: (4 November 2015), England's figures as the i newspaper reported them.
 _ONS_ENGLAND_1991_2014 = "ONS local-area life expectancy, 2012 to 2014, as reported by the i"
+_ONS_ENGLAND_1991_2014_URL = "https://inews.co.uk/news/health/scotland-life-expectancy-lowest-uk-better-quality-life-48679"
 #: ONS, "UK Interim Life Tables, 1980-82 to 2008-10" (29 September 2011) and "National life tables -
 #: life expectancy in the UK: 2017 to 2019" (24 September 2020).
 _ONS_UK_2008_2019 = "ONS interim life tables 2008-10 and national life tables 2017 to 2019"
+_ONS_UK_2008_2019_URL = ("https://www.ons.gov.uk/peoplepopulationandcommunity/birthsdeathsandmarriages/lifeexpectancies/"
+                         "bulletins/nationallifetablesunitedkingdom/2017to2019")
+
+
+def _life_expectancy_trends(sex: str, england: tuple[float, float], uk: tuple[float, float]) -> tuple[ReferenceTrend, ...]:
+    """The two published series for ``sex``: England's life expectancy at birth in 1991-93 and 2012-14
+    (``england``, years), and the UK's in 2008-10 and 2017-19 (``uk``)."""
+    return (
+        ReferenceTrend(f"England's {sex} life expectancy at birth", "1991-93", england[0], "2012-14", england[1], 21.0,
+                       source=_ONS_ENGLAND_1991_2014, url=_ONS_ENGLAND_1991_2014_URL),
+        ReferenceTrend(f"the UK's {sex} life expectancy at birth", "2008-10", uk[0], "2017-19", uk[1], 9.0,
+                       source=_ONS_UK_2008_2019, url=_ONS_UK_2008_2019_URL),
+    )
+
 
 #: Published past rises of life expectancy at birth, by sex: England over two decades to 2012-14, and
 #: the UK since 2008-10, when the rise slowed (ONS's words: improvements "have slowed down" since 2011).
 LIFE_EXPECTANCY_TRENDS: dict[str, tuple[ReferenceTrend, ...]] = {
-    "male": (
-        ReferenceTrend("England's male life expectancy at birth", "1991-93", 73.7, "2012-14", 79.5, 21.0,
-                       source=_ONS_ENGLAND_1991_2014,
-                       url="https://inews.co.uk/news/health/scotland-life-expectancy-lowest-uk-better-quality-life-48679"),
-        ReferenceTrend("the UK's male life expectancy at birth", "2008-10", 78.1, "2017-19", 79.4, 9.0,
-                       source=_ONS_UK_2008_2019,
-                       url="https://www.ons.gov.uk/peoplepopulationandcommunity/birthsdeathsandmarriages/lifeexpectancies/"
-                           "bulletins/nationallifetablesunitedkingdom/2017to2019"),
-    ),
-    "female": (
-        ReferenceTrend("England's female life expectancy at birth", "1991-93", 79.1, "2012-14", 83.2, 21.0,
-                       source=_ONS_ENGLAND_1991_2014,
-                       url="https://inews.co.uk/news/health/scotland-life-expectancy-lowest-uk-better-quality-life-48679"),
-        ReferenceTrend("the UK's female life expectancy at birth", "2008-10", 82.1, "2017-19", 83.1, 9.0,
-                       source=_ONS_UK_2008_2019,
-                       url="https://www.ons.gov.uk/peoplepopulationandcommunity/birthsdeathsandmarriages/lifeexpectancies/"
-                           "bulletins/nationallifetablesunitedkingdom/2017to2019"),
-    ),
+    "male": _life_expectancy_trends("male", england=(73.7, 79.5), uk=(78.1, 79.4)),
+    "female": _life_expectancy_trends("female", england=(79.1, 83.2), uk=(82.1, 83.1)),
 }
 
 #: Said when a measure has no reference trend and its model gives no reason of its own.
