@@ -14,7 +14,7 @@ import pandas as pd
 from geo import areas, store
 from geo.precision import Components
 from layers import INDICATORS
-from layers.goals import life_expectancy_components, msoa_columns
+from layers.goal_measures import life_expectancy_components, msoa_columns
 from layers.mappayload import AreaGeometry, prepare_area
 from layers.profile import Published
 from layers.source import PublishedLayer, table_columns

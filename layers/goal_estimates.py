@@ -1,9 +1,9 @@
 """A layer's values over groups of wards, with 95% intervals by the kind of measure.
 
 :func:`measure_values` reads a layer over the ward register with what its
-:class:`~layers.goals.MeasureModel` needs; :func:`group_table` gives the value, interval and
+:class:`~layers.goal_measures.MeasureModel` needs; :func:`group_table` gives the value, interval and
 counts of any grouping of wards (cohort and rest, England, deprivation groups), with the
-interval method each kind of measure gets (declared in :mod:`layers.goals`): Wilson for
+interval method each kind of measure gets (declared in :mod:`layers.goal_measures`): Wilson for
 proportions, Byar's for counts and standardised ratios, the MSOA standard errors for life
 expectancy, none for indices. Pure: no streamlit, no files.
 """
@@ -19,7 +19,7 @@ import pandas as pd
 
 from geo.areas import PEOPLE_BASED, counted, group_values
 from geo.precision import Z95, Components
-from layers.goals import MeasureModel, measure_model
+from layers.goal_measures import MeasureModel, measure_model
 from layers.indicator import Indicator
 from layers.source import LayerSource
 from stats.intervals import poisson_interval, proportion_interval, standardised_ratio_interval
@@ -131,7 +131,7 @@ def _life_expectancy(m: Measure, frame: pd.DataFrame, groups: pd.Series) -> pd.D
                         method=np.where(se.notna(), "Normal", ""), events=np.nan, se=se)
 
 
-#: How each kind of measure gets its intervals (see :mod:`layers.goals`).
+#: How each kind of measure gets its intervals (see :mod:`layers.goal_measures`).
 _INTERVALS: dict[str, Callable[[Measure, pd.DataFrame, pd.Series], pd.DataFrame]] = {
     "proportion": _proportion, "ratio": _ratio, "count": _count, "life expectancy": _life_expectancy,
     "value": _no_interval, "score": _no_interval,

@@ -16,7 +16,7 @@ import pandas as pd
 
 from layers.goal_estimates import Measure, difference_unit, group_table
 from layers.goals import DEFAULT_GROUPS
-from stats.inequality import MAX_GROUPS, MIN_GROUPS, disadvantage_gap, fitted_line, slope_index
+from stats.inequality import MAX_GROUPS, MIN_GROUPS, SiiRii, disadvantage_gap, fitted_line, slope_index
 from stats.intervals import rate_interval
 
 #: Seed of the SII's Monte Carlo simulation: the same view gives the same limits.
@@ -24,22 +24,15 @@ SEED = 2025
 
 
 @dataclass(frozen=True, eq=False)
-class Gradient:
-    """The SII and RII across deprivation groups (``phe_sii`` conventions: SII = fitted value at the
-    least deprived end minus the most deprived end; RII = their ratio), with 95% limits (NaN
-    where none), ``gap`` = the most deprived end's disadvantage (positive: worse off), the groups
+class Gradient(SiiRii):
+    """The SII and RII across ``k`` deprivation groups with 95% limits (:class:`~stats.inequality.SiiRii`),
+    ``gap`` = the most deprived end's disadvantage (positive: worse off), the groups
     (most deprived first: ``group, label, wards, population, value, lower, upper, x``), the
     fitted ``line`` (``x, value``) and the unit the SII is in."""
 
     k: int
     groups: pd.DataFrame
     line: pd.DataFrame
-    sii: float
-    sii_lower: float
-    sii_upper: float
-    rii: float
-    rii_lower: float
-    rii_upper: float
     gap: float
     unit: str
     text: str
@@ -111,9 +104,10 @@ def deprivation_gradient(m: Measure, codes: pd.Index, imd: pd.Series, k: int, re
               f"first); population-weighted regression of the {name}s' values on the midpoint of their cumulative "
               "population share (OHID/PHE phe_sii)")
     if missing.any() or not MIN_GROUPS <= k <= MAX_GROUPS:
-        return Gradient(k, groups_frame.assign(x=np.nan), pd.DataFrame(columns=["x", "value"]), *([math.nan] * 7),
-                        unit, f"No SII: {int(missing.sum())} of the {k} {name}s have no value for this measure.",
-                        method + ".")
+        return Gradient(*([math.nan] * 6), k=k, groups=groups_frame.assign(x=np.nan),
+                        line=pd.DataFrame(columns=["x", "value"]), gap=math.nan, unit=unit,
+                        text=f"No SII: {int(missing.sum())} of the {k} {name}s have no value for this measure.",
+                        note=method + ".")
     return _fitted_gradient(m, table, groups_frame, k, name, unit, method, repetitions)
 
 
@@ -182,6 +176,6 @@ def _fitted_gradient(m: Measure, table: pd.DataFrame, groups_frame: pd.DataFrame
     if not math.isnan(rii):
         text += f"; RII {rii:.3g}" + (f" ({rii_lo:.3g} to {rii_hi:.3g})" if not math.isnan(rii_lo) else "")
     text += "."
-    return Gradient(k, groups_frame, fitted, sii, sii_lo, sii_hi, rii, rii_lo, rii_hi, gap, unit, text,
-                    f"{method}; {interval}. SII = fitted value at the least deprived end minus the most deprived end "
-                    "(PHE convention); RII = their ratio.", record.higher_is_worse)
+    return Gradient(sii, sii_lo, sii_hi, rii, rii_lo, rii_hi, k=k, groups=groups_frame, line=fitted, gap=gap, unit=unit,
+                    text=text, note=f"{method}; {interval}. SII = fitted value at the least deprived end minus the most "
+                    "deprived end (PHE convention); RII = their ratio.", higher_is_worse=record.higher_is_worse)

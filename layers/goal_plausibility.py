@@ -7,7 +7,7 @@ mean. Two readings, both in plain words and neither a verdict:
 * **Against the comparators.** Would the cohort have to overtake the rest of the area or England
   to reach the target, and by how much it would end ahead (or how far behind it would stay)?
 * **Against the past.** The change a year the goal needs (target minus baseline over the years
-  from start to deadline) beside each :class:`~layers.goals.ReferenceTrend` of the measure's
+  from start to deadline) beside each :class:`~layers.goal_measures.ReferenceTrend` of the measure's
   model, or why there is none.
 
 When the goal names a measure that WardLens does not have (healthy life expectancy) and the view
@@ -21,7 +21,8 @@ import math
 from dataclasses import dataclass
 
 from layers.goal_estimates import Estimate, difference_unit
-from layers.goals import Goal, MeasureModel, ReferenceTrend
+from layers.goal_measures import MeasureModel, ReferenceTrend
+from layers.goals import Goal
 from layers.indicator import Indicator
 from stats.goal import years_between
 

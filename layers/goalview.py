@@ -12,7 +12,7 @@ and returns a :class:`GoalView`:
    (:mod:`layers.goal_cohorts`).
 2. **Baseline, target, trajectory**: the cohort's value, the rest of the area's and England's
    (:class:`~layers.goal_estimates.Estimate`, with 95% intervals where counts or standard errors
-   allow; which measures get which method is declared in :mod:`layers.goals`), the target, a
+   allow; which measures get which method is declared in :mod:`layers.goal_measures`), the target, a
    straight line to it by the deadline, and what the change means in people
    (:mod:`layers.goal_impact`).
 3. **Is it detectable?** (:mod:`layers.goal_detectability`): the smallest change the cohort's
@@ -51,7 +51,8 @@ from layers.goal_estimates import Estimate, Measure, difference_unit, estimate, 
 from layers.goal_gradient import Gradient, deprivation_gradient
 from layers.goal_impact import Impact, goal_impact
 from layers.goal_plausibility import Plausibility, goal_plausibility
-from layers.goals import DEFAULT_GROUPS, DEFAULT_OVERDISPERSION, Goal, MeasureModel
+from layers.goal_measures import MeasureModel
+from layers.goals import DEFAULT_GROUPS, DEFAULT_OVERDISPERSION, Goal
 from layers.indicator import Indicator
 from layers.mappayload import AreaGeometry, MapPayload
 from layers.source import LayerSource, value_text
@@ -131,7 +132,7 @@ def goal_view(catalogue: Catalogue, register: pd.DataFrame, area: Area, goal: Go
     separate, labelled option. Raises ``ValueError`` for an unknown measure, or ``within_place``
     for an area that is not a place.
     """
-    measure = _checked_measure(catalogue, goal, measure, overdispersion)
+    measure = _checked_measure(catalogue, goal, measure, overdispersion, area, within_place)
     source = catalogue[measure]
     record = source.record
     m = measure_values(source, register, (components or {}).get(measure))
@@ -141,8 +142,6 @@ def goal_view(catalogue: Catalogue, register: pd.DataFrame, area: Area, goal: Go
     imd_source = catalogue[IMD]
     imd = imd_source.values(codes)
 
-    if within_place and area.lad is None:
-        raise ValueError("the within-place reading needs a place (a local authority within an ICB)")
     readings = cohort_readings(catalogue, register, goal, area, codes, measure)
     cohort = readings[-1] if within_place else readings[0]
     overlap, reading_table, overlap_summary, category = overlap_tables(readings, register, imd, codes)
@@ -156,8 +155,6 @@ def goal_view(catalogue: Catalogue, register: pd.DataFrame, area: Area, goal: Go
     gradient = deprivation_gradient(m, codes, imd, groups, repetitions)
     scale_note = _scale_note(record, model, gradient, baseline, target)
     imd_record = imd_source.record
-    edition = (f"IMD 2025 ({imd_record.source.dataset}, {imd_record.period}); the cohort is frozen on it: keep this "
-               "list of wards to measure the goal, even when a new IMD is published")
     notes = _notes(goal, area, record, model, change, readings, imd_record, groups, overdispersion, source,
                    scale_note, cohort if within_place else None)
 
@@ -170,7 +167,8 @@ def goal_view(catalogue: Catalogue, register: pd.DataFrame, area: Area, goal: Go
         overlap_map = overlap_payload(geometry, rows, imd_record, readings, category, cohort)
     sources = tuple(dict.fromkeys([record, imd_record, catalogue["core20_share_2025"].record]))
     return GoalView(goal=goal, area=area, codes=codes, source=source, model=model, change=change, readings=readings,
-                    overlap=overlap, reading_table=reading_table, overlap_summary=overlap_summary, imd_edition=edition,
+                    overlap=overlap, reading_table=reading_table, overlap_summary=overlap_summary,
+                    imd_edition=_imd_edition(imd_record),
                     baseline=baseline, rest=rest, england=national, target=target, trajectory=trajectory, impact=impact,
                     detectability=detect, plausibility=plausible, gradient=gradient,
                     cohort_gap=_cohort_gap(record, model, baseline, rest),
@@ -178,15 +176,25 @@ def goal_view(catalogue: Catalogue, register: pd.DataFrame, area: Area, goal: Go
                     sources=sources, bivariate=classes, bivariate_map=bivariate_map, overlap_map=overlap_map)
 
 
-def _checked_measure(catalogue: Catalogue, goal: Goal, measure: str | None, overdispersion: float) -> str:
+def _checked_measure(catalogue: Catalogue, goal: Goal, measure: str | None, overdispersion: float, area: Area,
+                     within_place: bool) -> str:
     """The id of the layer to model the goal with (default: the goal's first measure); raises
-    ``ValueError`` for an unknown layer or an over-dispersion factor that is not positive."""
+    ``ValueError`` for an unknown layer, an over-dispersion factor that is not positive, or the
+    within-place reading asked of an area that is not a place."""
     measure = measure or goal.measures[0]
     if measure not in catalogue:
         raise ValueError(f"measure {measure!r} is not a layer; choose one of {sorted(catalogue)}")
     if not overdispersion > 0:
         raise ValueError(f"the over-dispersion factor must be > 0; got {overdispersion}")
+    if within_place and area.lad is None:
+        raise ValueError("the within-place reading needs a place (a local authority within an ICB)")
     return measure
+
+
+def _imd_edition(imd: Indicator) -> str:
+    """The IMD edition the cohort is ranked on, and that the cohort stays frozen on it."""
+    return (f"IMD 2025 ({imd.source.dataset}, {imd.period}); the cohort is frozen on it: keep this "
+            "list of wards to measure the goal, even when a new IMD is published")
 
 
 def _estimates(m: Measure, register: pd.DataFrame, codes: pd.Index, cohort: Reading) -> tuple[Estimate, Estimate,

@@ -73,35 +73,29 @@ _ENGLAND_SHARE = ("Wards in the {share} of England's 6,826 wards with the highes
                   "most deprived {band} of wards), wherever they are: the national reading of “the most "
                   "disadvantaged {share} of wards”.")
 
+#: The two readings of "the most disadvantaged share of wards" by IMD 2025 score, by scope: the
+#: short label and the description (``{share}``: "10%"; ``{band}``: England's decile or quintile).
+_SHARE_READINGS = {
+    "icb": ("Most disadvantaged {share} of the ICB's wards", _ICB_SHARE),
+    "england": ("In England's most deprived {share} of wards", _ENGLAND_SHARE),
+}
+_BANDS = {0.10: "decile", 0.20: "quintile"}
+
+
+def _imd_worst_share(key: str, scope: Scope, share: float) -> Targeting:
+    """The ``share`` of the wards in ``scope`` with the highest IMD 2025 average score."""
+    short, description = _SHARE_READINGS[scope]
+    words = {"share": f"{share:.0%}", "band": _BANDS[share]}
+    return Targeting(id=key, label=f"{short.format(**words)} (IMD 2025)", short=short.format(**words),
+                     description=description.format(**words), indicator="imd_score_2025", rule="worst share",
+                     parameter=share, scope=scope)
+
+
 TARGETINGS: dict[str, Targeting] = {t.id: t for t in (
-    Targeting(
-        id="imd10",
-        label="Most disadvantaged 10% of the ICB's wards (IMD 2025)",
-        short="Most disadvantaged 10% of the ICB's wards",
-        description=_ICB_SHARE.format(share="10%"),
-        indicator="imd_score_2025", rule="worst share", parameter=0.10, scope="icb",
-    ),
-    Targeting(
-        id="imd20",
-        label="Most disadvantaged 20% of the ICB's wards (IMD 2025)",
-        short="Most disadvantaged 20% of the ICB's wards",
-        description=_ICB_SHARE.format(share="20%"),
-        indicator="imd_score_2025", rule="worst share", parameter=0.20, scope="icb",
-    ),
-    Targeting(
-        id="england10",
-        label="In England's most deprived 10% of wards (IMD 2025)",
-        short="In England's most deprived 10% of wards",
-        description=_ENGLAND_SHARE.format(share="10%", band="decile"),
-        indicator="imd_score_2025", rule="worst share", parameter=0.10, scope="england",
-    ),
-    Targeting(
-        id="england20",
-        label="In England's most deprived 20% of wards (IMD 2025)",
-        short="In England's most deprived 20% of wards",
-        description=_ENGLAND_SHARE.format(share="20%", band="quintile"),
-        indicator="imd_score_2025", rule="worst share", parameter=0.20, scope="england",
-    ),
+    _imd_worst_share("imd10", "icb", 0.10),
+    _imd_worst_share("imd20", "icb", 0.20),
+    _imd_worst_share("england10", "england", 0.10),
+    _imd_worst_share("england20", "england", 0.20),
     Targeting(
         id="core20",
         label="Core20 wards: at least half of residents in the most deprived 20% nationally",

@@ -24,6 +24,7 @@ import sys
 from typing import Any
 
 from layers.goals import DEFAULT_OVERDISPERSION, GOALS, GROUP_CHOICES
+from layers.goal_plausibility import Plausibility
 from layers.goalview import GoalView, goal_view
 from report import inputs
 from report.cli_options import EXIT_USAGE, UsageError, area_key
@@ -61,8 +62,14 @@ def _number(value: Any) -> Any:
 
 def summary(view: GoalView, area_code: str) -> dict[str, Any]:
     """The JSON object of one goal (keys :data:`KEYS` first); NaN becomes None."""
+    row = {**_contract(view, area_code), **_detail(view)}
+    return {k: _clean(v) for k, v in row.items()}
+
+
+def _contract(view: GoalView, area_code: str) -> dict[str, Any]:
+    """The keys of :data:`KEYS`, in that order."""
     cohort, base, grad, det = view.cohort, view.baseline, view.gradient, view.detectability
-    row: dict[str, Any] = {
+    return {
         "goal": view.goal.id,
         "area_code": area_code,
         "cohort_definition": cohort.targeting.describe(view.record),
@@ -83,7 +90,13 @@ def summary(view: GoalView, area_code: str) -> dict[str, Any]:
         "min_detectable_change": det.min_change,
         "detectable": det.detectable,
         "notes": list(view.notes),
-        # More detail, after the contract's keys.
+    }
+
+
+def _detail(view: GoalView) -> dict[str, Any]:
+    """More detail, after the contract's keys."""
+    cohort, base, grad, det = view.cohort, view.baseline, view.gradient, view.detectability
+    return {
         "goal_title": view.goal.title,
         "named_measure": view.goal.named_measure,
         "area_name": view.area.name,
@@ -100,14 +113,7 @@ def summary(view: GoalView, area_code: str) -> dict[str, Any]:
         "min_detectable_change_absolute": det.min_change_absolute,
         "detectability_basis": det.basis,
         "detectability": det.text,
-        "plausibility": {"word": view.plausibility.word, "headline": view.plausibility.headline,
-                         "text": view.plausibility.text,
-                         "passes": list(view.plausibility.passes), "change_per_year": view.plausibility.per_year,
-                         "times_fastest_reference": view.plausibility.pace,
-                         "measured_not_named": view.plausibility.measured,
-                         "references": [{"what": t.what, "start_period": t.start_period, "start": t.start,
-                                         "end_period": t.end_period, "end": t.end, "per_year": t.per_year,
-                                         "source": t.source, "url": t.url} for t in view.plausibility.references]},
+        "plausibility": _plausibility(view.plausibility),
         "data_needed": det.needs,
         "people_change": view.impact.change,
         "people_per_year": view.impact.per_year,
@@ -127,7 +133,17 @@ def summary(view: GoalView, area_code: str) -> dict[str, Any]:
                       "population": r.coverage.population, "share_of_area": r.coverage.share, "goal_cohort": r.goal}
                      for r in view.readings],
     }
-    return {k: _clean(v) for k, v in row.items()}
+
+
+def _plausibility(p: Plausibility) -> dict[str, Any]:
+    """The plausibility reading and the published trends it was set beside."""
+    return {"word": p.word, "headline": p.headline, "text": p.text,
+            "passes": list(p.passes), "change_per_year": p.per_year,
+            "times_fastest_reference": p.pace,
+            "measured_not_named": p.measured,
+            "references": [{"what": t.what, "start_period": t.start_period, "start": t.start,
+                            "end_period": t.end_period, "end": t.end, "per_year": t.per_year,
+                            "source": t.source, "url": t.url} for t in p.references]}
 
 
 def _clean(value: Any) -> Any:

@@ -30,7 +30,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal, Union
+from typing import Literal, Union, get_args
 
 import matplotlib
 import pandas as pd
@@ -60,6 +60,13 @@ def _clean(text: object) -> str:
     return _CONTROL.sub("", str(text)).replace("\t", " ")
 
 
+def _require_choice(what: str, value: object, choices: object) -> None:
+    """Raise ``ValueError`` unless ``value`` is one of the ``Literal`` type ``choices``' values."""
+    allowed = get_args(choices)
+    if value not in allowed:
+        raise ValueError(f"{what} must be {' or '.join(allowed)}, got {value!r}")
+
+
 @dataclass(frozen=True)
 class Heading:
     """A section heading; ``level`` 1 (section) to 4. Levels must not skip (PDF/UA)."""
@@ -82,8 +89,7 @@ class Paragraph:
     size: Size = "normal"
 
     def __post_init__(self) -> None:
-        if self.size not in ("normal", "small"):
-            raise ValueError(f"paragraph size must be normal or small, got {self.size!r}")
+        _require_choice("paragraph size", self.size, Size)
 
 
 @dataclass(frozen=True)
@@ -96,8 +102,7 @@ class Bullets:
     def __post_init__(self) -> None:
         if not self.items:
             raise ValueError("a list needs at least one item")
-        if self.size not in ("normal", "small"):
-            raise ValueError(f"list size must be normal or small, got {self.size!r}")
+        _require_choice("list size", self.size, Size)
 
 
 @dataclass(frozen=True, eq=False)
@@ -137,8 +142,7 @@ class Table:
                 raise ValueError(f"format {spec!r} of column {column!r} is not a Python format spec") from None
         if self.widths is not None and (len(self.widths) != len(columns) or any(w < 0 for w in self.widths)):
             raise ValueError(f"widths needs one non-negative number per column ({len(columns)})")
-        if self.size not in ("normal", "small"):
-            raise ValueError(f"table size must be normal or small, got {self.size!r}")
+        _require_choice("table size", self.size, Size)
 
     def cells(self) -> list[list[str]]:
         """Every cell as the text printed, row by row."""
@@ -244,8 +248,7 @@ class PageBreak:
     orientation: Orientation = "portrait"
 
     def __post_init__(self) -> None:
-        if self.orientation not in ("portrait", "landscape"):
-            raise ValueError(f"orientation must be portrait or landscape, got {self.orientation!r}")
+        _require_choice("orientation", self.orientation, Orientation)
 
 
 @dataclass(frozen=True)

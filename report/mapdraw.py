@@ -74,58 +74,10 @@ def draw_map(ax: Axes, spec: MapSpec, canvas: Canvas, box_w: float,
     """The map panel in ``ax`` (``box_w`` x ``box_h`` inches): fills, ward edges, LAD borders, flag and
     target outlines, the scale bar, the LAD names and the names of ``spec.ward_labels``; returns the
     LAD names and the ward names placed."""
-    em = canvas.em / 72
-    weights = LINE_WEIGHTS[spec.level]
-    lw = canvas.line * PX_TO_PT
     wards = spec.wards.geometry.to_crs(BNG)
-    codes = wards.index
-    paths = _paths(wards.values)
-    fill = spec.colour.reindex(codes).fillna(spec.legend.no_data.colour).astype(str).to_numpy()
-    hatched = fill == SUPPRESSED_FILL
-    plain = [p for p, h in zip(paths, hatched) if not h]
-
     ax.set_axis_off()
-    # Fills without antialiasing: every pixel inside a ward is exactly its legend colour.
-    ax.add_collection(PathCollection(plain, facecolors=list(fill[~hatched]), edgecolors="none", linewidths=0,
-                                     antialiaseds=False, zorder=1), autolim=False)
-    if hatched.any():
-        ax.add_collection(PathCollection([p for p, h in zip(paths, hatched) if h], facecolors=HATCH_BACKGROUND,
-                                         edgecolors="none", linewidths=0, hatch="////", zorder=1), autolim=False)
-    ax.add_collection(PathCollection(paths, facecolors="none", edgecolors=WARD_EDGE,
-                                     linewidths=weights.ward * lw, zorder=2), autolim=False)
-    lads = _lad_shapes(wards, spec.lads)
-    ax.add_collection(PathCollection(_paths(lads.geometry.values), facecolors="none", edgecolors=LAD_LINE,
-                                     linewidths=weights.lad * lw, zorder=3), autolim=False)
-    for i, outline in enumerate(spec.outlines):
-        chosen = outline.wards.reindex(codes, fill_value=False).fillna(False).astype(bool).to_numpy()
-        ax.add_collection(PathCollection([p for p, c in zip(paths, chosen) if c], facecolors="none",
-                                         edgecolors=outline.colour, linewidths=weights.flag * lw,
-                                         linestyles=[dashes(outline.dash)], zorder=4 + i / 10), autolim=False)
-    if spec.targets is not None:
-        chosen = spec.targets.reindex(codes, fill_value=False).fillna(False).astype(bool).to_numpy()
-        ax.add_collection(PathCollection([p for p, c in zip(paths, chosen) if c], facecolors="none",
-                                         edgecolors=TARGET_OUTLINE, linewidths=weights.target * lw,
-                                         zorder=5), autolim=False)
-
-    # Limits: the area with a margin, a band at the bottom for the scale bar, equal scale in x and y.
-    minx, miny, maxx, maxy = wards.total_bounds
-    pad = 0.02 * max(maxx - minx, maxy - miny)
-    minx, miny, maxx, maxy = minx - pad, miny - pad, maxx + pad, maxy + pad
-    band = 3.2 * em  # inches kept free under the area for the scale bar
-    scale = min(box_w / (maxx - minx), (box_h - band) / (maxy - miny))  # inches per metre
-    half_w = box_w / scale / 2
-    cx = (minx + maxx) / 2
-    spare = (box_h - band) / scale - (maxy - miny)
-    y0 = miny - spare / 2 - band / scale
-    ax.set_xlim(cx - half_w, cx + half_w)
-    ax.set_ylim(y0, y0 + box_h / scale)
-
-    # The scale bar sits in that band, starting under the area's west edge (true in metres: BNG).
-    ax.add_artist(ScaleBar(1, "m", location="lower left", length_fraction=0.2, width_fraction=0.004,
-                           font_properties={"fname": str(FONT_FILES["normal"]), "size": canvas.em * 0.8},
-                           color=TEXT, box_alpha=0.0, border_pad=0.3, pad=0.2, sep=3, rotation="horizontal-only",
-                           bbox_to_anchor=((minx + pad - (cx - half_w)) * scale / box_w, 0.0),
-                           bbox_transform=ax.transAxes))
+    lads = _draw_areas(ax, spec, wards, canvas.line * PX_TO_PT)
+    _frame_with_scale_bar(ax, wards, canvas, box_w, box_h)
     show_labels = spec.lad_labels if spec.lad_labels is not None else len(lads) <= MAX_LAD_LABELS
     placed = np.empty((0, 4))
     lad_texts: list[Text] = []
@@ -139,6 +91,65 @@ def draw_map(ax: Axes, spec: MapSpec, canvas: Canvas, box_w: float,
         points = shapely.point_on_surface(np.asarray(named.values, dtype=object))
         ward_texts, _ = _place_names(ax, spec.ward_labels, points, canvas, font(canvas.em * 0.68), placed)
     return lad_texts, ward_texts
+
+
+def _chosen(paths: list[MplPath], marked: pd.Series, codes: pd.Index) -> list[MplPath]:
+    """The paths of the wards ``marked`` True (a ward not in ``marked`` is not chosen)."""
+    chosen = marked.reindex(codes, fill_value=False).fillna(False).astype(bool).to_numpy()
+    return [p for p, c in zip(paths, chosen) if c]
+
+
+def _draw_areas(ax: Axes, spec: MapSpec, wards: gpd.GeoSeries, lw: float) -> gpd.GeoDataFrame:
+    """Ward fills (suppressed wards hatched), ward edges, LAD borders, then the flag and target
+    outlines, with lines ``lw`` points a pixel; returns the LADs (for their names)."""
+    weights = LINE_WEIGHTS[spec.level]
+    codes = wards.index
+    paths = _paths(wards.values)
+    fill = spec.colour.reindex(codes).fillna(spec.legend.no_data.colour).astype(str).to_numpy()
+    hatched = fill == SUPPRESSED_FILL
+    plain = [p for p, h in zip(paths, hatched) if not h]
+    # Fills without antialiasing: every pixel inside a ward is exactly its legend colour.
+    ax.add_collection(PathCollection(plain, facecolors=list(fill[~hatched]), edgecolors="none", linewidths=0,
+                                     antialiaseds=False, zorder=1), autolim=False)
+    if hatched.any():
+        ax.add_collection(PathCollection([p for p, h in zip(paths, hatched) if h], facecolors=HATCH_BACKGROUND,
+                                         edgecolors="none", linewidths=0, hatch="////", zorder=1), autolim=False)
+    ax.add_collection(PathCollection(paths, facecolors="none", edgecolors=WARD_EDGE,
+                                     linewidths=weights.ward * lw, zorder=2), autolim=False)
+    lads = _lad_shapes(wards, spec.lads)
+    ax.add_collection(PathCollection(_paths(lads.geometry.values), facecolors="none", edgecolors=LAD_LINE,
+                                     linewidths=weights.lad * lw, zorder=3), autolim=False)
+    for i, outline in enumerate(spec.outlines):
+        ax.add_collection(PathCollection(_chosen(paths, outline.wards, codes), facecolors="none",
+                                         edgecolors=outline.colour, linewidths=weights.flag * lw,
+                                         linestyles=[dashes(outline.dash)], zorder=4 + i / 10), autolim=False)
+    if spec.targets is not None:
+        ax.add_collection(PathCollection(_chosen(paths, spec.targets, codes), facecolors="none",
+                                         edgecolors=TARGET_OUTLINE, linewidths=weights.target * lw,
+                                         zorder=5), autolim=False)
+    return lads
+
+
+def _frame_with_scale_bar(ax: Axes, wards: gpd.GeoSeries, canvas: Canvas, box_w: float, box_h: float) -> None:
+    """Limits: the area with a margin, a band at the bottom for the scale bar, equal scale in x and y;
+    the scale bar in that band, under the area's west edge (true in metres: BNG)."""
+    em = canvas.em / 72
+    minx, miny, maxx, maxy = wards.total_bounds
+    pad = 0.02 * max(maxx - minx, maxy - miny)
+    minx, miny, maxx, maxy = minx - pad, miny - pad, maxx + pad, maxy + pad
+    band = 3.2 * em  # inches kept free under the area for the scale bar
+    scale = min(box_w / (maxx - minx), (box_h - band) / (maxy - miny))  # inches per metre
+    half_w = box_w / scale / 2
+    cx = (minx + maxx) / 2
+    spare = (box_h - band) / scale - (maxy - miny)
+    y0 = miny - spare / 2 - band / scale
+    ax.set_xlim(cx - half_w, cx + half_w)
+    ax.set_ylim(y0, y0 + box_h / scale)
+    ax.add_artist(ScaleBar(1, "m", location="lower left", length_fraction=0.2, width_fraction=0.004,
+                           font_properties={"fname": str(FONT_FILES["normal"]), "size": canvas.em * 0.8},
+                           color=TEXT, box_alpha=0.0, border_pad=0.3, pad=0.2, sep=3, rotation="horizontal-only",
+                           bbox_to_anchor=((minx + pad - (cx - half_w)) * scale / box_w, 0.0),
+                           bbox_transform=ax.transAxes))
 
 
 #: Where a LAD name may go, in label heights from its anchor: a grid of offsets tried nearest

@@ -116,13 +116,12 @@ class FittedLine:
         return float(fitted) if np.ndim(fitted) == 0 else fitted
 
 
-@dataclass(frozen=True)
-class SlopeIndex:
-    """SII and RII with simulated confidence limits (``phe_sii`` conventions).
+@dataclass(frozen=True, eq=False)
+class SiiRii:
+    """The SII and RII with their confidence limits (``phe_sii`` conventions; NaN where none).
 
     ``sii`` (indicator units) = fitted value at the least deprived end minus the most deprived
-    end; ``rii`` = their ratio (least / most deprived); ``intercept`` = fitted value at the most
-    deprived end (``x = 0``), in indicator units.
+    end; ``rii`` = their ratio (least / most deprived).
     """
 
     sii: float
@@ -131,6 +130,15 @@ class SlopeIndex:
     rii: float
     rii_lower: float
     rii_upper: float
+
+
+@dataclass(frozen=True)
+class SlopeIndex(SiiRii):
+    """SII and RII with simulated confidence limits (:class:`SiiRii`), and how they were made.
+
+    ``intercept`` = fitted value at the most deprived end (``x = 0``), in indicator units.
+    """
+
     intercept: float
     confidence: float
     repetitions: int

@@ -9,6 +9,9 @@ ward's profile with the keyboard, as someone who cannot use a mouse (or the map)
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
@@ -35,14 +38,21 @@ def _check(page) -> list[str]:
     return _violations(Axe().run(page, options=PAGE_RULES).response)
 
 
-@pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
-def test_the_explorer_passes_axe(browser, app_url: str, viewport) -> None:
-    with browser_page(browser, "a11y-explorer") as (page, _, _):
+@contextmanager
+def _explorer(browser, app_url: str, name: str, viewport: dict | None = None) -> Iterator[object]:
+    """The explorer in a fresh page (at ``viewport`` if given), its map drawn and its script run."""
+    with browser_page(browser, name) as (page, _, _):
         if viewport:
             page.set_viewport_size(viewport)
         page.goto(app_url)
         map_frame(page)
         settled(page)
+        yield page
+
+
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
+def test_the_explorer_passes_axe(browser, app_url: str, viewport) -> None:
+    with _explorer(browser, app_url, "a11y-explorer", viewport) as page:
         assert _check(page) == []
 
 
@@ -63,10 +73,7 @@ def test_a_ward_profile_passes_axe(browser, app_url: str, viewport) -> None:
 
 @pytest.mark.parametrize("tab", TABS)
 def test_each_tab_passes_axe(browser, app_url: str, tab: str) -> None:
-    with browser_page(browser, f"a11y-{tab.split()[0].lower()}") as (page, _, _):
-        page.goto(app_url)
-        map_frame(page)
-        settled(page)
+    with _explorer(browser, app_url, f"a11y-{tab.split()[0].lower()}") as page:
         page.get_by_role("tab", name=tab).click()
         page.get_by_role("heading", level=2, name=TABS[tab]).first.wait_for(timeout=90_000)
         settled(page)
@@ -76,10 +83,7 @@ def test_each_tab_passes_axe(browser, app_url: str, tab: str) -> None:
 
 
 def test_the_keyboard_reaches_a_ward_profile_from_the_finder(browser, app_url: str) -> None:
-    with browser_page(browser, "a11y-finder") as (page, _, _):
-        page.goto(app_url)
-        map_frame(page)
-        settled(page)
+    with _explorer(browser, app_url, "a11y-finder") as page:
         page.get_by_role("button", name="Copy link").focus()  # the first control under the area's title
         tab_to(page, "e => e.getAttribute('aria-label') === 'Find a ward'")
         page.keyboard.type("Claremont")
@@ -91,10 +95,7 @@ def test_the_keyboard_reaches_a_ward_profile_from_the_finder(browser, app_url: s
 
 
 def test_the_keyboard_selects_a_ward_in_the_target_list(browser, app_url: str) -> None:
-    with browser_page(browser, "a11y-list") as (page, _, _):
-        page.goto(app_url)
-        map_frame(page)
-        settled(page)
+    with _explorer(browser, app_url, "a11y-list") as page:
         ward = pick_list_row(page, down=3)
         assert ward == "Talbot"  # rank 3
         page.get_by_role("heading", name=ward, exact=True).wait_for(timeout=30_000)

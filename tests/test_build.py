@@ -21,6 +21,7 @@ from geo import build, rawdata
 from geo.errors import BuildInputError
 from geo.paths import DATA, ROOT
 from tests.conftest import INDICATOR_DIR as INDICATORS, RAW, needs_raw, require_raw
+from tests.tables import csv_fixture
 
 
 #: Census 2021 usual residents of England as published (ONS, 28 June 2022).
@@ -37,19 +38,9 @@ NO_OA_WARDS = {"E05009289", "E05009290", "E05009293", "E05009294", "E05009295", 
                "E05009312", "E05011091"}
 
 
-@pytest.fixture(scope="module")
-def register() -> pd.DataFrame:
-    return pd.read_csv(INDICATORS / "wards.csv")
-
-
-@pytest.fixture(scope="module")
-def imd2025() -> pd.DataFrame:
-    return pd.read_csv(INDICATORS / "ward_deprivation_2025.csv")
-
-
-@pytest.fixture(scope="module")
-def membership() -> pd.DataFrame:
-    return pd.read_csv(INDICATORS / "lsoa21_ward25_membership.csv")
+register = csv_fixture(INDICATORS / "wards.csv")
+imd2025 = csv_fixture(INDICATORS / "ward_deprivation_2025.csv")
+membership = csv_fixture(INDICATORS / "lsoa21_ward25_membership.csv")
 
 
 @pytest.fixture(scope="module")

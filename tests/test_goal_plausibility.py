@@ -22,7 +22,8 @@ from geo.areas import make_area
 from layers import INDICATORS
 from layers.goal_estimates import Estimate
 from layers.goal_plausibility import goal_plausibility, measured_not_named
-from layers.goals import GOALS, LIFE_EXPECTANCY_TRENDS, MEASURE_MODELS, custom_goal
+from layers.goal_measures import LIFE_EXPECTANCY_TRENDS, MEASURE_MODELS
+from layers.goals import GOALS, custom_goal
 from layers.goalview import goal_view
 from report.cli_goals import summary, text
 from tests.conftest import LSC

@@ -35,8 +35,8 @@ from layers.bivariate import GRID, bivariate, ink, thirds
 from layers.goal_cohorts import overlap_text, reading_definitions, reading_text
 from layers.goal_gradient import deprivation_groups
 from layers.goal_impact import about
-from layers.goals import (ENGLAND_EMERGENCY_ADMISSIONS, GOALS, MEASURE_MODELS, custom_goal, measure_model,
-                          offered_measures)
+from layers.goal_measures import ENGLAND_EMERGENCY_ADMISSIONS, MEASURE_MODELS, measure_model
+from layers.goals import GOALS, custom_goal, offered_measures
 from layers.goalview import goal_view
 from layers.indicator import Indicator
 from layers.source import PublishedLayer

@@ -17,7 +17,8 @@ import pytest
 from geo.areas import make_area
 from tests.conftest import INDICATOR_DIR as DATA
 from layers import INDICATORS
-from layers.goals import GOALS, life_expectancy_components, measure_model, msoa_columns
+from layers.goal_measures import life_expectancy_components, measure_model, msoa_columns
+from layers.goals import GOALS
 from layers.goalview import goal_view
 from geo import store
 from stats.power import is_detectable

@@ -18,6 +18,7 @@ from geo import childpoverty, msoa, rawdata
 from geo.bestfit import BEST_FIT, OVERLAY
 from geo.wardvalues import OVERLAY_COUNT_NOTE, ward_counts, ward_general_health, ward_percentages
 from tests.conftest import BOUNDARY_DIR as BOUNDARIES, INDICATOR_DIR as INDICATORS, RAW, needs_raw, require_raw
+from tests.tables import csv_fixture
 from geo.rurality import RURAL_THRESHOLD
 from geo.wards import apportion_counts
 
@@ -29,39 +30,20 @@ INLAND = {"E07000117": "Burnley", "E07000122": "Pendle", "E07000125": "Rossendal
 LAD24_TO_LAD25 = {"E08000016": "E08000038", "E08000019": "E08000039"}
 
 
+#: Columns read as text (codes and notes that may be empty).
+_TEXT = {"ward_code": "string", "child_poverty_note": "string", "disabled_note": "string"}
+
+
 def _read(name: str) -> pd.DataFrame:
-    return pd.read_csv(INDICATORS / name, dtype={"ward_code": "string", "child_poverty_note": "string",
-                                                 "disabled_note": "string"})
+    return pd.read_csv(INDICATORS / name, dtype=_TEXT)
 
 
-@pytest.fixture(scope="module")
-def membership() -> pd.DataFrame:
-    return _read("lsoa21_ward25_membership.csv")
-
-
-@pytest.fixture(scope="module")
-def conditions() -> pd.DataFrame:
-    return _read("ward_conditions.csv").set_index("ward_code")
-
-
-@pytest.fixture(scope="module")
-def health() -> pd.DataFrame:
-    return _read("ward_health.csv").set_index("ward_code")
-
-
-@pytest.fixture(scope="module")
-def children() -> pd.DataFrame:
-    return _read("ward_children.csv").set_index("ward_code")
-
-
-@pytest.fixture(scope="module")
-def place() -> pd.DataFrame:
-    return _read("ward_place.csv").set_index("ward_code")
-
-
-@pytest.fixture(scope="module")
-def msoa_le() -> pd.DataFrame:
-    return pd.read_csv(INDICATORS / "msoa11_life_expectancy.csv").set_index("msoa11_code")
+membership = csv_fixture(INDICATORS / "lsoa21_ward25_membership.csv", dtype=_TEXT)
+conditions = csv_fixture(INDICATORS / "ward_conditions.csv", index="ward_code", dtype=_TEXT)
+health = csv_fixture(INDICATORS / "ward_health.csv", index="ward_code", dtype=_TEXT)
+children = csv_fixture(INDICATORS / "ward_children.csv", index="ward_code", dtype=_TEXT)
+place = csv_fixture(INDICATORS / "ward_place.csv", index="ward_code", dtype=_TEXT)
+msoa_le = csv_fixture(INDICATORS / "msoa11_life_expectancy.csv", index="msoa11_code")
 
 
 @pytest.fixture(scope="module")

@@ -37,6 +37,7 @@ from scipy import stats
 from geo.paths import ROOT
 from stats.inequality import (DEFAULT_REPETITIONS, InequalityGap, disadvantage_gap, fitted_line, relative_rank,
                               slope_index)
+from tests.tables import csv_fixture
 
 PHE_DATA = ROOT / "tests" / "data" / "phe"
 Z95 = stats.norm.ppf(0.975)
@@ -54,19 +55,9 @@ def _mc_tolerance(lower: float, upper: float, repetitions: int) -> float:
     return 4 * math.sqrt(2) * _limit_se(lower, upper, repetitions)
 
 
-@pytest.fixture(scope="module")
-def life_expectancy() -> pd.DataFrame:
-    return pd.read_csv(PHE_DATA / "le_deciles.csv")
-
-
-@pytest.fixture(scope="module")
-def dsr() -> pd.DataFrame:
-    return pd.read_csv(PHE_DATA / "dsr_quintiles.csv")
-
-
-@pytest.fixture(scope="module")
-def ncmp() -> pd.DataFrame:
-    return pd.read_csv(PHE_DATA / "ncmp_deciles.csv", dtype={"SchoolYear": str})
+life_expectancy = csv_fixture(PHE_DATA / "le_deciles.csv")
+dsr = csv_fixture(PHE_DATA / "dsr_quintiles.csv")
+ncmp = csv_fixture(PHE_DATA / "ncmp_deciles.csv", dtype={"SchoolYear": str})
 
 
 # --- 1. life expectancy, normal values with SE -------------------------------------------------

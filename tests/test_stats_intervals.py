@@ -13,63 +13,38 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from geo.paths import ROOT
 from stats.intervals import (EXACT_BELOW, byar_limits, exact_poisson_limits, poisson_interval,
                              proportion_interval, rate_interval, standardised_ratio_interval, z_value)
 
 # --- published vignette values ---------------------------------------------------------------
 
-#: (obs, pop) as printed by the vignette (R's ``sample`` drew them; the printout fixes them).
-VIGNETTE_COUNTS = np.array([27, 22, 80, 53, 37, 84, 89, 85])
-VIGNETTE_DENOMINATORS = np.array([106, 113, 150, 193, 159, 122, 101, 196])
+#: The vignette's printout, one row per input: (obs, pop) as printed (R's ``sample`` drew them;
+#: the printout fixes them), then value, lower and upper limit of each call, as printed:
+#: ``phe_proportion(df, obs, pop)`` to 7 decimal places (``proportion_95``);
+#: ``phe_proportion(df, obs, pop, confidence = 99.8, multiplier = 100)`` to 5 (``percentage_998``);
+#: ``phe_rate(df, obs, pop)``, per 100,000, to 2, method "Byars" throughout (``rate_per_100000_95``);
+#: ``phe_rate(df, obs, pop, confidence = 99.8, multiplier = 100)`` to 7 significant figures
+#: (``rate_per_100_998``). See tests/data/phe/README.md.
+VIGNETTE = pd.read_csv(ROOT / "tests" / "data" / "phe" / "intro_intervals_published.csv")
+VIGNETTE_COUNTS = VIGNETTE["obs"].to_numpy()
+VIGNETTE_DENOMINATORS = VIGNETTE["pop"].to_numpy()
 
-# phe_proportion(df, obs, pop): value, lowercl, uppercl (printed to 7 decimal places)
-PROPORTION_95 = np.array([
-    [0.2547170, 0.1813642, 0.3452262],
-    [0.1946903, 0.1322333, 0.2772229],
-    [0.5333333, 0.4536625, 0.6113395],
-    [0.2746114, 0.2165053, 0.3415146],
-    [0.2327044, 0.1738037, 0.3042162],
-    [0.6885246, 0.6016542, 0.7638851],
-    [0.8811881, 0.8037295, 0.9307128],
-    [0.4336735, 0.3662266, 0.5036703],
-])
-# phe_proportion(df, obs, pop, confidence = 99.8, multiplier = 100) (5 decimal places)
-PERCENTAGE_998 = np.array([
-    [25.47170, 14.81031, 40.18735],
-    [19.46903, 10.54176, 33.15448],
-    [53.33333, 40.92696, 65.34069],
-    [27.46114, 18.77465, 38.27289],
-    [23.27044, 14.61350, 34.95622],
-    [68.85246, 54.93185, 80.03596],
-    [88.11881, 74.76217, 94.88987],
-    [43.36735, 32.98917, 54.36182],
-])
-# phe_rate(df, obs, pop): rate per 100,000 (2 decimal places), method "Byars" throughout
-RATE_PER_100000_95 = np.array([
-    [25471.70, 16782.04, 37061.41],
-    [19469.03, 12196.90, 29477.68],
-    [53333.33, 42288.58, 66378.77],
-    [27461.14, 20568.85, 35920.56],
-    [23270.44, 16382.37, 32076.16],
-    [68852.46, 54917.70, 85245.02],
-    [88118.81, 70764.64, 108438.96],
-    [43367.35, 34639.24, 53625.01],
-])
-# phe_rate(df, obs, pop, confidence = 99.8, multiplier = 100): 7 significant figures
-RATE_PER_100_998 = np.array([
-    [25.47170, 12.926737, 44.59202],
-    [19.46903, 9.074329, 36.05431],
-    [53.33333, 36.773690, 74.46881],
-    [27.46114, 17.249087, 41.24758],
-    [23.27044, 13.193195, 37.70884],
-    [68.85246, 47.933814, 95.39407],
-    [88.11881, 62.029689, 120.99575],
-    [43.36735, 30.260955, 59.97329],
-])
+
+def _published(call: str) -> np.ndarray:
+    """The vignette's value, lower and upper limit of one call, one row per input."""
+    return VIGNETTE[[call, f"{call}_lower", f"{call}_upper"]].to_numpy()
+
+
+PROPORTION_95 = _published("proportion_95")
+PERCENTAGE_998 = _published("percentage_998")
+RATE_PER_100000_95 = _published("rate_per_100000_95")
+RATE_PER_100_998 = _published("rate_per_100_998")
 
 
 def _columns(interval) -> np.ndarray:
