@@ -188,7 +188,7 @@ def test_suppression_notes_small_counts_and_small_numerators() -> None:
                          index=wards)
     values = frame.rename(index={"w1": "a1", "w2": "a2", "w3": "a3"})
     population = pd.Series([1000.0, 1000.0, 400.0], index=wards)
-    out = suppress_ward_values(frame, values, ["Patients"], ["Index", "Rate (%)"], {"Rate (%)": "%"}, None,
+    out = suppress_ward_values(frame, values, ["Patients"], ["Index", "Rate (%)"], {"Index": "", "Rate (%)": "%"}, None,
                                population, 5)
     # 2 patients is hidden (0 is not); the index has no known unit, so no count can be read from it; 0.1% of
     # 1,000 = 1 and 0.5% of 400 = 2 are small counts, 20% of 1,000 is not.
