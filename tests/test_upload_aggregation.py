@@ -192,6 +192,21 @@ def test_negative_counts_are_refused_naming_their_rows(values: list[float], prob
     assert upload(reference, text, kinds={"Patients": "rate"}).frame["Patients"].tolist() == values
 
 
+def test_a_negative_denominator_is_refused_and_a_zero_one_leaves_the_ward_without_a_rate(reference: Reference) -> None:
+    # Weighted by -400 x 0.75 and 200, Beta's rate would be (20 x -300 + 8 x 200) / -100 = 44, outside its
+    # LSOAs' 20 and 8; Alpha's weights, 100 and -400 x 0.25, add up to 0.
+    text = "lsoa11_code,Rate per 1000,List change\nE01000001,5.0,100\nE01000002,20.0,-400\nE01000003,8.0,200\n"
+    with pytest.raises(UploadError) as raised:
+        upload(reference, text, denominator="List change")
+    assert (raised.value.problem, raised.value.fix) == (
+        "Column 'List change' is the denominator for rates but has 1 negative value(s): row 3 (-400)",
+        "A denominator weights each area's rate and cannot be negative: correct those rows, or choose another "
+        "denominator or none")
+    # Alpha's LSOAs both have a list of 0: 0 / 0, no rate; Beta's is E01000003's 8 (its other LSOA weighs 0).
+    wards = upload(reference, text.replace("-400", "0").replace(",100", ",0"), denominator="List change")
+    assert wards.frame["Rate per 1000"].to_dict() == pytest.approx({BETA: 8.0, ALPHA: np.nan}, nan_ok=True)
+
+
 def test_ward_totals_rounded_one_by_one_may_drift_from_the_file_total(reference: Reference) -> None:
     # Alpha 11 + 0.25 x 2 = 11.5 rounds to 12, Beta 0.75 x 2 + 20 = 21.5 to 22 (halves to even): 34, not 33.
     wards = upload(reference, "lsoa11_code,Patients\nE01000001,11\nE01000002,2\nE01000003,20\n")
