@@ -118,6 +118,31 @@ def test_one_area_per_ward_needs_no_sharing_or_weighting_note(reference: Referen
     assert wards.notes == ("'Patients': the ward totals add up to the file's total",)
 
 
+def test_blank_wards_are_counted_and_three_of_them_named(reference: Reference) -> None:
+    text = (f"ward_code,Patients,Rate per 1000\n{ALPHA},,\n{BETA},,\n{GAMMA},,\n{OTHERS[0]},,\n"
+            f"{DELTA},7,1.5\n")
+    wards = upload(reference, text)
+    # Every ward in the file, in register order; only Delta has values.
+    assert list(wards.frame.index) == [BETA, ALPHA, GAMMA, OTHERS[0], DELTA]
+    assert wards.frame.loc[DELTA].to_dict() == {"Patients": 7.0, "Rate per 1000": 1.5}
+    assert wards.frame.drop(index=DELTA).isna().all().all()
+    gap = ("4 ward(s) left without a value (e.g. Beta, Alpha, Gamma) because some of their wards are missing from "
+           "the file or blank there; ")
+    assert wards.notes == (f"'Patients': {gap}a partial total would understate them",
+                           f"'Rate per 1000': {gap}a partial average could mislead")
+
+
+def test_a_count_only_file_has_no_denominator_even_with_a_column_that_looks_like_one(reference: Reference) -> None:
+    text = "lsoa11_code,Patients,Registered population\nE01000001,10,100\nE01000002,8,300\nE01000003,20,200\n"
+    preview = inspect_upload(read_pasted(text), reference)
+    assert preview.denominator == "Registered population"  # offered, in case a rate is confirmed
+    wards = aggregate_to_wards(preview, reference, threshold=1)  # the guessed denominator, by default
+    # Both columns are counts, summed: Beta 0.75 x 300 + 200 = 425, Alpha 100 + 0.25 x 300 = 175. No rate was
+    # weighted by anything, so the upload names no denominator.
+    assert wards.frame["Registered population"].to_dict() == {BETA: 425.0, ALPHA: 175.0}
+    assert wards.kinds == {"Patients": "count", "Registered population": "count"} and wards.denominator is None
+
+
 def test_counts_alone_get_no_weighting_note(reference: Reference) -> None:
     wards = upload(reference, "lsoa11_code,Patients,Visits\nE01000001,10,1\nE01000002,8,4\nE01000003,20,2\n")
     assert wards.frame["Visits"].to_dict() == {BETA: 5.0, ALPHA: 2.0}  # 0.75 x 4 + 2 = 5; 1 + 0.25 x 4 = 2
@@ -141,22 +166,45 @@ def test_equal_weights_without_a_population(reference: Reference) -> None:
     assert np.isnan(wards.frame.reindex([GAMMA]).iloc[0, 0])
 
 
-def test_negative_counts_are_refused_naming_their_rows() -> None:
+@pytest.mark.parametrize("values, problem", [
+    # File rows 2-9 (row 1 is the header). Seven negative counts: the first five are quoted, then "and 2 more".
+    ([5, -1, -2, -3.5, -4, -5, -6, -7], "7 negative value(s): row 3 (-1), row 4 (-2), row 5 (-3.5), row 6 (-4), "
+                                        "row 7 (-5) and 2 more"),
+    # Exactly five: all quoted, nothing more to say.
+    ([5, -1, -2, -3.5, -4, -5, 6, 7], "5 negative value(s): row 3 (-1), row 4 (-2), row 5 (-3.5), row 6 (-4), "
+                                      "row 7 (-5)"),
+    ([5, 1, 2, 3, -4, 5, 6, 7], "1 negative value(s): row 6 (-4)"),
+])
+def test_negative_counts_are_refused_naming_their_rows(values: list[float], problem: str) -> None:
     codes = [f"E0500001{i}" for i in range(8)]
     wards = pd.DataFrame({"ward_code": codes, "ward_name": [f"W{i}" for i in range(8)], "lad_code": "E06000001",
                           "population": 100})
     lookup = wards.assign(area_code=wards["ward_code"], share=1.0)[["area_code", "ward_code", "share"]]
     reference = Reference(wards=wards, lookups={"ward25": lookup})
-    # File rows 2-9 (row 1 is the header): seven negative counts, of which the first five are quoted.
-    values = [5, -1, -2, -3.5, -4, -5, -6, -7]
     text = "ward_code,Patients\n" + "".join(f"{c},{v}\n" for c, v in zip(codes, values))
     with pytest.raises(UploadError) as raised:
         upload(reference, text)
-    assert raised.value.problem == ("Column 'Patients' is a count but has 7 negative value(s): row 3 (-1), row 4 (-2), "
-                                    "row 5 (-3.5), row 6 (-4), row 7 (-5) and 2 more")
-    assert raised.value.fix.startswith("Counts cannot be negative: correct those rows, or treat the column as a rate")
+    assert (raised.value.problem, raised.value.fix) == (
+        f"Column 'Patients' is a count but has {problem}",
+        "Counts cannot be negative: correct those rows, or treat the column as a rate if negative values are meant "
+        "(for example a change)")
     # Treated as a rate (e.g. a change), the same values are taken as they are.
     assert upload(reference, text, kinds={"Patients": "rate"}).frame["Patients"].tolist() == values
+
+
+def test_a_negative_denominator_is_refused_and_a_zero_one_leaves_the_ward_without_a_rate(reference: Reference) -> None:
+    # Weighted by -400 x 0.75 and 200, Beta's rate would be (20 x -300 + 8 x 200) / -100 = 44, outside its
+    # LSOAs' 20 and 8; Alpha's weights, 100 and -400 x 0.25, add up to 0.
+    text = "lsoa11_code,Rate per 1000,List change\nE01000001,5.0,100\nE01000002,20.0,-400\nE01000003,8.0,200\n"
+    with pytest.raises(UploadError) as raised:
+        upload(reference, text, denominator="List change")
+    assert (raised.value.problem, raised.value.fix) == (
+        "Column 'List change' is the denominator for rates but has 1 negative value(s): row 3 (-400)",
+        "A denominator weights each area's rate and cannot be negative: correct those rows, or choose another "
+        "denominator or none")
+    # Alpha's LSOAs both have a list of 0: 0 / 0, no rate; Beta's is E01000003's 8 (its other LSOA weighs 0).
+    wards = upload(reference, text.replace("-400", "0").replace(",100", ",0"), denominator="List change")
+    assert wards.frame["Rate per 1000"].to_dict() == pytest.approx({BETA: 8.0, ALPHA: np.nan}, nan_ok=True)
 
 
 def test_ward_totals_rounded_one_by_one_may_drift_from_the_file_total(reference: Reference) -> None:
@@ -188,7 +236,7 @@ def test_suppression_notes_small_counts_and_small_numerators() -> None:
                          index=wards)
     values = frame.rename(index={"w1": "a1", "w2": "a2", "w3": "a3"})
     population = pd.Series([1000.0, 1000.0, 400.0], index=wards)
-    out = suppress_ward_values(frame, values, ["Patients"], ["Index", "Rate (%)"], {"Rate (%)": "%"}, None,
+    out = suppress_ward_values(frame, values, ["Patients"], ["Index", "Rate (%)"], {"Index": "", "Rate (%)": "%"}, None,
                                population, 5)
     # 2 patients is hidden (0 is not); the index has no known unit, so no count can be read from it; 0.1% of
     # 1,000 = 1 and 0.5% of 400 = 2 are small counts, 20% of 1,000 is not.

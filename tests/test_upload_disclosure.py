@@ -271,3 +271,28 @@ def test_a_total_and_parts_with_nothing_small_say_so_and_hide_nothing() -> None:
     assert not result.hidden.to_numpy().any() and not result.secondary.to_numpy().any()
     assert result.notes == ("Totals and parts found between columns ('All' = 'Adults' + 'Children'): no suppressed "
                             "count can be worked out by subtraction",)
+
+
+def test_the_secondary_suppression_note_lists_three_totals_and_says_how_many_more() -> None:
+    """Patients by sex and by age band, with the 18+ subtotal: four totals-and-parts sums. w3's
+    3 children are hidden; 45 - 42 (18+) and 45 - 30 - 12 (18-64, 65+) would give them back, so
+    18+ and 65+ (the smaller of the two bands still shown) are hidden too. The note names three
+    of the four sums and says there is one more."""
+    from geo.upload.suppression import suppress_ward_values
+
+    columns = ["All patients", "Female", "Male", "Aged 0-17", "Aged 18+", "Aged 18-64", "Aged 65+"]
+    frame = pd.DataFrame([[100, 60, 40, 20, 80, 50, 30], [60, 33, 27, 10, 50, 35, 15], [45, 21, 24, 3, 42, 30, 12]],
+                         columns=columns, index=pd.Index(["w1", "w2", "w3"], name="ward_code"), dtype=float)
+    result = suppress_ward_values(frame, frame, columns, [], {}, None, None, threshold=5)
+    assert [r for r in result.relations if not r.is_pair] == [
+        Relation("All patients", ("Female", "Male")), Relation("All patients", ("Aged 0-17", "Aged 18+")),
+        Relation("All patients", ("Aged 0-17", "Aged 18-64", "Aged 65+")),
+        Relation("Aged 18+", ("Aged 18-64", "Aged 65+"))]
+    hidden = result.hidden.loc["w3"]
+    assert hidden[hidden].index.tolist() == ["Aged 0-17", "Aged 18+", "Aged 65+"]
+    assert not result.hidden.loc[["w1", "w2"]].to_numpy().any()
+    assert derivable_small(frame.mask(result.hidden), result.relations) == []
+    assert result.notes[1] == (
+        "Totals and parts found between columns ('All patients' = 'Female' + 'Male', 'All patients' = 'Aged 0-17' + "
+        "'Aged 18+', 'All patients' = 'Aged 0-17' + 'Aged 18-64' + 'Aged 65+' and 1 more): 2 more ward value(s) were "
+        "suppressed so that no count from 1 to 4 can be worked out by subtraction (secondary suppression)")

@@ -9,10 +9,12 @@ LSOA 2011 lookup (population shares of split LSOAs) or an MSOA 2011 lookup.
 * **Counts**: ward value = Σ count × share. A split area's count (an LSOA 2021 whose Output
   Areas lie in several wards, a split LSOA 2011) is divided by population share, so totals
   can be fractional; whole-number inputs give ward totals rounded to whole numbers, and the
-  notes give the file total and the ward total.
+  notes say whether the ward totals add up to the file's (not the figures: the file total
+  minus the wards shown would give a suppressed ward back). Negative counts are refused.
 * **Rates**: ward value = Σ rate × w / Σ w with w = share × the area's denominator (the
-  denominator column, if chosen), else × its population (Census 2021 LSOA population, when
-  the reference has it), else × 1 — equal weights, stated in the notes.
+  denominator column, if chosen; refused if negative), else × its population (Census 2021 LSOA
+  population, when the reference has it), else × 1 — equal weights, stated in the notes. A
+  ward whose weights are all 0 gets no value.
 * **Completeness**: a ward gets a value only when every area the lookup puts in it is in
   the file with a value (and a denominator, if used); a partial sum would understate the
   ward. Wards left out are counted in the notes.
@@ -85,6 +87,8 @@ def aggregate_to_wards(preview: Preview, reference: Reference, *, kinds: Mapping
     counts = [c for c in values.columns if chosen[c] == "count"]
     for column in counts:
         _refuse_negative(column, values[column], preview.rows)
+    if denominator is not None:  # a weight: a negative one would take a ward's rate outside its areas' rates
+        _refuse_negative(denominator, values[denominator], preview.rows, weight=True)
     frame, notes = _sum_to_wards(preview, reference, chosen, denominator)
     rates = [c for c in values.columns if chosen[c] == "rate"]
     units = {c.name: c.unit for c in preview.columns}
@@ -192,8 +196,9 @@ def _ward_column(p: _Pieces, file_values: pd.Series, column: str, kind: Kind, ge
         w = p.weight * p.share
         present = ~np.isnan(x) & ~np.isnan(w)
         numerator = p.by_ward(x * w, "sum")  # a ward with a blank rate or weight is dropped below
-        total_weight = p.by_ward(w, "sum")
-        result = (numerator / total_weight).where(total_weight > 0)
+        # Weights are never negative (a denominator is refused if it is), so a ward whose weights are
+        # all 0 has a numerator of 0 too: 0 / 0, no value.
+        result = numerator / p.by_ward(w, "sum")
     complete = p.by_ward(present, "all")
     result = result.where(complete)
     gaps = int((~complete).sum())
@@ -211,15 +216,18 @@ def _ward_column(p: _Pieces, file_values: pd.Series, column: str, kind: Kind, ge
     return result, notes
 
 
-def _refuse_negative(column: str, values: pd.Series, rows: pd.Series) -> None:
+def _refuse_negative(column: str, values: pd.Series, rows: pd.Series, weight: bool = False) -> None:
+    """Raise, naming the first file rows, if a count (or, ``weight``, the denominator for rates) is negative."""
     negative = values[values < 0]
     if negative.empty:
         return
     shown = ", ".join(f"row {rows[code]} ({value:g})" for code, value in negative.iloc[:EXAMPLES].items())
     more = f" and {len(negative) - EXAMPLES:,} more" if len(negative) > EXAMPLES else ""
-    raise UploadError(f"Column '{column}' is a count but has {len(negative):,} negative value(s): {shown}{more}",
-                      "Counts cannot be negative: correct those rows, or treat the column as a rate if negative "
-                      "values are meant (for example a change)")
+    what, fix = (("the denominator for rates", "A denominator weights each area's rate and cannot be negative: "
+                  "correct those rows, or choose another denominator or none") if weight else
+                 ("a count", "Counts cannot be negative: correct those rows, or treat the column as a rate if "
+                  "negative values are meant (for example a change)"))
+    raise UploadError(f"Column '{column}' is {what} but has {len(negative):,} negative value(s): {shown}{more}", fix)
 
 
 def _weighting_note(rates: list[str], weighted_by: str | None, geography: Geography) -> str:

@@ -38,7 +38,8 @@ def suppress_ward_values(frame: pd.DataFrame, values: pd.DataFrame, counts: list
                          threshold: int) -> Suppression:
     """The ward values of ``frame`` to hide (see the module docstring). ``values``: the file's own
     values by area (where totals and parts are found); ``counts`` and ``rates``: the columns of
-    each kind; ``units``: each column's unit; ``population``: Census 2021 residents by ward_code."""
+    each kind; ``units``: each column's unit (every rate column's, "" for none); ``population``:
+    Census 2021 residents by ward_code."""
     notes = []
     primary = small_count_mask(frame, counts, threshold)
     n = int(primary.to_numpy().sum())
@@ -50,22 +51,22 @@ def suppress_ward_values(frame: pd.DataFrame, values: pd.DataFrame, counts: list
     if relations and counts:
         secondary[counts] = complementary_suppression(frame[counts], primary[counts], relations, threshold)
         notes += _relation_notes(relations, secondary, threshold)
-    rate_hidden = pd.DataFrame(False, index=frame.index, columns=frame.columns)
+    hidden = primary | secondary
     for column in rates:
-        scales = rate_scales(units.get(column, ""), values[column])
+        scales = rate_scales(units[column], values[column])
         if denominator is not None:
             base, by = frame[denominator], f"the denominator column '{denominator}'"
         elif population is not None and scales != USUAL_SCALES:
             base, by = population, "the ward's Census 2021 population"
         else:
             continue
-        rate_hidden[column] = small_numerators(frame[column], base, scales, threshold) & frame[column].notna()
-        hidden_here = int(rate_hidden[column].sum())
+        # A rate column is neither a count nor a part, so nothing above hid any of it.
+        hidden[column] = small_numerators(frame[column], base, scales, threshold) & frame[column].notna()
+        hidden_here = int(hidden[column].sum())
         if hidden_here:
             notes.append(f"'{column}': {hidden_here:,} ward rate(s) suppressed because the rate × {by} gives a count "
                          f"from 1 to {threshold - 1}")
-    suppressed = primary | secondary | rate_hidden
-    return Suppression(suppressed, secondary, tuple(relations), tuple(notes))
+    return Suppression(hidden, secondary, tuple(relations), tuple(notes))
 
 
 def _relation_notes(relations: list[Relation], secondary: pd.DataFrame, threshold: int) -> list[str]:
