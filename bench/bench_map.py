@@ -214,29 +214,32 @@ def _layer_switch(page) -> None:
 
 
 def _click_bytes(page, received: list[bytes], wire) -> None:
-    """Bytes the server sends when a ward is clicked on the map, until the page is idle: on the wire
-    (through ``wire``, a :class:`bench.relay.Relay` to the server: compressed, framing
-    included) and as the browser's websocket events show them (each message decompressed).
+    """Bytes the server sends when a ward is clicked on the map, until the page is idle, for a first
+    and a second ward of a session: on the wire (through ``wire``, a :class:`bench.relay.Relay` to the
+    server: compressed, framing included) and as the browser's websocket events show them (each
+    message decompressed). The first click also sends the profile's notes, the same for every ward.
 
     The page is reopened through the relay; ``received`` collects every websocket frame it gets."""
     page.goto(f"http://127.0.0.1:{wire.port}/")
     page.wait_for_selector(WARD_PATHS, timeout=60_000)
-    point = page.evaluate("""() => { const m = LEAFLET; let out = null;
-        m.eachLayer(l => { if (out || l.wlIndex === undefined) return;
+    points = page.evaluate("""() => { const m = LEAFLET, out = [];
+        m.eachLayer(l => { if (l.wlIndex === undefined) return;
           const p = m.latLngToContainerPoint(l.getCenter()), r = m.getContainer().getBoundingClientRect();
-          if (document.elementFromPoint(p.x + r.left, p.y + r.top) === l._path) out = [p.x + r.left, p.y + r.top]; });
+          if (document.elementFromPoint(p.x + r.left, p.y + r.top) === l._path) out.push([p.x + r.left, p.y + r.top]); });
         return out; }""".replace("LEAFLET", LEAFLET_MAP))
-    _idle(page, received)
-    received.clear()
-    before = wire.from_server(WEBSOCKET)
-    page.mouse.click(*point)
-    page.get_by_text("Target ward?", exact=False).first.wait_for(timeout=30_000)
-    _idle(page, received)
-    sizes = [len(f) for f in received]
-    resent = any(b'"layer_id"' in (f if isinstance(f, bytes) else f.encode()) for f in received)
-    print(f"  ward clicked on the map: {(wire.from_server(WEBSOCKET) - before) / 1000:.1f} KB over the websocket on "
-          f"the wire (compressed, framing included); {sum(sizes) / 1000:.1f} KB as {len(sizes)} messages decompressed "
-          f"(largest {max(sizes, default=0) / 1000:.1f} KB; the map {'RESENT' if resent else 'not resent'})")
+    for label, point in (("first ward", points[0]), ("second ward", points[len(points) // 2])):
+        _idle(page, received)
+        received.clear()
+        before = wire.from_server(WEBSOCKET)
+        page.mouse.click(*point)
+        page.get_by_text("Target ward?", exact=False).first.wait_for(timeout=30_000)
+        _idle(page, received)
+        sizes = [len(f) for f in received]
+        resent = any(b'"layer_id"' in (f if isinstance(f, bytes) else f.encode()) for f in received)
+        print(f"  {label} clicked on the map: {(wire.from_server(WEBSOCKET) - before) / 1000:.1f} KB over the "
+              f"websocket on the wire (compressed, framing included); {sum(sizes) / 1000:.1f} KB as {len(sizes)} "
+              f"messages decompressed (largest {max(sizes, default=0) / 1000:.1f} KB; the map "
+              f"{'RESENT' if resent else 'not resent'})")
 
 
 def _idle(page, received: list[bytes], quiet_s: float = 1.0, limit_s: float = 20.0) -> None:
