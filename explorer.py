@@ -53,28 +53,36 @@ if not st.get_option("server.enableStaticServing") and not st.get_option("global
 @st.fragment
 def explore_tab(area: Area, shown: LayerView, record: Indicator, flags: list[str], lads_on: bool, tiles: bool,
                 drawn: bool) -> None:
-    """The map explorer tab (the map only if ``drawn``: a map in a hidden tab gets no size and stays
-    blank). A fragment: a click on the map, a row picked in the list or a ward found reruns only
-    this tab, so the page sends only what they change (the profile, the outline, the link)."""
+    """The map explorer tab: the map and the ward profile beside the target list. A fragment: a row
+    picked in the list reruns only this tab, not the sidebar."""
     panels.heading(shown)
-    link_slot = st.empty()  # filled at the end of the run, once the view is known
     left, right = st.container(key="map_and_list").columns([1, 1], gap="medium")
     with left:
-        if drawn:
-            geometry = loaders.area_geometry(area.key)
-            selected, seq = session.map_selection()
-            index = geometry.codes.index(selected) if selected in geometry.codes else -1
-            frame = map_frame(geometry, lad_boundaries=lads_on, tiles=tiles, static_base=static)
-            wardmap.ward_map(frame, shown.payload, key=Keys.MAP, height=panels.MAP_HEIGHT,
-                             on_click=lambda: select_clicked_ward(area.key))
-            wardmap.outline_ward(Keys.MAP, index, seq)
-        panels.attribution([record, *(s.record for s in shown.key_sources), *(INDICATORS[f] for f in flags)])
+        map_and_profile(area, shown, record, flags, lads_on, tiles, drawn)
     with right:
         panels.target_panel(shown, key=session.list_key(),
                             on_select=lambda: select_listed_ward(list(shown.table.frame["Ward code"])),
                             exports=lambda: export_tables(shown, list(views.catalogue().values()), table))
         board_panel(shown)  # map PNG/SVG and the place pack PDF, made on click; the list's print view
-    st.divider()
+
+
+@st.fragment
+def map_and_profile(area: Area, shown: LayerView, record: Indicator, flags: list[str], lads_on: bool, tiles: bool,
+                    drawn: bool) -> None:
+    """The link to this view, the map (only if ``drawn``: a map in a hidden tab gets no size and stays
+    blank) and the selected ward's profile under it. A fragment of its own: a click on the map or a
+    ward found reruns only this column, so the page sends only what they change (the profile, the
+    outline, the link), not the list beside it."""
+    link_slot = st.empty()  # filled at the end of the run, once the ward is known
+    if drawn:
+        geometry = loaders.area_geometry(area.key)
+        selected, seq = session.map_selection()
+        index = geometry.codes.index(selected) if selected in geometry.codes else -1
+        frame = map_frame(geometry, lad_boundaries=lads_on, tiles=tiles, static_base=static)
+        wardmap.ward_map(frame, shown.payload, key=Keys.MAP, height=panels.MAP_HEIGHT,
+                         on_click=lambda: select_clicked_ward(area.key))
+        wardmap.outline_ward(Keys.MAP, index, seq)
+    panels.attribution([record, *(s.record for s in shown.key_sources), *(INDICATORS[f] for f in flags)])
     st.markdown("## Ward profile")
     ward = controls.ward_picker(table, shown.codes)
     announced = session.take_announcement()  # set when picked on the map or in the list
