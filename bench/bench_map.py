@@ -52,7 +52,7 @@ AREAS = (("Lancashire and South Cumbria ICB", "E54000048", "icb"),
          ("All England", None, "england"))
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--no-first-run"]
-from tests.conftest import LEAFLET_MAP, WARD_PATHS  # noqa: E402
+from tests.conftest import WARD_PATHS, click_ward  # noqa: E402
 
 #: Streamlit's websocket: the connection whose first request asks for this path.
 WEBSOCKET = "/_stcore/stream"
@@ -222,22 +222,17 @@ def _click_bytes(page, received: list[bytes], wire) -> None:
     The page is reopened through the relay; ``received`` collects every websocket frame it gets."""
     page.goto(f"http://127.0.0.1:{wire.port}/")
     page.wait_for_selector(WARD_PATHS, timeout=60_000)
-    points = page.evaluate("""() => { const m = LEAFLET, out = [];
-        m.eachLayer(l => { if (l.wlIndex === undefined) return;
-          const p = m.latLngToContainerPoint(l.getCenter()), r = m.getContainer().getBoundingClientRect();
-          if (document.elementFromPoint(p.x + r.left, p.y + r.top) === l._path) out.push([p.x + r.left, p.y + r.top]); });
-        return out; }""".replace("LEAFLET", LEAFLET_MAP))
-    for label, point in (("first ward", points[0]), ("second ward", points[len(points) // 2])):
+    for label, fraction in (("first ward", 0.0), ("second ward", 0.5)):
         _idle(page, received)
         received.clear()
         before = wire.from_server(WEBSOCKET)
-        page.mouse.click(*point)
-        page.get_by_text("Target ward?", exact=False).first.wait_for(timeout=30_000)
+        name = click_ward(page, page, fraction)
+        page.get_by_role("heading", name=name, exact=True).wait_for(timeout=30_000)
         _idle(page, received)
         sizes = [len(f) for f in received]
         resent = any(b'"layer_id"' in (f if isinstance(f, bytes) else f.encode()) for f in received)
-        print(f"  {label} clicked on the map: {(wire.from_server(WEBSOCKET) - before) / 1000:.1f} KB over the "
-              f"websocket on the wire (compressed, framing included); {sum(sizes) / 1000:.1f} KB as {len(sizes)} "
+        print(f"  {label} clicked on the map ({name}): {(wire.from_server(WEBSOCKET) - before) / 1000:.1f} KB over "
+              f"the websocket on the wire (compressed, framing included); {sum(sizes) / 1000:.1f} KB as {len(sizes)} "
               f"messages decompressed (largest {max(sizes, default=0) / 1000:.1f} KB; the map "
               f"{'RESENT' if resent else 'not resent'})")
 

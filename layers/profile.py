@@ -225,6 +225,13 @@ def _theme_notes(theme: str, rows: pd.DataFrame) -> str:
         _note(row) for _, row in rows.iterrows()) + "</ol>"
 
 
+def profile_notes(profile: pd.DataFrame) -> list[tuple[str, str]]:
+    """(theme, notes) for each theme of ``profile``: the notes alone, the same HTML as every ward's
+    profile shows under its tables (:attr:`ThemeHtml.notes`), for the page to show before a ward is
+    chosen; choosing one then sends them only by reference."""
+    return [(str(theme), _theme_notes(str(theme), rows)) for theme, rows in profile.groupby("Theme", sort=False)]
+
+
 def profile_html(profile: pd.DataFrame, ward_name: str, lad_name: str) -> list[ThemeHtml]:
     """A ward's ``profile`` (from :func:`ward_profile`) as HTML, a table and its notes per theme in the
     profile's order; ``ward_name`` and ``lad_name`` head the ward's and its local authority's columns.
