@@ -8,6 +8,7 @@ HTML parser, so the texts are what a browser shows (entities decoded, nothing ta
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable
 from html.parser import HTMLParser
 
@@ -107,3 +108,48 @@ def theme_headings(bodies: Iterable[str]) -> list[str]:
 def table_headers(bodies: Iterable[str]) -> list[list[str]]:
     """The column headers of each profile table in the HTML ``bodies``."""
     return [table[0] for table in _parsed(bodies).tables]
+
+
+class _Canonical(HTMLParser):
+    """Writes HTML back as a browser reads it: tag and attribute names in lower case, every attribute
+    quoted and in order, every end tag HTML lets a table leave out put back, texts decoded then escaped
+    the one way (``&``, ``<`` and ``>``; in an attribute also ``"``)."""
+
+    # A start tag that ends the open elements HTML lets it end (only what profile tables leave out).
+    _ENDS = {"th": {"th", "td"}, "td": {"th", "td"}, "tr": {"th", "td", "tr"}, "tbody": {"th", "td", "tr", "thead"}}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self._open: list[str] = []
+
+    def _close_to(self, tag: str) -> None:
+        while self._open:
+            top = self._open.pop()
+            self.out.append(f"</{top}>")
+            if top == tag:
+                return
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        while self._open and self._open[-1] in self._ENDS.get(tag, ()):
+            self.out.append(f"</{self._open.pop()}>")
+        quoted = (html.escape(value or "", quote=False).replace('"', "&quot;") for _, value in attrs)
+        self.out.append(f"<{tag}" + "".join(f' {name}="{value}"' for (name, _), value in zip(attrs, quoted, strict=True)) + ">")
+        self._open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._open:
+            self._close_to(tag)
+
+    def handle_data(self, data: str) -> None:
+        self.out.append(html.escape(data, quote=False))
+
+
+def canonical(body: str) -> str:
+    """``body`` as a browser reads it, written out in one canonical way (see :class:`_Canonical`): two
+    bodies that a browser shows and a screen reader reads alike give the same text."""
+    parser = _Canonical()
+    parser.feed(body)
+    parser.close()
+    parser._close_to("")  # anything left open
+    return "".join(parser.out)

@@ -14,7 +14,7 @@ import pytest
 
 from layers.profile import CARE_MARK, PROFILE_COLUMNS, profile_html, ward_profile
 from tests.conftest import BLOOMFIELD
-from tests.profile_reading import read_profile, table_headers, theme_headings
+from tests.profile_reading import canonical, read_profile, table_headers, theme_headings
 
 HOSTILE = "<b>bold</b> [x](http://e) & <script>alert(1)</script> **now**"
 
@@ -89,3 +89,74 @@ def test_texts_from_the_data_are_shown_as_written_never_as_markup() -> None:
     table_tags, note_tags = _tags(themes[0].table), _tags(themes[0].notes)
     assert set(table_tags) == {"h4", "table", "caption", "thead", "tr", "th", "tbody", "td", "i"}
     assert set(note_tags) == {"ol", "li", "b", "span", "p", "details", "summary"} and note_tags.count("b") == 1
+
+
+# A hand-made profile: two themes, Health before Deprivation (not the alphabet's order); a row with every
+# field, one with no unit and no warning and a definition only, one with no period and no definition or
+# caveat, one with neither unit nor period and a caveat only.
+HAND = pd.DataFrame([
+    ("Health", "Life expectancy, males", "74.1", "3 of 280 · worst fifth", "worst fifth", "75.0", "77.2 · MHCLG",
+     "79.3", "years", "better", "2016–20", "Few deaths: read with care", "Years a newborn boy would live.",
+     "Modelled for small areas."),
+    ("Health", "Self-harm admissions", "212", "40 of 280 · worst fifth", "second fifth", "180", "150", "120",
+     "", "worse", "2019/20–23/24", "", "Emergency admissions per 100,000, age-standardised.", ""),
+    ("Deprivation", "Income deprivation", "31%", "12 of 280 · worst fifth", "worst fifth", "25%", "18%", "12%",
+     "%", "worse", "", "", "", ""),
+    ("Deprivation", "Rural area", "No", "–", "–", "10% of wards", "20% of wards", "17% of wards",
+     "", "neither (context)", "", "", "", "Urban–rural classification, 2021."),
+], columns=list(PROFILE_COLUMNS))
+
+HEAD = ("<thead><tr><th>Indicator</th><th>Bloomfield</th><th>Blackpool</th><th>ICB</th><th>England</th>"
+        "<th>Rank in ICB (1 = worst)</th><th>In England</th></tr></thead>")
+
+
+def test_hand_made_profile_tables_exactly_as_a_browser_reads_them() -> None:
+    """Headings, caption (read first by a screen reader), column headers and rows, themes in the profile's order."""
+    health, deprivation = profile_html(HAND, "Bloomfield", "Blackpool")
+    assert (health.theme, deprivation.theme) == ("Health", "Deprivation")
+    assert canonical(health.table) == (
+        '<h4>Health</h4><table class="wlp"><caption>Health indicators for Bloomfield</caption>' + HEAD
+        + '<tbody><tr><th scope="row">Life expectancy, males<i>⚠</i></th><td>74.1</td><td>75.0</td>'
+        "<td>77.2 · MHCLG</td><td>79.3</td><td>3 of 280 · worst fifth</td><td>worst fifth</td></tr>"
+        '<tr><th scope="row">Self-harm admissions</th><td>212</td><td>180</td><td>150</td><td>120</td>'
+        "<td>40 of 280 · worst fifth</td><td>second fifth</td></tr></tbody></table>")
+    assert canonical(deprivation.table) == (
+        '<h4>Deprivation</h4><table class="wlp"><caption>Deprivation indicators for Bloomfield</caption>' + HEAD
+        + '<tbody><tr><th scope="row">Income deprivation</th><td>31%</td><td>25%</td><td>18%</td><td>12%</td>'
+        "<td>12 of 280 · worst fifth</td><td>worst fifth</td></tr>"
+        '<tr><th scope="row">Rural area</th><td>No</td><td>10% of wards</td><td>20% of wards</td>'
+        "<td>17% of wards</td><td>–</td><td>–</td></tr></tbody></table>")
+
+
+def test_hand_made_profile_notes_exactly_as_a_browser_reads_them() -> None:
+    """The notes' label (read by a screen reader), and each note: no empty unit or period between the
+    separators, a warning only where there is one, the definition and caveat as paragraphs behind a
+    disclosure only where there is one of them."""
+    health, deprivation = profile_html(HAND, "Bloomfield", "Blackpool")
+    label = "each indicator's unit, period and caveats, numbered as the table's rows"
+    assert canonical(health.notes) == (
+        f'<ol class="wlp-notes" data-theme="Health" aria-label="Health: {label}">'
+        '<li><b data-f="Indicator">Life expectancy, males</b>: <span data-f="Unit">years</span> · '
+        'higher is <span data-f="Higher is">better</span> · <span data-f="Period">2016–20</span>.'
+        '<p class="wlp-care"><span aria-hidden="true">⚠ </span>Read with care: '
+        '<span data-f="Note">Few deaths: read with care</span></p>'
+        '<details><summary>Definition and caveat</summary><p data-f="Definition">Years a newborn boy would live.</p>'
+        '<p data-f="Caveat">Modelled for small areas.</p></details></li>'
+        '<li><b data-f="Indicator">Self-harm admissions</b>: higher is <span data-f="Higher is">worse</span> · '
+        '<span data-f="Period">2019/20–23/24</span>.<details><summary>Definition and caveat</summary>'
+        '<p data-f="Definition">Emergency admissions per 100,000, age-standardised.</p></details></li></ol>')
+    assert canonical(deprivation.notes) == (
+        f'<ol class="wlp-notes" data-theme="Deprivation" aria-label="Deprivation: {label}">'
+        '<li><b data-f="Indicator">Income deprivation</b>: <span data-f="Unit">%</span> · '
+        'higher is <span data-f="Higher is">worse</span>.</li>'
+        '<li><b data-f="Indicator">Rural area</b>: higher is <span data-f="Higher is">neither (context)</span>.'
+        '<details><summary>Definition and caveat</summary><p data-f="Caveat">Urban–rural classification, 2021.</p>'
+        "</details></li></ol>")
+    pd.testing.assert_frame_equal(read_profile(_bodies([health, deprivation])), HAND)
+
+
+def test_a_theme_split_across_the_profile_is_one_table_in_the_place_it_first_appears() -> None:
+    mixed = HAND.iloc[[0, 2, 1, 3]].reset_index(drop=True)  # Health, Deprivation, Health, Deprivation
+    themes = profile_html(mixed, "Bloomfield", "Blackpool")
+    assert [t.theme for t in themes] == theme_headings(_bodies(themes)) == ["Health", "Deprivation"]
+    pd.testing.assert_frame_equal(read_profile(_bodies(themes)), HAND)
