@@ -58,7 +58,7 @@ def explore_tab(area: Area, shown: LayerView, record: Indicator, flags: list[str
     panels.heading(shown)
     left, right = st.container(key="map_and_list").columns([1, 1], gap="medium")
     with left:
-        map_and_profile(area, shown, record, flags, lads_on, tiles, drawn)
+        map_and_profile(area, shown, record, flags, lads_on, tiles, drawn, session.list_key())
     with right:
         panels.target_panel(shown, key=session.list_key(),
                             on_select=lambda: select_listed_ward(list(shown.table.frame["Ward code"])),
@@ -68,11 +68,14 @@ def explore_tab(area: Area, shown: LayerView, record: Indicator, flags: list[str
 
 @st.fragment
 def map_and_profile(area: Area, shown: LayerView, record: Indicator, flags: list[str], lads_on: bool, tiles: bool,
-                    drawn: bool) -> None:
+                    drawn: bool, list_key: str) -> None:
     """The link to this view, the map (only if ``drawn``: a map in a hidden tab gets no size and stays
     blank) and the selected ward's profile under it. A fragment of its own: a click on the map or a
     ward found reruns only this column, so the page sends only what they change (the profile, the
-    outline, the link), not the list beside it."""
+    outline, the link), not the list beside it (drawn with ``list_key``) -- unless a click made the
+    list forget its picked row: then the whole page reruns, for the list to come back with none."""
+    if session.list_key() != list_key:
+        st.rerun()
     link_slot = st.empty()  # filled at the end of the run, once the ward is known
     if drawn:
         geometry = loaders.area_geometry(area.key)

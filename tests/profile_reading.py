@@ -24,7 +24,7 @@ class _ProfileParser(HTMLParser):
         self.notes: list[tuple[str, list[dict[str, str]]]] = []  # per list: its theme and its items' fields
         self.headings: list[str] = []  # the themes' headings (the <h4> just before each table)
         self._heading = ""
-        self._in_table = self._in_mark = self._in_caption = self._in_heading = False
+        self._in_table = self._in_mark = self._in_caption = self._in_heading = self._in_notes = False
         self._field: str | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -45,8 +45,9 @@ class _ProfileParser(HTMLParser):
         elif self._in_table and tag == "i":
             self._in_mark = True
         elif tag == "ol" and attr.get("class") == "wlp-notes":
+            self._in_notes = True
             self.notes.append((attr["data-theme"] or "", []))
-        elif tag == "li" and self.notes:
+        elif tag == "li" and self._in_notes:
             self.notes[-1][1].append({})
         elif "data-f" in attr:
             self._field = attr["data-f"]
@@ -55,6 +56,8 @@ class _ProfileParser(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag == "table":
             self._in_table = False
+        elif tag == "ol":
+            self._in_notes = False
         elif tag == "h4":
             self._in_heading = False
         elif tag == "i":
