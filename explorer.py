@@ -50,6 +50,7 @@ if not st.get_option("server.enableStaticServing") and not st.get_option("global
     st.error("The map cannot load Leaflet: static file serving is off. Keep `[server] enableStaticServing = "
              "true` in .streamlit/config.toml beside explorer.py (and do not override it on the command line).")
 
+
 @st.fragment
 def explore_tab(area: Area, shown: LayerView, record: Indicator, flags: list[str], lads_on: bool, tiles: bool,
                 drawn: bool) -> None:
