@@ -50,7 +50,9 @@ def test_goals_tab_bivariate_key_overlap_legend_and_no_foreign_requests(app_url,
         wait_until(lambda: _read_key(page, key), timeout=90, what="the 3 x 3 key")
         assert key["labels"][2].startswith("Most deprived third, worst third on the outcome: ")
         assert sum(key["counts"]) + key["no_data"] == key["wards"]  # every ward in a class or in no data
-        assert page.locator("[data-testid='stVegaLiteChart']").count() >= 2  # trajectory and gradient
+        # The trajectory and gradient charts: their code may load after the map is drawn, so wait for them.
+        wait_until(lambda: page.locator("[data-testid='stVegaLiteChart']").count() >= 2, timeout=60,
+                   what="the trajectory and gradient charts")
         page.get_by_text("How the cohort readings overlap", exact=True).click()
         # The list legend again (no grid: its axis title is gone).
         wait_until(lambda: "In all 3 readings" in (text := _legend(page)) and "Deprivation (IMD 2025)" not in text,
