@@ -194,6 +194,14 @@ def _text(value: object) -> str:
     return html.escape(str(value), quote=False)
 
 
+def _cell(value: str) -> str:
+    """A value; MHCLG's mark on a published figure as small print (``<small>``), kept whole when the
+    cell wraps: "43.5" over "· MHCLG", never "43.5 ·" over "MHCLG"."""
+    if value.endswith(PUBLISHED_MARK):
+        return f"{_text(value.removesuffix(PUBLISHED_MARK))} <small>{_text(PUBLISHED_MARK.strip())}</small>"
+    return _text(value)
+
+
 def _theme_table(theme: str, rows: pd.DataFrame, ward_name: str, lad_name: str) -> str:
     # Kept small, since it is sent for every ward: no class or attribute a stylesheet can do without, none of
     # the end tags HTML lets a table leave out (</th>, </td>, </tr>, </thead>), no scope on the column headers
@@ -201,7 +209,7 @@ def _theme_table(theme: str, rows: pd.DataFrame, ward_name: str, lad_name: str) 
     head = "".join(f"<th>{_text(h)}" for h in ("Indicator", ward_name, lad_name, *FIXED_HEADERS))
     body = "".join(
         f"<tr><th scope=row>{_text(row['Indicator'])}{f'<i>{CARE_MARK}</i>' if row['Note'] else ''}"
-        + "".join(f"<td>{_text(row[c])}" for c in VALUE_COLUMNS) for _, row in rows.iterrows())
+        + "".join(f"<td>{_cell(row[c])}" for c in VALUE_COLUMNS) for _, row in rows.iterrows())
     return (f"<h4>{_text(theme)}</h4><table class=wlp><caption>{_text(theme)} indicators for {_text(ward_name)}</caption>"
             f"<thead><tr>{head}<tbody>{body}</table>")
 

@@ -117,7 +117,7 @@ def test_hand_made_profile_tables_exactly_as_a_browser_reads_them() -> None:
     assert canonical(health.table) == (
         '<h4>Health</h4><table class="wlp"><caption>Health indicators for Bloomfield</caption>' + HEAD
         + '<tbody><tr><th scope="row">Life expectancy, males<i>⚠</i></th><td>74.1</td><td>75.0</td>'
-        "<td>77.2 · MHCLG</td><td>79.3</td><td>3 of 280 · worst fifth</td><td>worst fifth</td></tr>"
+        "<td>77.2 <small>· MHCLG</small></td><td>79.3</td><td>3 of 280 · worst fifth</td><td>worst fifth</td></tr>"
         '<tr><th scope="row">Self-harm admissions</th><td>212</td><td>180</td><td>150</td><td>120</td>'
         "<td>40 of 280 · worst fifth</td><td>second fifth</td></tr></tbody></table>")
     assert canonical(deprivation.table) == (
