@@ -107,6 +107,19 @@ def test_a_denominator_weights_each_area_by_its_share(reference: Reference) -> N
     assert wards.frame.at[BETA, "Rate per 1000"] == pytest.approx((20 * 600 + 8 * 400) / 1000)
 
 
+def test_a_ward_whose_denominator_is_0_everywhere_has_no_rate_and_a_note_says_why(reference: Reference) -> None:
+    # Beta's LSOAs (E01000002, E01000003) have a list of 0: 0 / 0. Alpha's E01000001 weighs 1,000 and
+    # E01000002 0, so Alpha's rate is E01000001's alone, 5.0.
+    text = "lsoa11_code,Rate per 1000,List\nE01000001,5.0,1000\nE01000002,20.0,0\nE01000003,8.0,0\n"
+    wards = upload(reference, text, denominator="List")
+    assert wards.frame["Rate per 1000"].to_dict() == pytest.approx({BETA: np.nan, ALPHA: 5.0}, nan_ok=True)
+    assert ("'Rate per 1000': 1 ward(s) left without a value (e.g. Beta) because the denominator column 'List' "
+            "is 0 in all their LSOAs: a rate over no one has no value") in wards.notes
+    # A count of 0 is a value, not a gap: no such note for the list itself.
+    assert wards.frame["List"].to_dict() == {BETA: 0.0, ALPHA: 1000.0}
+    assert not any(n.startswith("'List'") and "over no one" in n for n in wards.notes)
+
+
 def test_one_area_per_ward_needs_no_sharing_or_weighting_note(reference: Reference) -> None:
     text = f"ward_code,Patients,Rate per 1000\n{ALPHA},10,2.5\n{BETA},20,4.0\n{DELTA},7,1.0\n"
     wards = upload(reference, text, denominator=None)
@@ -126,8 +139,7 @@ def test_blank_wards_are_counted_and_three_of_them_named(reference: Reference) -
     assert list(wards.frame.index) == [BETA, ALPHA, GAMMA, OTHERS[0], DELTA]
     assert wards.frame.loc[DELTA].to_dict() == {"Patients": 7.0, "Rate per 1000": 1.5}
     assert wards.frame.drop(index=DELTA).isna().all().all()
-    gap = ("4 ward(s) left without a value (e.g. Beta, Alpha, Gamma) because some of their wards are missing from "
-           "the file or blank there; ")
+    gap = "4 ward(s) left without a value (e.g. Beta, Alpha, Gamma) because they are missing from the file or blank there; "
     assert wards.notes == (f"'Patients': {gap}a partial total would understate them",
                            f"'Rate per 1000': {gap}a partial average could mislead")
 

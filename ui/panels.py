@@ -313,7 +313,9 @@ def _own_data_methods() -> None:
         "the way published LSOA figures are (by the residents of each LSOA's Output Areas in each ward; LSOA 2011 "
         "and MSOA 2011 through the ONS LSOA lookup first) and added up; **rates** are averaged, weighted by a "
         "denominator column or by Census 2021 residents. A ward gets a value only when all its areas are in the "
-        "file (a ward file's values are used as given). Files that look like patient records (NHS numbers, dates of birth, full postcodes) are refused.")
+        "file (a ward file's values are used as given), and a rate only when its areas' denominators are not all "
+        "0. A negative count or denominator is refused, naming its rows. Files that look like patient records "
+        "(NHS numbers, dates of birth, full postcodes) are refused.")
     st.markdown(
         f"**Small numbers.** Ward counts from 1 to {SMALL_COUNT_THRESHOLD - 1} (or below a higher threshold you "
         f"set, up to {MAX_THRESHOLD}) are **suppressed** everywhere — map, legend, profile, list, packs and downloads — "

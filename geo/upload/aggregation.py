@@ -14,7 +14,7 @@ LSOA 2011 lookup (population shares of split LSOAs) or an MSOA 2011 lookup.
 * **Rates**: ward value = Σ rate × w / Σ w with w = share × the area's denominator (the
   denominator column, if chosen; refused if negative), else × its population (Census 2021 LSOA
   population, when the reference has it), else × 1 — equal weights, stated in the notes. A
-  ward whose weights are all 0 gets no value.
+  ward whose weights are all 0 gets no value, and a note naming it.
 * **Completeness**: a ward gets a value only when every area the lookup puts in it is in
   the file with a value (and a denominator, if used); a partial sum would understate the
   ward. Wards left out are counted in the notes.
@@ -203,17 +203,27 @@ def _ward_column(p: _Pieces, file_values: pd.Series, column: str, kind: Kind, ge
     result = result.where(complete)
     gaps = int((~complete).sum())
     if gaps:
-        examples = ", ".join(reference.wards.set_index("ward_code").loc[complete.index[~complete][:3], "ward_name"])
+        where = ("they are" if geography.kind == "ward" else f"some of their {geography.kind}s are")
         why = ("a partial total would understate them" if kind == "count"
                else "a partial average could mislead")
-        notes.append(f"'{column}': {gaps:,} ward(s) left without a value (e.g. {examples}) because some of their "
-                     f"{geography.kind}s are missing from the file or blank there; {why}")
+        notes.append(f"'{column}': {gaps:,} ward(s) left without a value (e.g. {_names(reference, ~complete)}) "
+                     f"because {where} missing from the file or blank there; {why}")
+    unweighted = complete & result.isna()  # a rate whose weights are all 0: over no one
+    if kind != "count" and unweighted.any():
+        notes.append(f"'{column}': {int(unweighted.sum()):,} ward(s) left without a value (e.g. "
+                     f"{_names(reference, unweighted)}) because {p.weighted_by} is 0 in all their "
+                     f"{geography.kind}s: a rate over no one has no value")
     if kind == "count" and not gaps:
         # No figures: the file total minus the shown wards would reveal a suppressed ward.
         drift = abs(result.sum() - np.nansum(file_values))
         notes.append(f"'{column}': the ward totals add up to the file's total"
                      + (" (to within rounding)" if drift > 1e-6 else ""))
     return result, notes
+
+
+def _names(reference: Reference, wards: pd.Series) -> str:
+    """The names of the first three wards where ``wards`` (a boolean Series by ward code) is true."""
+    return ", ".join(reference.wards.set_index("ward_code").loc[wards.index[wards][:3], "ward_name"])
 
 
 def _refuse_negative(column: str, values: pd.Series, rows: pd.Series, weight: bool = False) -> None:
