@@ -21,7 +21,7 @@ import json
 
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
@@ -55,11 +55,14 @@ INDICATOR_DIR = paths.DATA / "indicators"
 BOUNDARY_DIR = paths.DATA / "boundaries"
 
 
-def run_app(query: dict[str, str] | None = None) -> AppTest:
-    """Run the explorer page (explorer.py) under Streamlit's AppTest, with ``query`` as the URL query string."""
+def run_app(query: dict[str, str] | None = None, *, opened: Sequence[str] = ()) -> AppTest:
+    """Run the explorer page (explorer.py) under Streamlit's AppTest, with ``query`` as the URL query string
+    and the expanders and popovers keyed ``opened`` open (their contents are drawn only while open)."""
     at = AppTest.from_file(str(ROOT / "explorer.py"), default_timeout=60)
     for key, value in (query or {}).items():
         at.query_params[key] = value
+    for key in opened:
+        at.session_state[key] = True
     return at.run()
 
 

@@ -19,12 +19,13 @@ from geo.upload import plain_markdown
 from tests.conftest import assert_no_exception as _ok
 from tests.conftest import run_app
 from tests.test_track_upload import SYNTHETIC
+from ui.session import Keys
 
 CARD = "trw1_"
 
 
 def _tracking(higher_is_worse: bool = True, goal: str | None = None) -> AppTest:
-    at = run_app()
+    at = run_app(opened=(Keys.YOUR_DATA,))
     at.file_uploader(key="upload_file").set_value((SYNTHETIC.name, SYNTHETIC.read_bytes(), "text/csv")).run()
     _ok(at)
     if not higher_is_worse:
@@ -46,7 +47,7 @@ def _metric(at: AppTest, label: str) -> str:
 
 
 def test_a_file_with_a_period_column_opens_the_time_series_card() -> None:
-    at = run_app()
+    at = run_app(opened=(Keys.YOUR_DATA,))
     at.file_uploader(key="upload_file").set_value((SYNTHETIC.name, SYNTHETIC.read_bytes(), "text/csv")).run()
     _ok(at)
     text = _text(at)
@@ -157,7 +158,7 @@ def test_stopping_tracking_removes_the_series_and_the_tab_invites_an_upload() ->
 
 
 def test_a_file_with_a_gap_gives_one_message_with_a_fix() -> None:
-    at = run_app()
+    at = run_app(opened=(Keys.YOUR_DATA,))
     rows = "lsoa21_code,month,admissions\n" + "".join(f"E01012670,{m},{20 + i}\n" for i, m in
                                                       enumerate(["2025-01", "2025-02", "2025-04"]))
     at.text_area(key="upload_paste").input(rows).run()

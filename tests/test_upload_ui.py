@@ -43,10 +43,11 @@ from layers.uploaded import (PER_RESIDENTS, SOURCE, THEME, USER_LAYER_PREFIX, VA
                              user_layer)
 from layers.view import style_source
 from tests.conftest import assert_no_exception as _ok
-from tests.conftest import run_app as _app
+from tests.conftest import run_app
 from tests.conftest import shown_profile
 from tests.profile_reading import theme_headings
 from ui.link import parse_query
+from ui.session import Keys
 
 from tests.conftest import LSC
 
@@ -255,6 +256,10 @@ def test_a_link_to_another_sessions_layer_says_so_and_falls_back(ward_table) -> 
 
 # --- the app (AppTest) ---------------------------------------------------------------------------
 
+
+def _app(query: dict[str, str] | None = None) -> AppTest:
+    """The explorer with "Your data" open in the sidebar (its uploader and paste box are drawn only then)."""
+    return run_app(query, opened=(Keys.YOUR_DATA,))
 
 
 def _map_json(at: AppTest) -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timezone
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import pandas as pd
 import streamlit as st
@@ -24,6 +24,7 @@ from layers.view import LayerView
 from stats.power import DEFAULT_ALPHA, DEFAULT_POWER
 from stats.spc import LIMIT_FACTOR, MIN_POINTS_FOR_LIMITS
 from ui.assets import STATIC
+from ui.session import Keys
 from ui.upload_card import MAX_THRESHOLD
 from ui.upload_memory import PRIVACY_TEXT
 
@@ -78,11 +79,15 @@ def heading(view: LayerView) -> None:
 
 def share_link(query: dict[str, str]) -> None:
     """A "Copy link" button: the address of this exact view (area, place, layer, classes, targeting, ward)."""
-    base = (st.context.url or "").split("?")[0]
-    with st.popover("Copy link", icon=":material/link:"):
-        st.caption("This link opens WardLens on this view: area, place, layer, classes, targeting and ward. "
-                   "Data you uploaded never go in a link.")
-        st.code(f"{base}?{urlencode(query)}", language=None, wrap_lines=True)
+    page = urlsplit(st.context.url or "")  # (none under AppTest: the link is then its query alone)
+    base = urlunsplit((page.scheme, page.netloc, page.path or "/", "", "")) if page.netloc else ""
+    # Drawn only when open: the code block's script is large, and the first page waits for every script it holds.
+    popover = st.popover("Copy link", icon=":material/link:", key=Keys.COPY_LINK, on_change="rerun")
+    if popover.open:
+        with popover:
+            st.caption("This link opens WardLens on this view: area, place, layer, classes, targeting and ward. "
+                       "Data you uploaded never go in a link.")
+            st.code(f"{base}?{urlencode(query)}", language=None, wrap_lines=True)
 
 
 def attribution(records: Sequence[Indicator], extra: Sequence[Source] = ()) -> None:

@@ -37,6 +37,8 @@ class Keys:
     TILES = "tiles"
     WARD_SEARCH = "ward_search"
     TAB = "tab"
+    COPY_LINK = "copy_link"
+    YOUR_DATA = "your_data"
     MAP = "map"
     MSOA_SEX = "msoa_sex"
     UPLOAD_FILE = "upload_file"

@@ -216,45 +216,55 @@ PRIVACY_CAPTION = ("Map your own figures — such as people with 5+ long-term co
 def sidebar(table: pd.DataFrame, icb: str | None, lad: str | None) -> None:
     """The "Your data" expander: uploader, paste box, local authority for ward names, this
     session's layers (with remove buttons) and the template download for the area shown
-    (``icb``/``lad`` as the area controls return them)."""
+    (``icb``/``lad`` as the area controls return them).
+
+    Its contents are drawn only while it is open (opening it reruns the page): the first page then
+    waits for none of their scripts. A fixed key keeps it open while the controls above it change
+    (e.g. a layer added); closed, it holds no file (the layers made from one stay)."""
+    expander = st.expander("Your data", icon=":material/upload_file:", key=Keys.YOUR_DATA, on_change="rerun")
+    if expander.open:
+        with expander:
+            _your_data(table, icb, lad)
+
+
+def _your_data(table: pd.DataFrame, icb: str | None, lad: str | None) -> None:
+    """The open expander's contents (see :func:`sidebar`)."""
     layers = session.user_layers()
     area_key = make_area(table, icb, lad).key
-    # A fixed key keeps it open while the controls above it change (e.g. a layer added).
-    with st.expander("Your data", icon=":material/upload_file:", key="your_data"):
-        st.caption(PRIVACY_CAPTION)
-        st.file_uploader(
-            "Upload a CSV, Excel or text file", type=FILE_TYPES, key=Keys.UPLOAD_FILE, on_change=_on_file,
-            help=f"One row per area with its code — ward (E05…, May 2025) or LSOA (E01…, 2021 or 2011) — or "
-                 f"ward names with their local authority chosen below, and one or more columns of numbers. Up to "
-                 f"{max_bytes() // 2**20} MB, {LIMITS.rows:,} rows, {LIMITS.columns} columns and "
-                 f"{LIMITS.cells:,} cells ({LIMITS.excel_cells:,} filled cells in an Excel file). Files that look "
-                 "like patient records are refused.")
-        st.text_area("…or paste cells from a spreadsheet", key=Keys.UPLOAD_PASTE, on_change=_on_paste, height=90,
-                     placeholder="LSOA21CD\tPeople with 5+ LTCs\nE01012571\t131",
-                     help="Copy the header row and the data rows; press Ctrl+Enter (or click away) to read them.")
-        lads = (table.loc[table["icb_code"] == icb] if icb else table).drop_duplicates("lad_code")
-        lad_names = lads.set_index("lad_code")["lad_name"].astype(str).sort_values()
-        options = ["", *lad_names.index]
-        session.keep_valid(Keys.UPLOAD_LAD, options, lad or "")
-        st.selectbox("Local authority of ward names", options, key=Keys.UPLOAD_LAD, on_change=_on_lad,
-                     format_func=lambda c: lad_names[c] if c else "None (the file has area codes)",
-                     help="Only for a file that names wards instead of giving their codes: the names are "
-                          "matched to the May 2025 wards of this local authority.")
-        if layers:
-            st.markdown("**Your layers**")
-            for layer in list(layers.values()):
-                c1, c2 = st.columns([5, 1], vertical_alignment="center")
-                c1.caption(f"{plain_markdown(layer.record.title)} — {layer.n_values:,} wards"
-                           + (f", {layer.n_suppressed:,} suppressed" if layer.n_suppressed else ""))
-                c2.button("", icon=":material/delete:", key=f"remove_{layer.id}", on_click=session.remove_user_layer,
-                          args=(layer.id,), help="Remove this layer (its data leave this session)")
-        level = st.radio("Template rows", list(TEMPLATE_LEVELS), key=Keys.TEMPLATE_LEVEL, horizontal=True,
-                         format_func=TEMPLATE_LEVELS.get)
-        st.download_button("Download template", data=lambda: loaders.template(area_key, level),
-                           file_name=f"wardlens_template_{area_key.replace('/', '_')}_{level}.csv", mime="text/csv",
-                           key="dl_template", on_click="ignore", icon=":material/download:", width="stretch",
-                           help="A CSV listing every ward (or LSOA 2021) of the area shown, with an empty "
-                                "'value' column to fill in and upload.")
+    st.caption(PRIVACY_CAPTION)
+    st.file_uploader(
+        "Upload a CSV, Excel or text file", type=FILE_TYPES, key=Keys.UPLOAD_FILE, on_change=_on_file,
+        help=f"One row per area with its code — ward (E05…, May 2025) or LSOA (E01…, 2021 or 2011) — or "
+             f"ward names with their local authority chosen below, and one or more columns of numbers. Up to "
+             f"{max_bytes() // 2**20} MB, {LIMITS.rows:,} rows, {LIMITS.columns} columns and "
+             f"{LIMITS.cells:,} cells ({LIMITS.excel_cells:,} filled cells in an Excel file). Files that look "
+             "like patient records are refused.")
+    st.text_area("…or paste cells from a spreadsheet", key=Keys.UPLOAD_PASTE, on_change=_on_paste, height=90,
+                 placeholder="LSOA21CD\tPeople with 5+ LTCs\nE01012571\t131",
+                 help="Copy the header row and the data rows; press Ctrl+Enter (or click away) to read them.")
+    lads = (table.loc[table["icb_code"] == icb] if icb else table).drop_duplicates("lad_code")
+    lad_names = lads.set_index("lad_code")["lad_name"].astype(str).sort_values()
+    options = ["", *lad_names.index]
+    session.keep_valid(Keys.UPLOAD_LAD, options, lad or "")
+    st.selectbox("Local authority of ward names", options, key=Keys.UPLOAD_LAD, on_change=_on_lad,
+                 format_func=lambda c: lad_names[c] if c else "None (the file has area codes)",
+                 help="Only for a file that names wards instead of giving their codes: the names are "
+                      "matched to the May 2025 wards of this local authority.")
+    if layers:
+        st.markdown("**Your layers**")
+        for layer in list(layers.values()):
+            c1, c2 = st.columns([5, 1], vertical_alignment="center")
+            c1.caption(f"{plain_markdown(layer.record.title)} — {layer.n_values:,} wards"
+                       + (f", {layer.n_suppressed:,} suppressed" if layer.n_suppressed else ""))
+            c2.button("", icon=":material/delete:", key=f"remove_{layer.id}", on_click=session.remove_user_layer,
+                      args=(layer.id,), help="Remove this layer (its data leave this session)")
+    level = st.radio("Template rows", list(TEMPLATE_LEVELS), key=Keys.TEMPLATE_LEVEL, horizontal=True,
+                     format_func=TEMPLATE_LEVELS.get)
+    st.download_button("Download template", data=lambda: loaders.template(area_key, level),
+                       file_name=f"wardlens_template_{area_key.replace('/', '_')}_{level}.csv", mime="text/csv",
+                       key="dl_template", on_click="ignore", icon=":material/download:", width="stretch",
+                       help="A CSV listing every ward (or LSOA 2021) of the area shown, with an empty "
+                            "'value' column to fill in and upload.")
 
 
 # --- main area ---------------------------------------------------------------------------------
