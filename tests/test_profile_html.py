@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 import pandas as pd
 import pytest
 
-from layers.profile import CARE_MARK, PROFILE_COLUMNS, profile_html, ward_profile
+from layers.profile import CARE_MARK, PROFILE_COLUMNS, profile_html, profile_notes, ward_profile
 from tests.conftest import BLOOMFIELD
 from tests.profile_reading import canonical, read_profile, table_headers, theme_headings
 
@@ -57,6 +57,9 @@ def test_only_the_table_changes_with_the_ward(bloomfield: pd.DataFrame, catalogu
     ours, theirs = profile_html(bloomfield, "Bloomfield", "Blackpool"), profile_html(claremont, "Claremont", "Blackpool")
     assert [t.notes for t in ours] == [t.notes for t in theirs]
     assert all(a.table != b.table for a, b in zip(ours, theirs, strict=True))
+    # Shown before a ward is chosen, the notes alone are the very same HTML, theme by theme: a ward
+    # chosen then sends them only by reference.
+    assert profile_notes(claremont) == [(t.theme, t.notes) for t in ours]
 
 
 def test_a_row_with_a_warning_is_marked_and_its_note_says_so(bloomfield: pd.DataFrame) -> None:

@@ -208,8 +208,8 @@ def _ward_column(p: _Pieces, file_values: pd.Series, column: str, kind: Kind, ge
                else "a partial average could mislead")
         notes.append(f"'{column}': {gaps:,} ward(s) left without a value (e.g. {_names(reference, ~complete)}) "
                      f"because {where} missing from the file or blank there; {why}")
-    unweighted = complete & result.isna()  # a rate whose weights are all 0: over no one
-    if kind != "count" and unweighted.any():
+    unweighted = complete & result.isna()  # a rate whose weights are all 0 (a complete count is a sum, never NaN)
+    if unweighted.any():
         notes.append(f"'{column}': {int(unweighted.sum()):,} ward(s) left without a value (e.g. "
                      f"{_names(reference, unweighted)}) because {p.weighted_by} is 0 in all their "
                      f"{geography.kind}s: a rate over no one has no value")
