@@ -98,7 +98,7 @@ def map_and_profile(area: Area, shown: LayerView, record: Indicator, flags: list
         st.caption("Click a ward on the map, pick a row in the list or type a ward name to see every "
                    "indicator for it beside its ICB and England.")
         if len(shown.codes):  # the notes are the same for every ward of the area
-            panels.indicator_notes(views.profile(shown.codes[0]))
+            panels.indicator_notes(views.notes(shown.codes[0]))
     query = to_query(controls.current_view())  # the link follows every change, the selected ward included
     st.query_params.from_dict(query)
     with link_slot:

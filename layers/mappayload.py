@@ -16,6 +16,7 @@ import html
 import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from functools import cached_property
 
 import geopandas as gpd
 import numpy as np
@@ -212,7 +213,12 @@ class MapPayload:
         return len(self.names)
 
     def to_json(self) -> str:
-        """The payload as one JSON text (the encoded shapes spliced in as they are)."""
+        """The payload as one JSON text (the encoded shapes spliced in as they are): made once, as the
+        payload never changes (a published layer's is shared by every rerun of every session)."""
+        return self._json
+
+    @cached_property
+    def _json(self) -> str:
         body = {k: v for k, v in asdict(self).items() if k != "shapes"}
         head = (json.dumps(body, separators=(",", ":"), ensure_ascii=False)
                 .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))

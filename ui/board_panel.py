@@ -90,7 +90,7 @@ def print_list_html(view: LayerView) -> str:
     numeric = {"Rank", "Residents", *frame.columns[5:]}
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
     rows = "".join("<tr>" + "".join(f"<td class='{'num' if c in numeric else ''}'>{html.escape(str(v))}</td>"
-                                    for c, v in row.items()) + "</tr>" for _, row in frame.iterrows())
+                                    for c, v in row.items()) + "</tr>" for row in frame.to_dict("records"))
     notes = "".join(f"<li>{html.escape(n)}</li>" for n in target_list_notes(view))
     title = html.escape(f"Target wards: {view.targeting.short} — {view.area.name}")
     return (f"<div class='wl-print-list'><h4>{title}</h4><p>{html.escape(coverage_text(view))}. "
@@ -118,10 +118,11 @@ def _downloads(view: LayerView) -> None:
     table = loaders.ward_table()
     offered = view.codes if len(view.codes) <= MAX_PICKER_WARDS else view.ranks.index
     codes = list(offered)
-    labels = table.loc[offered, "ward_name"].astype(str) + " — " + table.loc[offered, "lad_name"].astype(str)
+    names = table.loc[offered, "ward_name"].astype(str) + " — " + table.loc[offered, "lad_name"].astype(str)
+    labels = names.to_dict()
     session.keep_valid_many(Keys.PACK_WARDS, codes)
-    wards = st.multiselect("Ward profiles in the pack", sorted(codes, key=lambda c: labels[c]), key=Keys.PACK_WARDS,
-                           format_func=lambda c: labels[c], max_selections=MAX_PROFILES,
+    wards = st.multiselect("Ward profiles in the pack", sorted(codes, key=labels.__getitem__), key=Keys.PACK_WARDS,
+                           format_func=labels.__getitem__, max_selections=MAX_PROFILES,
                            placeholder="Optional: add wards for a profile page each",
                            help="Each ward picked gets its profile in the pack: every indicator beside its ICB and "
                                 "England, its rank and the caveats.")

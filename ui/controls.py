@@ -38,10 +38,11 @@ def area_controls(table: pd.DataFrame, on_change: Callable[[], None]) -> tuple[s
     icbs = (table.drop_duplicates("icb_code").set_index("icb_code")["icb_name"]
             .map(lambda n: icb_short_name(str(n))).sort_values())
     options = [ENGLAND, *icbs.index]
+    names = {ENGLAND: f"All England ({len(table):,} wards)", **icbs.to_dict()}
     keep_valid(Keys.AREA, options)
     icb = st.selectbox(
         "Area", options, key=Keys.AREA, on_change=on_change,
-        format_func=lambda c: f"All England ({len(table):,} wards)" if c == ENGLAND else icbs[c],
+        format_func=names.__getitem__,
         help="One of England's 42 integrated care boards (ICBs), or all England. Type to search.")
     if icb == ENGLAND:
         session.whole_icb()
@@ -51,7 +52,7 @@ def area_controls(table: pd.DataFrame, on_change: Callable[[], None]) -> tuple[s
     lad_options = ["", *lads.index]  # "" = the whole ICB
     keep_valid(Keys.PLACE, lad_options)
     lad = st.selectbox("Place (local authority)", lad_options, key=Keys.PLACE, on_change=on_change,
-                       format_func=lambda c: lads[c] if c else "Whole ICB",
+                       format_func={"": "Whole ICB", **lads.to_dict()}.__getitem__,
                        help="Narrow the map, the targeting and the list to one local authority in the ICB.")
     return icb, lad or None
 
@@ -117,7 +118,7 @@ def ward_picker(table: pd.DataFrame, codes: pd.Index) -> str | None:
     labels = (table.loc[codes, "ward_name"].astype(str) + " — " + table.loc[codes, "lad_name"].astype(str))
     options = list(labels.sort_values().index)
     session.clear_ward_if_not_in(options)
-    st.selectbox("Find a ward", options, key=Keys.WARD_SEARCH, index=None, format_func=lambda c: labels[c],
+    st.selectbox("Find a ward", options, key=Keys.WARD_SEARCH, index=None, format_func=labels.to_dict().__getitem__,
                  on_change=session.picked_ward, placeholder="Type a ward name, or click a ward on the map")
     return session.ward()
 

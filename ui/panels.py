@@ -16,7 +16,7 @@ from layers import INDICATORS
 from layers.export import notes_csv, to_csv, to_excel
 from layers.goals import DEFAULT_OVERDISPERSION
 from layers.indicator import NO_DATA_TEXT, THEMES, Indicator
-from layers.profile import CARE_MARK, profile_html, profile_notes
+from layers.profile import CARE_MARK, profile_html
 from layers.sources import FOUNDATION, Source, attribution_texts
 from layers.style import SCHEME_LIST, SCHEMES_BY_ID
 from layers.targets import TARGETINGS
@@ -180,13 +180,13 @@ def profile_panel(table: pd.DataFrame, ward: str, profile: pd.DataFrame, status:
                f"{CARE_MARK} marks a figure to read with care.")
 
 
-def indicator_notes(profile: pd.DataFrame) -> None:
+def indicator_notes(notes: Sequence[tuple[str, str]]) -> None:
     """Before a ward is chosen: what each indicator in its profile means (unit, direction, period,
-    warning, definition and caveat), from ``profile``, any ward's of the area."""
+    warning, definition and caveat), theme by theme (``notes``: :func:`ui.views.notes`)."""
     with st.expander("What a ward's profile shows: each indicator's unit, period and caveats"):
-        for theme, notes in profile_notes(profile):
+        for theme, html_notes in notes:
             st.markdown(f"#### {plain_markdown(theme)}")
-            st.html(notes)
+            st.html(html_notes)
 
 
 def methods_panel(register: pd.DataFrame) -> None:

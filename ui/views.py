@@ -15,7 +15,7 @@ import streamlit as st
 from layers.goals import Goal
 from layers.goalview import GoalView, goal_view
 from layers.indicator import Indicator
-from layers.profile import ward_profile
+from layers.profile import profile_notes, ward_profile
 from layers.source import LayerSource
 from layers.view import LayerView, layer_view
 from ui import loaders, session
@@ -53,6 +53,19 @@ def view(key: str, layer: str, scheme: str | None, targeting: str, flags: tuple[
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _published_profile(ward: str) -> pd.DataFrame:
     return ward_profile(list(loaders.published().values()), loaders.ward_table(), ward, loaders.published_summaries())
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _published_notes(ward: str) -> list[tuple[str, str]]:
+    return profile_notes(_published_profile(ward))
+
+
+def notes(ward: str) -> list[tuple[str, str]]:
+    """(theme, notes HTML) of ``ward``'s profile (:func:`layers.profile.profile_notes`): what each
+    indicator means, the same for every ward; made once for the published layers."""
+    if not session.user_layers():
+        return _published_notes(ward)
+    return profile_notes(profile(ward))
 
 
 def profile(ward: str) -> pd.DataFrame:
