@@ -220,7 +220,8 @@ def sidebar(table: pd.DataFrame, icb: str | None, lad: str | None) -> None:
 
     Its contents are drawn only while it is open (opening it reruns the page): the first page then
     waits for none of their scripts. A fixed key keeps it open while the controls above it change
-    (e.g. a layer added); closed, it holds no file (the layers made from one stay)."""
+    (e.g. a layer added); closed and opened again, its uploader and paste box start empty (the
+    layers made from a file stay)."""
     expander = st.expander("Your data", icon=":material/upload_file:", key=Keys.YOUR_DATA, on_change="rerun")
     if expander.open:
         with expander:
