@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from layers.view import layer_view
 from report import inputs
-from tests.conftest import LSC, NEEDS_CHROMIUM
+from tests.conftest import LSC, NEEDS_CHROMIUM, click_ward, settled
 from tests.conftest import browser_page as _page
 from tests.conftest import map_frame as _map
 from tests.conftest import no_exception as _no_exception
@@ -44,6 +44,22 @@ def test_print_shows_every_target_ward(browser, app_url) -> None:
     missing = [n for n in names if n not in text]
     assert not missing, f"the print leaves out {missing}"
     assert "221,247" in text  # the residents the target wards hold, as the page says it
+
+
+def test_the_print_list_stays_off_screen_after_a_ward_is_clicked(browser, app_url) -> None:
+    """A click on the map reruns only the map's part of the page; the print styles, which hide the
+    print-only list on screen, must outlive it (they were lost with it once)."""
+    with _page(browser, "print_list_after_click") as (page, _, _):
+        page.goto(app_url)
+        frame = _map(page)
+        printed = page.locator(".st-key-print_targets")
+        printed.wait_for(state="attached", timeout=30_000)
+        assert printed.is_hidden()
+        name = click_ward(page, frame, 0.3)
+        page.get_by_role("heading", name=name, exact=True).wait_for(timeout=30_000)
+        settled(page)
+        assert printed.is_hidden()
+        _no_exception(page)
 
 
 def test_pack_and_map_buttons_download_their_files(browser, app_url) -> None:

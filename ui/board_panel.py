@@ -35,11 +35,8 @@ from report.pack_list import target_list_frame, target_list_notes
 from report.staticmap import render_map
 from report.version import version
 from ui import loaders, session, tracking_panel, views
-from ui.assets import STATIC
 from ui.session import GoalChoice, Keys
 
-#: The print styles: the whole target list in print, the screen's grid and the sidebar hidden.
-PRINT_CSS = STATIC / "wardlens" / "print.css"
 #: The map sizes offered, as :data:`report.staticmap.CANVASES` names them.
 MAP_SIZES = {"slide": "Slide (1920 × 1080)", "a4": "A4 print (300 dpi)"}
 #: The most ward profiles a pack takes from the page (each is two or three pages).
@@ -108,9 +105,8 @@ def board_panel(view: LayerView) -> None:
     """The three downloads beside the list's (map PNG, map SVG, place pack PDF), and the print view."""
     with st.container(key=Keys.BOARD):
         _downloads(view)
-    with st.container(key=Keys.PRINT_LIST):
+    with st.container(key=Keys.PRINT_LIST):  # shown only in print: ui/panels.py page_style loads print.css
         st.html(print_list_html(view))
-    st.html(PRINT_CSS)
 
 
 def _downloads(view: LayerView) -> None:

@@ -38,11 +38,14 @@ SIDE_BY_SIDE_MIN_PX = 1600
 
 #: The ward profile's tables and notes: full tables where there is room, a card per row where there is not.
 PROFILE_CSS = STATIC / "wardlens" / "profile.css"
+#: The print styles: the whole target list in print (ui/board_panel.py), the screen's grid and the sidebar hidden.
+PRINT_CSS = STATIC / "wardlens" / "print.css"
 
 
 def page_style() -> None:
     """Room under the app's header for the tabs (phones included), a compact title, the map and list
-    side by side only on wide screens, and the ward profile's styles (:data:`PROFILE_CSS`)."""
+    side by side only on wide screens, the ward profile's styles (:data:`PROFILE_CSS`) and the print
+    styles (:data:`PRINT_CSS`)."""
     st.html(f"""<style>
     [data-testid='stMainBlockContainer'] {{ padding-top: 3.6rem; }}
     [data-testid='stMainBlockContainer'] h1 {{ font-size: 1.8rem; padding-top: .2rem; }}
@@ -56,7 +59,10 @@ def page_style() -> None:
         flex: 1 1 100% !important; width: 100% !important; min-width: 100% !important; }}
     }}
     </style>""")
+    # Style-only HTML goes to the page's event container, which a fragment's rerun clears of what that
+    # fragment drew: so every stylesheet is drawn here, by the full run, never inside a fragment.
     st.html(PROFILE_CSS)
+    st.html(PRINT_CSS)
 
 
 def _wards_with_values(view: LayerView) -> str:
