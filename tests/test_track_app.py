@@ -163,9 +163,9 @@ def test_a_file_with_a_gap_gives_one_message_with_a_fix() -> None:
                                                       enumerate(["2025-01", "2025-02", "2025-04"]))
     at.text_area(key="upload_paste").input(rows).run()
     _ok(at)
-    assert len(at.error) == 1
-    assert at.error[0].value.startswith("The file has no rows for 1 month between 2025\\-01 and 2025\\-04")
-    assert "Fix\\: Add rows for the missing months" in at.error[0].value
+    assert len(at.main.error) == 1
+    assert at.main.error[0].value.startswith("The file has no rows for 1 month between 2025\\-01 and 2025\\-04")
+    assert "Fix\\: Add rows for the missing months" in at.main.error[0].value
 
 
 def test_the_series_reaches_no_shared_cache() -> None:

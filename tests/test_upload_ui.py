@@ -385,9 +385,12 @@ def test_a_bad_paste_gives_one_message_and_the_page_keeps_its_state(pasted: AppT
     at.text_area(key="upload_paste").input("LSOA,Patients\nE01012571,twelve\nE01012572,3\nE01012573,7\n"
                                            "E01012574,9\n").run()
     _ok(at)
-    assert len(at.error) == 1  # one message, escaped for Markdown
-    assert _plain(at.error[0].value).startswith("Column 'Patients' has 1 value(s) that are not numbers: row 2 'twelve'")
-    assert at.error[0].value != _plain(at.error[0].value)  # escaped: the file's text cannot inject Markdown
+    assert len(at.main.error) == 1  # one message, escaped for Markdown
+    assert _plain(at.main.error[0].value).startswith("Column 'Patients' has 1 value(s) that are not numbers: row 2 "
+                                                     "'twelve'")
+    assert at.main.error[0].value != _plain(at.main.error[0].value)  # escaped: the file's text cannot inject Markdown
+    # The same message where the text was pasted, in case the page's copy is out of view.
+    assert [e.value for e in at.sidebar.error] == [at.main.error[0].value]
     assert at.sidebar.selectbox(key="theme").value == THEME
     assert _layer_query(at) == "upload-1" and _map_json(at)["legend"]["title"].startswith("Secret marker 7f3a")
     at.text_area(key="upload_paste").input("").run()  # cleared: the message goes, the layer stays
@@ -426,7 +429,7 @@ def test_uploaded_files_are_read_checked_and_refused_through_the_uploader(monkey
         at.file_uploader(key="upload_file").set_value((name, (CORPUS / name).read_bytes(), "text/csv")).run()
         _ok(at)
         if message:
-            assert len(at.error) == 1 and _plain(at.error[0].value).startswith(message), at.error[0].value
+            assert len(at.main.error) == 1 and _plain(at.main.error[0].value).startswith(message), at.main.error
             assert _layer_query(at) == "upload-1" and len(_map_json(at)["values"]) == 280  # the map is still there
     # HTML in a column name is shown as typed: escaped for Markdown in the card (the file reaches no
     # complete ward, so it cannot be added: tests below).
@@ -458,7 +461,8 @@ def test_ward_names_are_matched_once_their_local_authority_is_chosen() -> None:
     name = "ward_names_preston.csv"
     at.file_uploader(key="upload_file").set_value((name, (CORPUS / name).read_bytes(), "text/csv")).run()
     _ok(at)
-    assert len(at.error) == 1 and "choose its local authority" in _plain(at.error[0].value)
+    assert len(at.main.error) == 1 and "choose its local authority" in _plain(at.main.error[0].value)
+    assert [e.value for e in at.sidebar.error] == [at.main.error[0].value]  # above the box to choose it in
     at.sidebar.selectbox(key="upload_lad").set_value("E07000123").run()  # Preston
     _ok(at)
     assert not at.error

@@ -243,6 +243,9 @@ def _your_data(table: pd.DataFrame, icb: str | None, lad: str | None) -> None:
     st.text_area("…or paste cells from a spreadsheet", key=Keys.UPLOAD_PASTE, on_change=_on_paste, height=90,
                  placeholder="LSOA21CD\tPeople with 5+ LTCs\nE01012571\t131",
                  help="Copy the header row and the data rows; press Ctrl+Enter (or click away) to read them.")
+    error = session.get(ERROR)
+    if error:  # here too, where the file was given: the page's own copy may be out of view (or, on a phone, under this)
+        st.error(plain_markdown(error), icon=":material/error:")
     lads = (table.loc[table["icb_code"] == icb] if icb else table).drop_duplicates("lad_code")
     lad_names = lads.set_index("lad_code")["lad_name"].astype(str).sort_values()
     options = ["", *lad_names.index]
