@@ -91,7 +91,8 @@ def map_and_profile(area: Area, shown: LayerView, record: Indicator, flags: list
     ward = controls.ward_picker(table, shown.codes)
     announced = session.take_announcement()  # set when picked on the map or in the list
     if ward and announced == ward:
-        st.toast(f"{table.at[ward, 'ward_name']}: profile below the map", icon=":material/arrow_downward:")
+        # Under the map, which is above the list when they stack (narrow screens): no arrow pointing down.
+        st.toast(f"{table.at[ward, 'ward_name']}: its profile is under the map", icon=":material/map:")
     if ward:
         panels.profile_panel(table, ward, views.profile(ward), shown.status(ward))
     else:

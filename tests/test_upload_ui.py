@@ -495,6 +495,13 @@ def test_a_file_that_completes_no_ward_cannot_be_added() -> None:
     assert _layer_query(at) == "imd_score_2025"
 
 
+def test_one_ward_is_one_ward_in_the_card() -> None:
+    at = _app({"area": "E54000015"})
+    at.text_area(key="upload_paste").input("ward_code,Patients\nE05005479,12\nE05010451,3\n").run()  # Ambien; unknown
+    _ok(at)
+    assert any("**1** ward with a value, **0** suppressed" in m.value for m in at.markdown), [m.value for m in at.markdown]
+
+
 def test_an_uploaded_count_can_sit_beside_the_public_long_term_conditions_layers() -> None:
     at = _app()
     at.text_area(key="upload_paste").input((CORPUS / LSC_FILE).read_text(encoding="utf-8")).run()

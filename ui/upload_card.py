@@ -172,7 +172,7 @@ def ward_result(wards: WardUpload, column: str) -> bool:
     hidden = int(wards.suppressed[column].sum())
     shown = int(values.notna().sum())
     gaps = len(values) - shown - hidden
-    parts = [f"**{shown:,}** wards with a value"]
+    parts = [f"**{shown:,}** {'ward' if shown == 1 else 'wards'} with a value"]
     if wards.kinds[column] == "count" or hidden:
         more = int(wards.secondary[column].sum()) if wards.secondary is not None else 0
         what = (f"counts from 1 to {wards.threshold - 1}" if wards.kinds[column] == "count" else
