@@ -148,13 +148,16 @@ def test_an_uploaded_lsoa_file_becomes_a_suppressed_layer_in_chromium(browser, a
         values = [r[rows[0].index(f"{TITLE} (Your data)")] for r in rows[1:]]
         assert len(values) == 28 and "<5" in values and not [v for v in values if SMALL.match(v)]
 
-        # A person-level file: one message, the map and the uploaded layer stay.
+        # A person-level file: one message on the page (and the same under the uploader), the map and the
+        # uploaded layer stay.
         page.locator(UPLOADER).set_input_files(str(CORPUS / "nhs_numbers.csv"))
-        alert = page.locator("[data-testid='stAlertContentError']")
+        alert = page.locator("[data-testid='stMain'] [data-testid='stAlertContentError']")
         alert.first.wait_for(timeout=30_000)
+        settled(page)
         assert alert.count() == 1
         assert "This looks like person-level data, which WardLens refuses" in alert.inner_text()
-        settled(page)
+        beside = page.locator("section[data-testid='stSidebar'] [data-testid='stAlertContentError']")
+        assert beside.count() == 1 and beside.inner_text() == alert.inner_text()
         frame = map_frame(page)
         assert frame.locator(WARD_PATHS).count() == 280 and fills(frame).count(SUPPRESSED_FILL) == 161
         assert TITLE in frame.inner_text(".wl-legend")
