@@ -35,6 +35,7 @@ from report.pack_list import target_list_frame, target_list_notes
 from report.staticmap import render_map
 from report.version import version
 from ui import loaders, session, tracking_panel, views
+from ui.controls import ward_labels
 from ui.session import GoalChoice, Keys
 
 #: The map sizes offered, as :data:`report.staticmap.CANVASES` names them.
@@ -114,8 +115,7 @@ def _downloads(view: LayerView) -> None:
     table = loaders.ward_table()
     offered = view.codes if len(view.codes) <= MAX_PICKER_WARDS else view.ranks.index
     codes = list(offered)
-    names = table.loc[offered, "ward_name"].astype(str) + " — " + table.loc[offered, "lad_name"].astype(str)
-    labels = names.to_dict()
+    labels = ward_labels(table, offered)
     session.keep_valid_many(Keys.PACK_WARDS, codes)
     wards = st.multiselect("Ward profiles in the pack", sorted(codes, key=labels.__getitem__), key=Keys.PACK_WARDS,
                            format_func=labels.__getitem__, max_selections=MAX_PROFILES,

@@ -112,13 +112,18 @@ def overlay_controls(on_change: Callable[[], None]) -> tuple[bool, list[str], bo
     return lads, chosen, tiles
 
 
+def ward_labels(table: pd.DataFrame, codes) -> dict[str, str]:
+    """"Ward — Local authority" for each ward code in ``codes``, in their order (how the pickers name wards)."""
+    return (table.loc[codes, "ward_name"].astype(str) + " — " + table.loc[codes, "lad_name"].astype(str)).to_dict()
+
+
 def ward_picker(table: pd.DataFrame, codes: pd.Index) -> str | None:
     """A search box over the area's wards ("Ward — Local authority"): choosing one selects it. Returns
     the selected ward's code (chosen here, on the map or in the list), or None."""
-    labels = (table.loc[codes, "ward_name"].astype(str) + " — " + table.loc[codes, "lad_name"].astype(str))
-    options = list(labels.sort_values().index)
+    labels = ward_labels(table, codes)
+    options = sorted(labels, key=labels.__getitem__)
     session.clear_ward_if_not_in(options)
-    st.selectbox("Find a ward", options, key=Keys.WARD_SEARCH, index=None, format_func=labels.to_dict().__getitem__,
+    st.selectbox("Find a ward", options, key=Keys.WARD_SEARCH, index=None, format_func=labels.__getitem__,
                  on_change=session.picked_ward, placeholder="Type a ward name, or click a ward on the map")
     return session.ward()
 
