@@ -153,6 +153,18 @@ def test_choosing_a_ward_shows_its_profile_and_goes_in_the_url() -> None:
     assert _query(at)["ward"] == BLOOMFIELD
 
 
+def test_the_search_box_names_the_shown_ward_and_emptying_it_closes_the_profile() -> None:
+    at = _app()
+    at.selectbox(key="ward_search").set_value(BLOOMFIELD).run()
+    assert at.selectbox(key="ward_search").value == BLOOMFIELD
+    assert at.session_state["map_selection"][0] == BLOOMFIELD
+    at.selectbox(key="ward_search").set_value(None).run()
+    _ok(at)
+    assert at.session_state["ward"] is None and at.session_state["map_selection"][0] is None  # outline gone too
+    assert not any(m.value == "### Bloomfield" for m in at.main.markdown)
+    assert "ward" not in _query(at)
+
+
 def test_url_state_is_restored_and_written_back_unchanged() -> None:
     query = {"area": LLR, "place": LEICESTER, "layer": "income_score_2025", "classes": "NationalDeciles",
              "target": "layer10", "ward": EYRES_MONSELL, "flags": "rural_flag_2021,coastal_flag"}
@@ -165,7 +177,7 @@ def test_url_state_is_restored_and_written_back_unchanged() -> None:
     assert at.sidebar.selectbox(key="scheme").value == "NationalDeciles"
     assert at.sidebar.radio(key="targeting").value == "layer10"
     assert at.sidebar.multiselect(key="flags").value == ["rural_flag_2021", "coastal_flag"]
-    assert at.session_state["ward"] == EYRES_MONSELL and at.selectbox(key="ward_search").value is None
+    assert at.session_state["ward"] == EYRES_MONSELL == at.selectbox(key="ward_search").value  # the box names it
     assert any(m.value == "### Eyres Monsell" for m in at.main.markdown)
     assert _heading(at) == "# Leicester (Leicester, Leicestershire and Rutland ICB)"
     assert _query(at) == query

@@ -123,6 +123,9 @@ def test_a_row_picked_in_the_list_is_cleared_by_a_map_click(browser, app_url: st
         name = _click_ward(page, frame, 1 / 3)
         assert name != listed
         page.get_by_role("heading", name=name, exact=True).wait_for(timeout=30_000)
+        # The ward search box names the ward shown, whichever way it was chosen.
+        _wait_until(lambda: page.locator(".st-key-ward_search input").input_value().startswith(f"{name} — "), timeout=10,
+                    what="the clicked ward in the search box")
         page.locator(".st-key-target_table_1").wait_for(timeout=10_000)
         page.locator(".st-key-target_table_0").wait_for(state="detached", timeout=10_000)
         _no_exception(page)

@@ -149,7 +149,8 @@ def seed(view: View, record: Indicator, notices: list[str]) -> None:
     """Put the URL's ``view`` (whose layer is ``record``) into the widgets, once per session."""
     st.session_state.update({
         Keys.AREA: view.icb or ENGLAND, Keys.PLACE: view.lad or "", Keys.SCHEME: view.scheme or "",
-        Keys.TARGETING: view.targeting, Keys.WARD: view.ward, Keys.FLAGS: list(view.flags), Keys.SEEDED: True,
+        Keys.TARGETING: view.targeting, Keys.WARD: view.ward, Keys.WARD_SEARCH: view.ward,
+        Keys.FLAGS: list(view.flags), Keys.SEEDED: True,
         Keys.NOTICES: notices,
     })
     select_layer(record)
@@ -185,7 +186,7 @@ def ward() -> str | None:
 
 def clear_ward_if_not_in(options: list[str]) -> None:
     if st.session_state.get(Keys.WARD) not in options:
-        st.session_state[Keys.WARD] = None
+        st.session_state.update({Keys.WARD: None, Keys.WARD_SEARCH: None})
 
 
 def list_key() -> str:
@@ -202,10 +203,10 @@ def reset_list() -> None:
 
 
 def select_ward(code: str, *, on_map: bool = False) -> None:
-    """Make ``code`` the selected ward and announce it. ``on_map``: the user clicked it on the map,
-    which already outlines it, so the map keeps its selection layer as it is and the target list
-    forgets its picked row."""
-    st.session_state.update({Keys.WARD: code, Keys.ANNOUNCE: code})
+    """Make ``code`` the selected ward, shown in the ward search box, and announce it. ``on_map``: the
+    user clicked it on the map, which already outlines it, so the map keeps its selection layer as it
+    is and the target list forgets its picked row."""
+    st.session_state.update({Keys.WARD: code, Keys.WARD_SEARCH: code, Keys.ANNOUNCE: code})
     if on_map:
         reset_list()
     else:
@@ -213,12 +214,14 @@ def select_ward(code: str, *, on_map: bool = False) -> None:
 
 
 def picked_ward() -> None:
-    """A ward was found with the ward search: it becomes the selected ward and the search box is
-    emptied again (so choosing a ward never resends its list of every ward of the area)."""
+    """A ward was found with the ward search: it becomes the selected ward. The box emptied: no ward is
+    selected, and its profile and outline go."""
     code = st.session_state.get(Keys.WARD_SEARCH)
     if code:
         select_ward(code)
-    st.session_state[Keys.WARD_SEARCH] = None
+    else:
+        st.session_state[Keys.WARD] = None
+        _move_map_selection(None)
 
 
 def take_announcement() -> str | None:
