@@ -23,12 +23,21 @@ class Area:
     """One area the app can show: all England, an ICB, or a local authority within an ICB.
 
     ``icb``: ICB code (E54...) or None for all England; ``lad``: LAD code (E06-E09...) within
-    that ICB, or None for the whole ICB. ``name`` is the label shown to users.
+    that ICB, or None for the whole ICB. ``name`` is the label shown to users; ``lad_name`` the local
+    authority's own name (empty for an ICB or England).
     """
 
     icb: str | None
     lad: str | None
     name: str
+    lad_name: str = ""
+
+    @property
+    def within(self) -> str:
+        """Where a ward's rank among the area's wards counts: "in England", "in the ICB", "in Blackpool"."""
+        if self.icb is None:
+            return "in England"
+        return f"in {self.lad_name}" if self.lad else "in the ICB"
 
     @property
     def key(self) -> str:
@@ -68,7 +77,8 @@ def make_area(wards: pd.DataFrame, icb: str | None, lad: str | None = None) -> A
     in_lad = in_icb[in_icb["lad_code"] == lad]
     if in_lad.empty:
         raise ValueError(f"{lad!r} is not a local authority with wards in {name}")
-    return Area(icb, lad, f"{in_lad['lad_name'].iloc[0]} ({name})")
+    lad_name = str(in_lad["lad_name"].iloc[0])
+    return Area(icb, lad, f"{lad_name} ({name})", lad_name)
 
 
 def area_mask(wards: pd.DataFrame, area: Area) -> pd.Series:

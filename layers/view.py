@@ -87,9 +87,11 @@ def ranks_by_definition(catalogue: Catalogue, register: pd.DataFrame, codes: pd.
             for t in TARGETINGS.values()}
 
 
-def status_text(ranks: dict[str, pd.Series], ward: str) -> dict[str, str]:
-    """For each definition: "yes (rank r of n)" or "no", for ``ward`` (``ranks`` from :func:`ranks_by_definition`)."""
-    return {t: f"yes (rank {r[ward]} of {len(r)})" if ward in r.index else "no" for t, r in ranks.items()}
+def status_text(ranks: dict[str, pd.Series], ward: str, within: str) -> dict[str, str]:
+    """For each definition: "yes (rank r of n in Blackpool)" or "no", for ``ward`` (``ranks`` from
+    :func:`ranks_by_definition`; ``within``: where the n target wards are, :attr:`Area.within`).
+    A place's target wards are the ICB's that lie in it, so its ranks say the place, not the ICB."""
+    return {t: f"yes (rank {r[ward]} of {len(r)} {within})" if ward in r.index else "no" for t, r in ranks.items()}
 
 
 @dataclass(frozen=True, eq=False)
@@ -130,8 +132,8 @@ class LayerView:
         return self.targeting.describe(self.record)
 
     def status(self, ward: str) -> dict[str, str]:
-        """For each targeting definition: "yes (rank r of n)" or "no", for ``ward``."""
-        return status_text(self.all_ranks, ward)
+        """For each targeting definition: "yes (rank r of n in the ICB)" or "no", for ``ward``."""
+        return status_text(self.all_ranks, ward, self.area.within)
 
     def export_notes(self, generated: str) -> list[str]:
         """The lines that explain the list's CSV and Excel files (see :func:`layers.export.notes`)."""

@@ -101,6 +101,10 @@ def test_a_place_keeps_the_icb_wide_cohort_and_offers_a_within_place_ranking_apa
     in_blackpool = _column(at, "Ward")
     assert _metric(at, "Wards") == "7" and "Brunswick" in set(in_blackpool) and set(in_blackpool) <= set(ranks)
     assert "Most disadvantaged 10% of the ICB's wards" in _subtitle(at)
+    # A ward's profile says where its rank counts: among the 7 ICB target wards in Blackpool.
+    at.selectbox(key="ward_search").set_value(BLOOMFIELD).run()
+    status = next(m.value for m in at.main.markdown if m.value.startswith("**Target ward?**"))
+    assert "Most disadvantaged 10% of the ICB's wards: **yes (rank 1 of 7 in Blackpool)**" in status
     at.sidebar.radio(key="targeting").set_value("place10").run()  # ranked within Blackpool only
     _ok(at)
     assert _metric(at, "Wards") == "3"  # ceil(10% of Blackpool's 21 wards)
@@ -131,7 +135,7 @@ def test_choosing_a_ward_shows_its_profile_and_goes_in_the_url() -> None:
     _ok(at)
     assert any(m.value == "### Bloomfield" for m in at.main.markdown)
     status = next(m.value for m in at.main.markdown if m.value.startswith("**Target ward?**"))
-    assert "Most disadvantaged 10% of the ICB's wards: **yes (rank 1 of 28)**" in status
+    assert "Most disadvantaged 10% of the ICB's wards: **yes (rank 1 of 28 in the ICB)**" in status
     profile = _profile(at)
     shown = [h.value for h in at.main.html]
     assert theme_headings(shown) == ["Deprivation", "Health", "Long-term conditions", "Children", "Place"]

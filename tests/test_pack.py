@@ -192,7 +192,7 @@ def test_place_pack_has_the_goal_and_a_profile_per_ward(catalogue, ward_table, b
     assert "Is it plausible?" in words and "No past rate of change is available" in words
     bloomfield = pages[sections["Ward profile: Bloomfield"] - 1]
     assert "E05015188" in bloomfield and "7,567 residents (Census 2021)" in bloomfield
-    assert "Most disadvantaged 10% of the ICB's wards: yes (rank 1 of 7)" in bloomfield
+    assert "Most disadvantaged 10% of the ICB's wards: yes (rank 1 of 7 in Blackpool)" in bloomfield
     # the place column and MHCLG's Blackpool figure (rank 1 of 296 local authorities)
     comparison = pages[sections["The target wards against the rest of the area, the ICB and England"] - 1]
     assert "Rest of Blackpool" in comparison and "43.5" in comparison and "rank 1 of 296 local authorities" in comparison
