@@ -20,3 +20,31 @@ def test_copy_link_opens_on_the_address_of_this_view(browser, app_url: str) -> N
         assert code.inner_text().strip() == (f"{app_url}/?area={LSC}&layer=imd_score_2025&target=imd10"
                                              f"&ward={BLOOMFIELD}")
         no_exception(page)
+
+
+def test_on_a_touch_screen_the_copy_button_shows_and_copies_the_link(browser, app_url: str) -> None:
+    """A code block's copy button appears only on hover, which a touch screen never has: the app shows it."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=app_url)
+    try:
+        page = context.new_page()
+        page.goto(f"{app_url}/?ward={BLOOMFIELD}")
+        page.get_by_role("heading", name="Bloomfield", exact=True).wait_for(timeout=90_000)
+        settled(page)
+        page.get_by_role("button", name="Copy link").tap()
+        copy = page.locator("[data-testid=stCode]").get_by_role("button", name="Copy to clipboard")
+        copy.wait_for(timeout=30_000)
+        hidden = copy.evaluate("""b => {  // the button or a box around it that hides it
+            const out = [];
+            for (let e = b; e.dataset.testid !== 'stCode'; e = e.parentElement) {
+                const s = getComputedStyle(e);
+                if (s.visibility !== 'visible' || s.opacity !== '1') out.push(e.outerHTML.slice(0, 80));
+            }
+            return out; }""")
+        assert hidden == []
+        copy.tap()
+        assert page.evaluate("navigator.clipboard.readText()") == (
+            f"{app_url}/?area={LSC}&layer=imd_score_2025&target=imd10&ward={BLOOMFIELD}")
+        no_exception(page)
+    finally:
+        context.close()

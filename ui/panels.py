@@ -53,6 +53,11 @@ def page_style() -> None:
     [data-testid='stMainBlockContainer'] h3 {{ font-size: 1.15rem; }}
     [data-testid='stMainBlockContainer'] h4 {{ font-size: 1rem; padding: .6rem 0 .2rem; }}
     [data-testid='stCaptionContainer'] {{ color: #55575f; opacity: 1; }}  /* 7:1 on white: the theme's faded caption fails AA */
+    /* A code block's copy button shows only on hover: a touch screen has none, so show it always,
+       beside the text rather than over it. */
+    [data-testid='stCode'] :is(div:has([data-testid='stElementToolbarButton']), [data-testid='stElementToolbarButton']) {{
+      visibility: visible; opacity: 1; }}
+    [data-testid='stCode'] pre {{ padding-right: 2.75rem; }}
     @media (max-width: {SIDE_BY_SIDE_MIN_PX - 1}px) {{
       .st-key-map_and_list > [data-testid='stLayoutWrapper'] > [data-testid='stHorizontalBlock'] {{ flex-wrap: wrap; }}
       .st-key-map_and_list > [data-testid='stLayoutWrapper'] > [data-testid='stHorizontalBlock'] > [data-testid='stColumn'] {{
