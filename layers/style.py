@@ -43,7 +43,8 @@ FISHER_JENKS_MAX_VALUES = 500
 
 @dataclass(frozen=True)
 class Scheme:
-    """A classification scheme: its label and how it finds class upper bounds.
+    """A classification scheme: its label (in full), ``short`` (in a sentence), ``choice`` (in the
+    Classes picker, whose box shows one line of about 45 characters) and how it finds class upper bounds.
 
     ``breaks(area_values, national_values, k)`` returns sorted upper bounds; a value ``v`` is in
     class ``i`` when ``bounds[i-1] < v <= bounds[i]`` (mapclassify's convention).
@@ -53,6 +54,7 @@ class Scheme:
     id: str
     label: str
     short: str
+    choice: str
     classes: int
     national: bool
     breaks: Callable[[np.ndarray, np.ndarray, int], np.ndarray]
@@ -76,13 +78,13 @@ def _fisher_jenks(values: np.ndarray, k: int) -> np.ndarray:
 
 SCHEME_LIST: tuple[Scheme, ...] = (
     Scheme("Quantiles", "Quantiles within the area (5 classes, equal numbers of wards)", "quantiles within the area",
-           DEFAULT_CLASSES, False, lambda a, n, k: _quiet(mapclassify.Quantiles, a, k)),
+           "Quantiles (equal numbers of wards)", DEFAULT_CLASSES, False, lambda a, n, k: _quiet(mapclassify.Quantiles, a, k)),
     Scheme("NationalDeciles", "National deciles (10 classes, breaks from all England's wards)",
-           "national deciles", 10, True, lambda a, n, k: _quiet(mapclassify.Quantiles, n, k)),
+           "national deciles", "National deciles (England's breaks)", 10, True, lambda a, n, k: _quiet(mapclassify.Quantiles, n, k)),
     Scheme("EqualInterval", "Equal interval within the area (5 classes of equal width)", "equal interval",
-           DEFAULT_CLASSES, False, lambda a, n, k: _quiet(mapclassify.EqualInterval, a, k)),
+           "Equal interval (equal widths)", DEFAULT_CLASSES, False, lambda a, n, k: _quiet(mapclassify.EqualInterval, a, k)),
     Scheme("FisherJenks", "Fisher–Jenks natural breaks within the area (5 classes)", "Fisher–Jenks natural breaks",
-           DEFAULT_CLASSES, False, lambda a, n, k: _fisher_jenks(a, k)),
+           "Fisher–Jenks natural breaks", DEFAULT_CLASSES, False, lambda a, n, k: _fisher_jenks(a, k)),
 )
 SCHEMES_BY_ID: dict[str, Scheme] = {s.id: s for s in SCHEME_LIST}
 

@@ -162,3 +162,20 @@ def test_blackpool_from_a_link_with_the_coastal_outline(browser, app_url: str) -
         park, claremont = _tooltip_of(frame, "Park"), _tooltip_of(frame, "Claremont")
         assert "<b>no data</b></div>" in park and '<span class="wl-unit">' not in park
         assert '<span class="wl-unit">years</span>' in claremont
+
+
+def test_the_classes_box_shows_each_choice_whole(browser, app_url: str) -> None:
+    """The box shows one line: each choice fits it at the sidebar's width (it read "Layer default:
+    Quantiles within the area (5 c…")."""
+    with _page(browser, "browser-classes", width=1280, height=720) as (page, _, _):
+        page.goto(f"{app_url}/?layer=le_male_2016_20")  # a layer whose default is quantiles
+        _map(page)
+        box = page.get_by_role("combobox", name="Classes")
+        _settled(page)
+        assert box.input_value() == "Default: quantiles within the area"
+        for choice in ("National deciles (England's breaks)", "Equal interval (equal widths)",
+                       "Fisher–Jenks natural breaks", "Quantiles (equal numbers of wards)",
+                       "Default: quantiles within the area"):
+            _choose(page, "Classes", choice)
+            assert box.evaluate("i => i.scrollWidth <= i.clientWidth"), f"{choice!r} is cut short"
+        _no_exception(page)

@@ -79,11 +79,11 @@ def layer_controls(on_change: Callable[[], None]) -> tuple[str, str | None]:
     keep_valid(Keys.SCHEME, scheme_options)
     scheme = st.selectbox(
         "Classes", scheme_options, key=Keys.SCHEME, on_change=on_change,
-        format_func=lambda s: SCHEMES_BY_ID[s].label if s else f"Layer default: {SCHEMES_BY_ID[record.scheme].label}",
+        format_func=lambda s: SCHEMES_BY_ID[s].choice if s else f"Default: {SCHEMES_BY_ID[record.scheme].short}",
         disabled=record.kind == "flag",
         help="How ward values are grouped into colours. Quantiles, equal interval and Fisher–Jenks "
-             "use the area's wards; national deciles use all England's wards, so colours compare "
-             "across areas.")
+             "make 5 classes from the area's wards; national deciles make 10 from all England's wards, so "
+             "colours compare across areas. \"Default\": the layer's own choice.")
     return layer, scheme or None
 
 
