@@ -57,7 +57,7 @@ def explore_tab(area: Area, shown: LayerView, record: Indicator, flags: list[str
     """The map explorer tab: the map and the ward profile beside the target list. A fragment: a row
     picked in the list reruns only this tab, not the sidebar."""
     panels.heading(shown)
-    left, right = st.container(key="map_and_list").columns([1, 1], gap="medium")
+    left, right = st.container(key="map_and_list").columns(panels.MAP_LIST_SPLIT, gap="medium")
     with left:
         map_and_profile(area, shown, record, flags, lads_on, tiles, drawn, session.list_key())
     with right:

@@ -264,6 +264,7 @@ def ward_points(page, frame) -> list[tuple[float, float]]:
 def click_ward(page, frame, fraction: float) -> str:
     """Click the ward whose centre comes ``fraction`` of the way through :func:`ward_points`, once its
     tooltip shows, and return the name the tooltip gave it."""
+    page.locator(MAP_BOX).scroll_into_view_if_needed()  # (a ward off the screen is under nothing)
     points = ward_points(page, frame)
     x, y = points[int(len(points) * fraction)]
     page.mouse.move(x, y)

@@ -11,6 +11,8 @@ shared with the other browser tests (``tests/conftest.py``).
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import LEAFLET_MAP, MAP_BOX, NEEDS_CHROMIUM, WARD_PATHS
 from tests.conftest import browser_page as _page
 from tests.conftest import choose as _choose
@@ -167,7 +169,7 @@ def test_blackpool_from_a_link_with_the_coastal_outline(browser, app_url: str) -
 def test_the_classes_box_shows_each_choice_whole(browser, app_url: str) -> None:
     """The box shows one line: each choice fits it at the sidebar's width (it read "Layer default:
     Quantiles within the area (5 c…")."""
-    with _page(browser, "browser-classes", width=1280, height=720) as (page, _, _):
+    with _page(browser, "browser-classes", width=1280, height=1000) as (page, _, _):  # the list opens in view
         page.goto(f"{app_url}/?layer=le_male_2016_20")  # a layer whose default is quantiles
         _map(page)
         box = page.get_by_role("combobox", name="Classes")
@@ -178,4 +180,24 @@ def test_the_classes_box_shows_each_choice_whole(browser, app_url: str) -> None:
                        "Default: quantiles within the area"):
             _choose(page, "Classes", choice)
             assert box.evaluate("i => i.scrollWidth <= i.clientWidth"), f"{choice!r} is cut short"
+        _no_exception(page)
+
+
+@pytest.mark.parametrize(("width", "side_by_side"), [(1280, False), (1600, False), (1920, True)])
+def test_the_target_list_shows_every_column_beside_or_under_the_map(browser, app_url: str, width: int,
+                                                                     side_by_side: bool) -> None:
+    """With three indicator columns (the widest list), no column of the list is cut or scrolled to:
+    the map and list sit side by side only where the list still has room (ui/panels.py)."""
+    with _page(browser, f"browser-list-{width}", width=width, height=900) as (page, _, _):
+        page.goto(f"{app_url}/?layer=income_score_2025&target=layer10")
+        _map(page)
+        grid = page.locator("[data-testid=stDataFrame]").first
+        grid.wait_for(timeout=30_000)
+        _settled(page)
+        scroller = grid.locator(".dvn-scroller").first
+        _wait_until(lambda: scroller.evaluate("s => s.clientWidth > 0"), what="the list to have its width")
+        assert scroller.evaluate("s => s.scrollWidth <= s.clientWidth"), scroller.evaluate(
+            "s => [s.scrollWidth, s.clientWidth]")
+        map_box, list_box = page.locator(MAP_BOX).bounding_box(), grid.bounding_box()
+        assert (list_box["x"] >= map_box["x"] + map_box["width"]) == side_by_side, (map_box, list_box)
         _no_exception(page)

@@ -31,9 +31,13 @@ from ui.upload_memory import PRIVACY_TEXT
 MAP_HEIGHT = 640
 
 
+#: The map's and the target list's shares of the page's width when they sit side by side.
+MAP_LIST_SPLIT = (9, 11)
 #: Below this page width the map and the target list stack (each full width), so that every column
-#: of the list shows without scrolling sideways.
-SIDE_BY_SIDE_MIN_PX = 1600
+#: of the list shows without scrolling sideways: the list's columns (tick box, #, Ward, up to three
+#: indicators, Local authority, Residents) take about 700 px, and beside the map it gets 11/20 of
+#: what the 360 px sidebar and the page's margins (about 180 px) leave: 750 px at 1,900 px.
+SIDE_BY_SIDE_MIN_PX = 1900
 
 
 #: The ward profile's tables and notes: full tables where there is room, a card per row where there is not.
@@ -126,8 +130,8 @@ def target_panel(view: LayerView, on_select: Callable[[], None], key: str,
         label, help_text = table.labels[name]
         config[name] = st.column_config.TextColumn(label, help=plain_markdown(help_text), width=72)
     config["Rank"] = st.column_config.NumberColumn("#", format="%d", width=36)
-    config["Ward"] = st.column_config.TextColumn("Ward", width=150)  # not pinned: pinned text is faded (3.9:1)
-    config["Local authority"] = st.column_config.TextColumn("Local authority", width=130)
+    config["Ward"] = st.column_config.TextColumn("Ward", width=190)  # not pinned: pinned text is faded (3.9:1)
+    config["Local authority"] = st.column_config.TextColumn("Local authority", width=120)
     config["Population (Census 2021)"] = st.column_config.NumberColumn(
         "Residents", format="localized", help="Census 2021 usual residents", width=76)
     config["Ward code"] = None  # hidden on screen, kept in the downloads
