@@ -53,13 +53,16 @@ if not st.get_option("server.enableStaticServing") and not st.get_option("global
 
 @st.fragment
 def explore_tab(area: Area, shown: LayerView, record: Indicator, flags: list[str], lads_on: bool, tiles: bool,
-                drawn: bool) -> None:
-    """The map explorer tab: the map and the ward profile beside the target list. A fragment: a row
-    picked in the list reruns only this tab, not the sidebar."""
+                drawn: bool, map_only: bool) -> None:
+    """The map explorer tab: the map and the ward profile beside the target list (``map_only``: the
+    map alone, on the first page). A fragment: a row picked in the list reruns only this tab, not the
+    sidebar."""
     panels.heading(shown)
     left, right = st.container(key="map_and_list").columns(panels.MAP_LIST_SPLIT, gap="medium")
     with left:
-        map_and_profile(area, shown, record, flags, lads_on, tiles, drawn, session.list_key())
+        map_and_profile(area, shown, record, flags, lads_on, tiles, drawn, session.list_key(), map_only)
+    if map_only:
+        return
     with right:
         panels.target_panel(shown, key=session.list_key(),
                             on_select=lambda: select_listed_ward(list(shown.table.frame["Ward code"])),
@@ -69,12 +72,13 @@ def explore_tab(area: Area, shown: LayerView, record: Indicator, flags: list[str
 
 @st.fragment
 def map_and_profile(area: Area, shown: LayerView, record: Indicator, flags: list[str], lads_on: bool, tiles: bool,
-                    drawn: bool, list_key: str) -> None:
+                    drawn: bool, list_key: str, map_only: bool = False) -> None:
     """The link to this view, the map (only if ``drawn``: a map in a hidden tab gets no size and stays
     blank) and the selected ward's profile under it. A fragment of its own: a click on the map or a
     ward found reruns only this column, so the page sends only what they change (the profile, the
     outline, the link), not the list beside it (drawn with ``list_key``) -- unless a click made the
-    list forget its picked row: then the whole page reruns, for the list to come back with none."""
+    list forget its picked row: then the whole page reruns, for the list to come back with none.
+    ``map_only``: the map with its link and attribution, no profile (the first page)."""
     if session.list_key() != list_key:
         st.rerun()
     link_slot = st.empty()  # filled at the end of the run, once the ward is known
@@ -87,6 +91,16 @@ def map_and_profile(area: Area, shown: LayerView, record: Indicator, flags: list
                          on_click=lambda: select_clicked_ward(area.key))
         wardmap.outline_ward(Keys.MAP, index, seq)
     panels.attribution([record, *(s.record for s in shown.key_sources), *(INDICATORS[f] for f in flags)])
+    if not map_only:
+        ward_profile(shown)
+    query = to_query(controls.current_view())  # the link follows every change, the selected ward included
+    st.query_params.from_dict(query)
+    with link_slot:
+        panels.share_link(query)
+
+
+def ward_profile(shown: LayerView) -> None:
+    """The ward search and the selected ward's profile (or, with none, what a profile shows)."""
     st.markdown("## Ward profile")
     ward = controls.ward_picker(table, shown.codes)
     announced = session.take_announcement()  # set when picked on the map or in the list
@@ -100,10 +114,6 @@ def map_and_profile(area: Area, shown: LayerView, record: Indicator, flags: list
                    "indicator for it beside its ICB and England.")
         if len(shown.codes):  # the notes are the same for every ward of the area
             panels.indicator_notes(views.notes(shown.codes[0]))
-    query = to_query(controls.current_view())  # the link follows every change, the selected ward included
-    st.query_params.from_dict(query)
-    with link_slot:
-        panels.share_link(query)
 
 
 try:
@@ -112,6 +122,11 @@ except DataMissingError as exc:
     st.error(f"WardLens cannot start: {exc}")
     st.stop()
 
+# A session's first run in a browser draws the map first: the page's title, the map and what keeps their
+# place (the sidebar's title, the tabs, the link's notices), nothing else. Streamlit's page loads the script
+# of each kind of element it meets and shows them in batches, so the sidebar's controls and the list would
+# delay the map; the browser asks for them (wardmap.report_drawn) once it has painted the map.
+map_first = not session.seeded() and wardmap.in_browser()
 if not session.seeded():
     view, notices = parse_query(st.query_params.to_dict(), table, INDICATORS, SCHEMES_BY_ID, TARGETINGS,
                                 [i for i, r in INDICATORS.items() if r.kind == "flag"])
@@ -121,16 +136,23 @@ with st.sidebar:
     st.markdown("## WardLens")
     st.caption("Health inequality ward by ward in England: find the most disadvantaged wards of an ICB, "
                "see why, and take the list away.")
-    icb, lad = controls.area_controls(table, session.dismiss_notices)
-    st.divider()
-    layer, scheme = controls.layer_controls(session.dismiss_notices)
-    record = views.record(layer)  # a published layer, or one uploaded in this session
-    st.divider()
-    targeting = controls.targeting_control(record, session.dismiss_notices)
-    st.divider()
-    lads_on, flags, tiles = controls.overlay_controls(session.dismiss_notices)
-    st.divider()
-    upload.sidebar(table, icb, lad)
+if map_first:  # the view the link asked for, which the controls will show
+    chosen = controls.current_view()
+    icb, lad, layer, scheme, targeting = chosen.icb, chosen.lad, chosen.layer, chosen.scheme, chosen.targeting
+    record = views.record(layer)
+    lads_on, flags, tiles = controls.chosen_overlays()
+else:
+    with st.sidebar:
+        icb, lad = controls.area_controls(table, session.dismiss_notices)
+        st.divider()
+        layer, scheme = controls.layer_controls(session.dismiss_notices)
+        record = views.record(layer)  # a published layer, or one uploaded in this session
+        st.divider()
+        targeting = controls.targeting_control(record, session.dismiss_notices)
+        st.divider()
+        lads_on, flags, tiles = controls.overlay_controls(session.dismiss_notices)
+        st.divider()
+        upload.sidebar(table, icb, lad)
 
 area = make_area(table, icb, lad)
 for note in session.notices():  # they quote the link's own text: shown as plain text, never as markdown
@@ -143,7 +165,7 @@ static = static_base_url(st.get_option("server.baseUrlPath"))
 explore, goals, by_msoa, methods = st.tabs(["Map explorer", "Goals", "Life expectancy by MSOA",
                                             "Methods and sources"], key=Keys.TAB, on_change="rerun")
 with explore:
-    explore_tab(area, shown, record, flags, lads_on, tiles, explore.open)
+    explore_tab(area, shown, record, flags, lads_on, tiles, explore.open, map_first)
 with goals:
     if goals.open:
         goals_panel.goals_panel(area, static)
@@ -153,3 +175,5 @@ with by_msoa:
 with methods:
     if methods.open:
         panels.methods_panel(table)
+if map_first:
+    wardmap.report_drawn(Keys.MAP)

@@ -210,9 +210,16 @@ def browser_page(browser, name: str, width: int = 1600,
         context.close()
 
 
+#: On the page once a session's first page is complete: its sidebar's controls. The first page shows
+#: the map alone, then the rest once the browser has painted it (explorer.py, ui/wardmap.report_drawn).
+FULL_PAGE = "[data-testid=stSidebar] [data-testid=stSelectbox]"
+
+
 def map_frame(page):
-    """The page, once the map on it has drawn its wards (kept as a function: the map once had a frame)."""
+    """The page, once the map on it has drawn its wards and the rest of the first page has followed (kept
+    as a function: the map once had a frame)."""
     page.wait_for_selector(WARD_PATHS, timeout=60_000)
+    page.wait_for_selector(FULL_PAGE, timeout=60_000)
     return page
 
 

@@ -242,10 +242,11 @@ def test_map_component_is_local_small_and_reruns_only_on_clicks() -> None:
     args, script = _map_args(at), _map(at).js_content
     assert args["clickable"] and args["frame"]["static"] == "/app/static"
     # Its script loads Leaflet and the app's map script and styles from there, nothing else; only a
-    # click goes back to the server (pan and zoom never rerun the script).
+    # click goes back to the server, and once a page the first page's "map drawn" (pan and zoom never
+    # rerun the script).
     assert re.findall(r"`\$\{base\}([^`]+)`", script) == ["/vendor/leaflet/leaflet.css", "/wardlens/wardlens.css",
                                                           "/vendor/leaflet/leaflet.js", "/wardlens/wardlens.js"]
-    assert re.findall(r"set\w+Value\(([^)]*)\)", script) == ["'click', { lat, lng }"]
+    assert re.findall(r"set\w+Value\(([^)]*)\)", script) == ["'drawn', true", "'click', { lat, lng }"]
     assert "openstreetmap" not in _map(at).bytes.decode()
     assert len(_map(at).bytes) <= 200_000
     at.sidebar.toggle(key="tiles").set_value(True).run()

@@ -85,6 +85,42 @@ def test_llr_from_a_link_in_chromium(browser, app_url: str) -> None:
         frame.wait_for_selector(".wl-legend", timeout=5_000)
 
 
+#: Records, in the page, what it holds when the first ward polygon appears, and tags that Leaflet map.
+FIRST_SIGHT = """
+new MutationObserver((_, observer) => {
+  const box = document.querySelector('.wl-map');
+  if (!box || !box.wlMap || !document.querySelector('path.leaflet-interactive')) { return; }
+  observer.disconnect();
+  box.wlMap.map.wlFirstPage = true;
+  window.wlFirstSight = {
+    controls: document.querySelectorAll('[data-testid=stSidebar] [data-testid=stSelectbox]').length,
+    lists: document.querySelectorAll('[data-testid=stDataFrame]').length,
+    title: document.querySelector('[data-testid=stMain] h1')?.textContent,
+    wards: document.querySelectorAll('path.leaflet-interactive').length};
+}).observe(document, {subtree: true, childList: true});
+"""
+
+
+def test_the_first_page_shows_a_links_map_first_then_the_rest_around_it(browser, app_url: str) -> None:
+    """A session's first page holds the link's map and title but not the controls or the list; once the
+    browser has painted the map they follow, around the same Leaflet map (not drawn again), with the
+    link's ward outlined on it."""
+    with _page(browser, "browser-map-first") as (page, _, _):
+        page.add_init_script(FIRST_SIGHT)
+        page.goto(f"{app_url}/?area=E54000015&layer=income_score_2025&target=core20&ward=E05010465")
+        _map(page)  # the map, then the full page
+        page.get_by_role("heading", name="Eyres Monsell", exact=True).wait_for(timeout=30_000)
+        assert page.evaluate("window.wlFirstSight") == {
+            "controls": 0, "lists": 0, "title": "Leicester, Leicestershire and Rutland ICB", "wards": 176}
+        assert page.locator(MAP_BOX).count() == 1
+        assert page.evaluate(f"() => {LEAFLET_MAP}.wlFirstPage") is True  # the first page's map, kept
+        assert page.evaluate("() => document.querySelector('.wl-map').wlMap.selected") >= 0
+        assert page.get_by_role("combobox", name="Measure").input_value() == "Income deprivation"
+        _wait_until(lambda: "target=core20" in _url(page) and "ward=E05010465" in _url(page), timeout=10,
+                    what="the link's view in the URL")
+        _no_exception(page)
+
+
 def test_msoa_life_expectancy_tab_in_chromium(browser, app_url: str) -> None:
     """The MSOA tab (built only when opened): 217 L&SC MSOAs, a tooltip with the 95% CI, and the
     sex switch recolours the same map; nothing is loaded from another host."""

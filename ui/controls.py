@@ -97,19 +97,29 @@ def targeting_control(selected: Indicator, on_change: Callable[[], None]) -> str
                                      for t in ids))
 
 
+#: The overlay switches before the reader touches them: LAD boundaries on, OpenStreetMap tiles off.
+LAD_LINES_ON, TILES_ON = True, False
+
+
 def overlay_controls(on_change: Callable[[], None]) -> tuple[bool, list[str], bool]:
     """LAD boundaries on/off, flag layers to outline, OpenStreetMap tiles on/off."""
-    lads = st.checkbox("Local authority boundaries", value=True, key=Keys.LAD_LINES, on_change=on_change)
+    lads = st.checkbox("Local authority boundaries", value=LAD_LINES_ON, key=Keys.LAD_LINES, on_change=on_change)
     flags = [r for r in INDICATORS.values() if r.kind == "flag"]
     chosen: list[str] = []
     if flags:
         chosen = st.multiselect("Outline flagged wards", [r.id for r in flags], key=Keys.FLAGS, on_change=on_change,
                                 format_func=lambda i: f"{INDICATORS[i].full_title}",
                                 help="Draw an outline around wards with the flag set (e.g. coastal, rural).")
-    tiles = st.toggle("OpenStreetMap background", value=False, key=Keys.TILES, on_change=on_change,
+    tiles = st.toggle("OpenStreetMap background", value=TILES_ON, key=Keys.TILES, on_change=on_change,
                       help="Adds street map tiles from openstreetmap.org (needs the internet). "
                            "Off, the map works offline.")
     return lads, chosen, tiles
+
+
+def chosen_overlays() -> tuple[bool, list[str], bool]:
+    """What :func:`overlay_controls` would return, without drawing its widgets (the first page)."""
+    return (bool(session.get(Keys.LAD_LINES, LAD_LINES_ON)), list(session.get(Keys.FLAGS) or ()),
+            bool(session.get(Keys.TILES, TILES_ON)))
 
 
 def ward_labels(table: pd.DataFrame, codes) -> dict[str, str]:

@@ -6,6 +6,9 @@ page), with no frame to build first. The map document (:func:`layers.mapview.map
 sent only when the area or the layer changes; the selected ward is a separate, tiny part of the
 same component, so choosing a ward in the list sends a few bytes, not the map. Pan and zoom stay
 in the browser and never rerun the script; a click does, through ``on_click``.
+
+A session's first page can show the map before anything else (:func:`in_browser`,
+:func:`report_drawn`): the browser then asks for the rest of the page once it has painted the map.
 """
 
 from __future__ import annotations
@@ -35,6 +38,20 @@ def outline_ward(key: str, index: int, seq: int) -> None:
     """Outline the ward at ``index`` (-1: none) on the map ``key``; ``seq`` numbers selections made
     outside the map, so choosing the same ward again still redraws it."""
     _COMPONENT(data={"map": key, "select": int(index), "seq": int(seq)}, key=f"{key}_outline", height=0)
+
+
+def report_drawn(key: str) -> None:
+    """A part of no height that reruns the script once the browser has painted the map ``key`` (or
+    the map could not load): drawn on a session's first page when that page holds only the map, so
+    the next run draws the rest. Its trigger has no callback: the rerun is all it asks for."""
+    _COMPONENT(data={"report": key}, key=f"{key}_drawn", height=0)
+
+
+def in_browser() -> bool:
+    """Whether the run was asked for by a browser, which runs the map's script and so reports the
+    map drawn (:func:`report_drawn`). A browser sends its page's address with each run; Streamlit's
+    AppTest, which runs no script, sends none."""
+    return st.context.url is not None
 
 
 def clicked_point(key: str) -> tuple[float, float] | None:

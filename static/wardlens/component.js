@@ -1,7 +1,9 @@
 /* The WardLens map as a Streamlit component (ui/wardmap.py): drawn in the page itself, no iframe.
  * Loads Leaflet and the app's map script and styles once a page from the app's static folder,
  * then hands the map document (layers/mapview.py map_document) to WardLens.mount. A click on the
- * map comes back to Python as the trigger value "click" ({lat, lng}). */
+ * map comes back to Python as the trigger value "click" ({lat, lng}); a reporter part ({report: name},
+ * drawn on a session's first page only) sends the trigger "drawn" once that map is painted, or could
+ * not load, and so asks the server for the rest of the page. */
 /* The document as sent: bytes of JSON (a map) or an object already parsed (a selection). */
 function parse(data) {
   if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) { return JSON.parse(new TextDecoder().decode(data)); }
@@ -31,13 +33,33 @@ function load(base) {
 }
 
 /* Maps drawn on the page by name, and the ward each should outline (set by the selection part). */
-const maps = window.wardLensMaps = window.wardLensMaps || { boxes: {}, selected: {}, applied: {} };
+const maps = window.wardLensMaps = window.wardLensMaps || { boxes: {}, selected: {}, applied: {}, drawn: {},
+                                                              reported: {} };
 
-/* Two parts, one component: a map document draws the map named doc.name; a selection document
- * ({map, select, seq}) outlines a ward on it, so moving the selection sends a few bytes, not the map. */
+/* A promise that settles once the map named `name` is drawn, or has failed to load. */
+function drawn(name) {
+  if (!maps.drawn[name]) {
+    let settle;
+    maps.drawn[name] = new Promise((resolve) => { settle = resolve; });
+    maps.drawn[name].settle = settle;
+  }
+  return maps.drawn[name];
+}
+
+/* Three parts, one component: a map document draws the map named doc.name; a selection document
+ * ({map, select, seq}) outlines a ward on it, so moving the selection sends a few bytes, not the map;
+ * a reporter ({report: name}) tells the server, once, when that map has been painted. */
 export default function (component) {
   const { data, parentElement, setTriggerValue } = component;
   const doc = parse(data);
+  if ('report' in doc) {
+    if (!maps.reported[doc.report]) {
+      maps.reported[doc.report] = true;
+      /* After the frame that shows the map: a rerun's elements then cannot delay its first paint. */
+      drawn(doc.report).then(() => requestAnimationFrame(() => setTimeout(() => setTriggerValue('drawn', true))));
+    }
+    return;
+  }
   if ('select' in doc) {
     const stamp = `${doc.select}:${doc.seq}`;
     if (maps.applied[doc.map] === stamp) { return; }  /* a rerun: the reader may have clicked another ward since */
@@ -58,5 +80,5 @@ export default function (component) {
   load(doc.frame.static).then(() => {
     maps.boxes[doc.name] = box;
     window.WardLens.mount(box, doc, onClick, maps.selected[doc.name]);
-  }).catch((error) => { box.textContent = error.message; });
+  }).catch((error) => { box.textContent = error.message; }).finally(() => drawn(doc.name).settle());
 }
