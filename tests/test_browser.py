@@ -116,6 +116,7 @@ def test_the_first_page_shows_a_links_map_first_then_the_rest_around_it(browser,
         assert page.evaluate(f"() => {LEAFLET_MAP}.wlFirstPage") is True  # the first page's map, kept
         assert page.evaluate("() => document.querySelector('.wl-map').wlMap.selected") >= 0
         assert page.get_by_role("combobox", name="Measure").input_value() == "Income deprivation"
+        assert page.get_by_role("combobox", name="Find a ward").input_value() == "Eyres Monsell — Leicester"
         _wait_until(lambda: "target=core20" in _url(page) and "ward=E05010465" in _url(page), timeout=10,
                     what="the link's view in the URL")
         _no_exception(page)
