@@ -6,6 +6,8 @@
   var WL = root.WardLens = root.WardLens || {};
   /* Maps narrower than this (px) are on a phone: the legend starts collapsed. */
   var PHONE_WIDTH = 440;
+  /* How long the "two fingers" hint stays after a one-finger swipe over the map. */
+  var HINT_SECONDS = 1.5;
 
   /* Decode one Google encoded polyline to [[lat, lng], ...]; f = 10 ** precision. */
   WL.decode = function (s, f) {
@@ -225,10 +227,29 @@
     return L.polyline(lines, {pane: 'lads', color: colour, weight: weight, opacity: 0.85, interactive: false});
   };
 
+  /* On a touch screen one finger scrolls the page past the map and two fingers move it (Leaflet pans
+   * the map with a pinch's middle), so a phone's reader is never caught in it; a hint says so when one
+   * finger tries. The browser may scroll the page from the map (touch-action, wardlens.css); each
+   * press turns Leaflet's dragging off for a finger and on for a mouse or pen, before Leaflet sees it. */
+  function shareTouch(map) {
+    var box = map.getContainer(), hint = L.DomUtil.create('div', 'wl-hint', box), timer = null;
+    hint.textContent = 'Use two fingers to move the map';
+    hint.setAttribute('aria-hidden', 'true');  /* for fingers only: the map's label tells the keys */
+    box.addEventListener('pointerdown', function (e) {
+      if (e.pointerType === 'touch') { map.dragging.disable(); } else { map.dragging.enable(); }
+    }, true);
+    box.addEventListener('touchmove', function (e) {
+      L.DomUtil[e.touches.length === 1 ? 'addClass' : 'removeClass'](hint, 'wl-shown');
+      clearTimeout(timer);
+      timer = setTimeout(function () { L.DomUtil.removeClass(hint, 'wl-shown'); }, HINT_SECONDS * 1000);
+    }, {passive: true});
+  }
+
   /* The map frame (layers/mapview.py MapFrame): fitted to the area, panes, borders, place names, tiles. */
   function makeMap(box, F) {
     var map = L.map(box, {zoomSnap: 0.25, zoomDelta: 0.5, minZoom: 5, maxZoom: 16});
     L.control.scale().addTo(map);
+    shareTouch(map);
     F.panes.forEach(function (p) {
       map.createPane(p[0]);
       map.getPane(p[0]).style.zIndex = p[1];
@@ -257,7 +278,12 @@
    * does, so the reader's pan and zoom stay. A click reports its point to onClick(lat, lng) and
    * outlines the ward at once; a new map starts with the ward at index selected outlined. */
   WL.mount = function (box, D, onClick, selected) {
+    L.DomUtil.addClass(box, 'wl-map');  /* its height at most 60% of a narrow screen's (wardlens.css) */
     box.style.height = D.height + 'px';
+    if (!box.wlResized) {  /* a turned phone, a resized window: Leaflet fills the box it is given */
+      box.wlResized = new ResizeObserver(function () { if (box.wlMap) { box.wlMap.map.invalidateSize(); } });
+      box.wlResized.observe(box);
+    }
     var S = box.wlMap;
     if (!S || S.frameId !== D.frame.id) {
       if (S) { S.map.remove(); }

@@ -1,0 +1,102 @@
+"""The map on a phone (390 x 844 CSS pixels, a touch screen) and at close zoom, in headless Chromium.
+
+On a phone one finger over the map scrolls the page and two fingers move the map, with a hint when one
+finger tries; a mouse still drags it and the arrow keys still pan it. On a narrow screen the map is
+shorter than the screen. A ward's tooltip stays inside the map at its edges. Local authority names
+never overlap ward names. Touches go through Chromium's own touch input (CDP), so the page scrolls
+as it would under a finger.
+"""
+
+from __future__ import annotations
+
+from tests.conftest import LEAFLET_MAP, MAP_BOX, NEEDS_CHROMIUM, browser_page, map_frame, map_moved, settled, \
+    wait_until, ward_points
+
+pytestmark = NEEDS_CHROMIUM
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 720}
+#: The map's height on a narrow screen, as a share of the screen's (wardlens.css).
+PHONE_MAP_SHARE = 0.6
+HINT = "Use two fingers to move the map"
+
+
+def _centre(page) -> tuple[float, float]:
+    return tuple(page.evaluate(f"() => {{ const c = {LEAFLET_MAP}.getCenter(); return [c.lat, c.lng]; }}"))
+
+
+def _map_top(page) -> float:
+    return page.evaluate(f"() => document.querySelector('{MAP_BOX}').getBoundingClientRect().top")
+
+
+def _touch(page, fingers: list[list[tuple[float, float]]]) -> None:
+    """Put ``fingers`` on the screen at the first point of each one's path, move them through the rest
+    together (the paths are of one length), and lift them."""
+    cdp = page.context.new_cdp_session(page)
+
+    def points(step: int) -> list[dict]:
+        return [{"x": path[step][0], "y": path[step][1], "id": i} for i, path in enumerate(fingers)]
+
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": points(0)})
+    for step in range(1, len(fingers[0])):
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": points(step)})
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    cdp.detach()
+
+
+def _path(x: float, y: float, dy: float, steps: int = 12) -> list[tuple[float, float]]:
+    return [(x, y + dy * k / steps) for k in range(steps + 1)]
+
+
+def test_one_finger_scrolls_the_page_and_two_move_the_map_on_a_phone(browser, app_url: str) -> None:
+    with browser_page(browser, "phone-touch", **PHONE, touch=True) as (page, _, _):
+        page.goto(app_url)
+        map_frame(page)
+        settled(page)
+        box = page.locator(MAP_BOX).bounding_box()
+        assert box["height"] <= PHONE["height"] * PHONE_MAP_SHARE + 1
+        assert page.evaluate(f"() => {LEAFLET_MAP}.getSize().y") == round(box["height"])  # Leaflet knows its size
+
+        # One finger up over the map: the page scrolls, the map stays, and a hint says how to move it.
+        centre, top = _centre(page), _map_top(page)
+        x, y = box["x"] + box["width"] / 2, min(box["y"] + 150, PHONE["height"] - 250)
+        _touch(page, [_path(x, y, -200)])
+        wait_until(lambda: _map_top(page) < top - 100, what="the page to scroll under one finger")
+        assert _centre(page) == centre
+        assert page.evaluate(f"() => {LEAFLET_MAP}.dragging.enabled()") is False
+        page.get_by_text(HINT).wait_for(state="visible", timeout=5_000)
+        page.get_by_text(HINT).wait_for(state="hidden", timeout=5_000)
+
+        # Two fingers down over the map: the map moves north, the page stays.
+        top = _map_top(page)
+        y = _map_top(page) + 100
+        _touch(page, [_path(x - 40, y, 120), _path(x + 40, y, 120)])
+        wait_until(lambda: _centre(page)[0] > centre[0], what="the map to move under two fingers")
+        assert abs(_map_top(page) - top) < 1
+
+        # The arrow keys still pan it.
+        page.locator(MAP_BOX).focus()
+        centre = _centre(page)
+        map_moved(page, lambda: page.keyboard.press("ArrowRight"))
+        assert _centre(page)[1] > centre[1]
+
+
+def test_a_mouse_still_drags_the_map_on_a_desktop(browser, app_url: str) -> None:
+    with browser_page(browser, "desktop-drag", **DESKTOP) as (page, _, _):
+        page.goto(app_url)
+        map_frame(page)
+        settled(page)
+        assert page.locator(MAP_BOX).bounding_box()["height"] == 640
+        assert page.evaluate(f"() => {LEAFLET_MAP}.dragging.enabled()") is True
+        x, y = ward_points(page, page)[0]
+        centre = _centre(page)
+
+        def drag() -> None:
+            page.mouse.move(x, y)
+            page.mouse.down()
+            page.mouse.move(x + 80, y + 40, steps=5)
+            page.mouse.up()
+
+        map_moved(page, drag)
+        assert _centre(page)[1] < centre[1]  # dragged east: the map shows more of the west
+        assert page.get_by_text(HINT).is_hidden()
