@@ -100,3 +100,48 @@ def test_a_mouse_still_drags_the_map_on_a_desktop(browser, app_url: str) -> None
         map_moved(page, drag)
         assert _centre(page)[1] < centre[1]  # dragged east: the map shows more of the west
         assert page.get_by_text(HINT).is_hidden()
+
+
+#: The tooltip shown on the map, or null: its ward's name, its box and the map's, on the page.
+TOOLTIP = f"""() => {{
+    const tip = document.querySelector('.leaflet-tooltip');
+    if (!tip) return null;
+    const box = r => ({{left: r.left, right: r.right, top: r.top, bottom: r.bottom}});
+    return {{ward: tip.querySelector('.wl-tip b').textContent, tip: box(tip.getBoundingClientRect()),
+             map: box(document.querySelector('{MAP_BOX}').getBoundingClientRect())}};
+}}"""
+#: The ward nearest each edge of the map, from the centres of the wards in view.
+EDGES = {"left": min, "right": max, "top": lambda points: min(points, key=lambda p: p[1]),
+         "bottom": lambda points: max(points, key=lambda p: p[1])}
+
+
+def _new_tooltip(page, previous: str | None, edge: str) -> dict:
+    """The tooltip, read in one go, once it names a ward other than ``previous``."""
+    reads = []
+
+    def new() -> bool:
+        reads.append(page.evaluate(TOOLTIP))
+        return reads[-1] is not None and reads[-1]["ward"] != previous
+
+    wait_until(new, what=f"the {edge} ward's tooltip")
+    return reads[-1]
+
+
+def test_a_ward_tooltip_stays_inside_the_map_on_a_phone(browser, app_url: str) -> None:
+    """Tap the wards nearest the map's left, right, top and bottom edges: each tooltip lies inside the map.
+    Each tap waits for the ward's profile, so no two taps make a double tap (which zooms)."""
+    with browser_page(browser, "phone-tooltip", **PHONE, touch=True) as (page, _, _):
+        page.goto(app_url)
+        map_frame(page)
+        settled(page)
+        page.locator(MAP_BOX).scroll_into_view_if_needed()
+        ward = None
+        for edge, nearest in EDGES.items():
+            page.touchscreen.tap(*nearest(ward_points(page, page)))
+            shown = _new_tooltip(page, ward, edge)
+            tip, box = shown["tip"], shown["map"]
+            assert box["left"] <= tip["left"] and tip["right"] <= box["right"], (edge, shown)
+            assert box["top"] <= tip["top"] and tip["bottom"] <= box["bottom"], (edge, shown)
+            ward = shown["ward"]
+            page.get_by_role("heading", name=ward, exact=True).wait_for(timeout=30_000)
+            settled(page)

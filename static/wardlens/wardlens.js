@@ -151,6 +151,35 @@
     };
   }
 
+  /* Pixels kept between a ward's tooltip and the map's edge. */
+  var TIP_MARGIN = 4;
+  /* The tooltip's offset from the pointer, above it or below it. */
+  var TIP_OFFSET = {top: [0, -8], bottom: [0, 8]};
+
+  /* A ward's tooltip that stays inside the map, even on a phone: no wider than the map, above the
+   * pointer or, where that would cross the map's top, below it, and slid in from the left and right
+   * edges (and from under the zoom buttons) with its arrow still on the pointer. */
+  var WardTip = L.Tooltip.extend({
+    _setPosition: function (pos) {
+      var tip = this._container, map = this._map.getContainer().getBoundingClientRect();
+      tip.style.setProperty('--wl-room', (map.width - 2 * TIP_MARGIN) + 'px');
+      tip.style.setProperty('--wl-arrow', '0px');
+      this._place(pos, 'top');
+      if (tip.getBoundingClientRect().top < map.top + TIP_MARGIN) { this._place(pos, 'bottom'); }
+      var r = tip.getBoundingClientRect(), half = r.width / 2 - 2 * TIP_MARGIN, left = map.left;
+      var zoom = this._map.zoomControl && this._map.zoomControl.getContainer().getBoundingClientRect();
+      if (zoom && r.top < zoom.bottom + TIP_MARGIN) { left = zoom.right; }
+      var shift = Math.max(left + TIP_MARGIN - r.left, 0) + Math.min(map.right - TIP_MARGIN - r.right, 0);
+      L.DomUtil.setPosition(tip, L.DomUtil.getPosition(tip).add([shift, 0]));
+      tip.style.setProperty('--wl-arrow', Math.max(-half, Math.min(half, -shift)) + 'px');
+    },
+    _place: function (pos, direction) {
+      this.options.direction = direction;
+      this.options.offset = TIP_OFFSET[direction];
+      L.Tooltip.prototype._setPosition.call(this, pos);
+    }
+  });
+
   /* Chromium puts every interactive SVG path in the Tab order: 280 ward shapes to tab through
    * before the list. They leave it (tabindex -1): by keyboard a ward is chosen from the ward
    * finder or the target list, and the map itself (one Tab stop) still pans and zooms with the
@@ -184,7 +213,7 @@
       wards.addLayer(poly);
       if (inT[i]) { targets.addLayer(outline(ll, 'targets', S.target, S.weights.target)); }
     });
-    wards.bindTooltip(tooltip(D, inT, inO), {sticky: true, direction: 'top', offset: [0, -8]});
+    wards.bindTooltip(new WardTip({sticky: true, className: 'wl-tooltip'}).setContent(tooltip(D, inT, inO)));
     wards.on('mouseover', function (e) { e.layer.setStyle({weight: 2, color: '#222222'}); });
     wards.on('mouseout', function (e) { e.layer.setStyle({weight: S.weights.ward, color: '#ffffff'}); });
     holder.addLayer(wards);
