@@ -145,3 +145,37 @@ def test_a_ward_tooltip_stays_inside_the_map_on_a_phone(browser, app_url: str) -
             ward = shown["ward"]
             page.get_by_role("heading", name=ward, exact=True).wait_for(timeout=30_000)
             settled(page)
+
+
+#: The boxes of the names shown on the map (drawn and not hidden by the declutter), by kind.
+SHOWN_NAMES = """kind => [...document.querySelectorAll(`.${kind} span`)]
+    .filter(e => getComputedStyle(e).visibility === 'visible')
+    .map(e => { const r = e.getBoundingClientRect(); return {text: e.textContent, left: r.left, right: r.right,
+                                                             top: r.top, bottom: r.bottom}; })"""
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    return a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] and b["top"] < a["bottom"]
+
+
+def test_council_names_never_overlap_ward_names_at_close_zoom(browser, app_url: str) -> None:
+    """Blackpool in Lancashire and South Cumbria, at the zooms with ward names: "Blackpool" is written and
+    no ward name under it."""
+    with browser_page(browser, "close-zoom-names", **DESKTOP) as (page, _, _):
+        page.goto(app_url)
+        map_frame(page)
+        settled(page)
+        blackpool = page.evaluate(f"""() => {{
+            let at = null;
+            {LEAFLET_MAP}.eachLayer(l => {{
+                if (l.getElement && l.getElement()?.textContent === 'Blackpool') at = l.getLatLng();
+            }});
+            return at;
+        }}""")
+        for zoom in (12, 13, 14):
+            map_moved(page, lambda: page.evaluate(f"at => {LEAFLET_MAP}.setView(at, {zoom}, {{animate: false}})",
+                                                  blackpool))
+            places, wards = page.evaluate(SHOWN_NAMES, "wl-place"), page.evaluate(SHOWN_NAMES, "wl-ward-name")
+            assert "Blackpool" in [p["text"] for p in places], zoom
+            assert len(wards) >= 5, zoom
+            assert [(p["text"], w["text"]) for p in places for w in wards if _overlap(p, w)] == [], zoom

@@ -41,18 +41,41 @@
                                   extra || {}));
   }
 
-  /* Names written on the map (non-interactive, in the 'labels' pane), from minZoom; a name that
-   * would overlap one placed before it (in the order given) is hidden at that zoom. */
-  function nameLayer(map, names, minZoom, className) {
+  /* Names written on the map (non-interactive, in the 'labels' pane), from minZoom. All of a map's
+   * names are placed together, layer by layer in the order of rank (local authorities 0, wards 1): a
+   * name that would overlap one placed before it is hidden at that zoom, so a ward's name gives way
+   * to its council's. */
+  function nameLayer(map, names, minZoom, className, rank) {
     var group = L.layerGroup();
-    var markers = names.map(function (n) {
+    group.wlRank = rank;
+    group.wlMinZoom = minZoom;
+    group.wlMarkers = names.map(function (n) {
       return L.marker([n[1], n[2]], {pane: 'labels', interactive: false, keyboard: false,
         icon: L.divIcon({className: className, html: '<span>' + n[0] + '</span>', iconSize: null})});
     });
-    function declutter() {
-      var placed = [], bounds = map.getBounds().pad(0.1), zoomed = map.getZoom() >= minZoom;
-      markers.forEach(function (m) {
-        var show = zoomed && bounds.contains(m.getLatLng());
+    group.on('add', function () {
+      nameLayers(map).push(group);
+      nameLayers(map).sort(function (a, b) { return a.wlRank - b.wlRank; });
+      declutter(map);
+    });
+    group.on('remove', function () { nameLayers(map).splice(nameLayers(map).indexOf(group), 1); });
+    return group;
+  }
+
+  /* The map's name layers, by rank; they are placed again after every move and zoom. */
+  function nameLayers(map) {
+    if (!map.wlNames) {
+      map.wlNames = [];
+      map.on('zoomend moveend', function () { declutter(map); });
+    }
+    return map.wlNames;
+  }
+
+  function declutter(map) {
+    var placed = [], bounds = map.getBounds().pad(0.1), zoom = map.getZoom();
+    nameLayers(map).forEach(function (group) {
+      group.wlMarkers.forEach(function (m) {
+        var show = zoom >= group.wlMinZoom && bounds.contains(m.getLatLng());
         if (show && !group.hasLayer(m)) { group.addLayer(m); }
         if (!show && group.hasLayer(m)) { group.removeLayer(m); }
         if (!show) { return; }
@@ -63,10 +86,7 @@
         el.style.visibility = clash ? 'hidden' : 'visible';
         if (!clash) { placed.push(r); }
       });
-    }
-    group.on('add', function () { map.on('zoomend moveend', declutter); declutter(); });
-    group.on('remove', function () { map.off('zoomend moveend', declutter); });
-    return group;
+    });
   }
 
   WL.placeNames = function (map, labels, minZoom) {
@@ -75,7 +95,7 @@
       map.getPane('labels').style.zIndex = 450;
       map.getPane('labels').style.pointerEvents = 'none';
     }
-    map.whenReady(function () { nameLayer(map, labels, minZoom, 'wl-place').addTo(map); });
+    map.whenReady(function () { nameLayer(map, labels, minZoom, 'wl-place', 0).addTo(map); });
   };
 
   /* A line on the map when the background tiles cannot load (e.g. offline), once. */
@@ -240,7 +260,7 @@
                        'use “Find a ward” under the map or the target list.');
       legend.addTo(map);
       names = nameLayer(map, D.names.map(function (n, i) { return [n, D.points[i][0], D.points[i][1]]; }),
-                        S.label_zoom, 'wl-ward-name');
+                        S.label_zoom, 'wl-ward-name', 1);
       if (map.getPane('labels')) { names.addTo(map); }
     });
     holder.on('remove', function () { legend.remove(); if (names) { names.remove(); } });
