@@ -9,8 +9,8 @@ as it would under a finger.
 
 from __future__ import annotations
 
-from tests.conftest import LEAFLET_MAP, MAP_BOX, NEEDS_CHROMIUM, browser_page, map_frame, map_moved, settled, \
-    wait_until, ward_points
+from tests.conftest import (LEAFLET_MAP, MAP_BOX, NEEDS_CHROMIUM, browser_page, choose, map_frame, map_moved,
+                            settled, wait_until, ward_points)
 
 pytestmark = NEEDS_CHROMIUM
 
@@ -179,3 +179,16 @@ def test_council_names_never_overlap_ward_names_at_close_zoom(browser, app_url: 
             assert "Blackpool" in [p["text"] for p in places], zoom
             assert len(wards) >= 5, zoom
             assert [(p["text"], w["text"]) for p in places for w in wards if _overlap(p, w)] == [], zoom
+
+
+def test_a_new_place_is_drawn_in_the_same_box_with_one_hint(browser, app_url: str) -> None:
+    """Choosing a place makes a new map in the map's box: the old map's hint and touch handling go with it."""
+    with browser_page(browser, "new-place", **DESKTOP) as (page, _, _):
+        page.goto(app_url)
+        map_frame(page)
+        settled(page)
+        frame_id = f"() => document.querySelector('{MAP_BOX}').wlMap.frameId"
+        before = page.evaluate(frame_id)
+        choose(page, "Place (local authority)", "Blackpool")
+        wait_until(lambda: page.evaluate(frame_id) != before, what="the map of Blackpool")
+        assert page.locator(f"{MAP_BOX} .wl-hint").count() == 1

@@ -284,14 +284,22 @@
     var box = map.getContainer(), hint = L.DomUtil.create('div', 'wl-hint', box), timer = null;
     hint.textContent = 'Use two fingers to move the map';
     hint.setAttribute('aria-hidden', 'true');  /* for fingers only: the map's label tells the keys */
-    box.addEventListener('pointerdown', function (e) {
+    function press(e) {
       if (e.pointerType === 'touch') { map.dragging.disable(); } else { map.dragging.enable(); }
-    }, true);
-    box.addEventListener('touchmove', function (e) {
+    }
+    function swipe(e) {
       L.DomUtil[e.touches.length === 1 ? 'addClass' : 'removeClass'](hint, 'wl-shown');
       clearTimeout(timer);
       timer = setTimeout(function () { L.DomUtil.removeClass(hint, 'wl-shown'); }, HINT_SECONDS * 1000);
-    }, {passive: true});
+    }
+    box.addEventListener('pointerdown', press, true);
+    box.addEventListener('touchmove', swipe, {passive: true});
+    map.on('unload', function () {  /* a new area: the next map is made in the same box */
+      box.removeEventListener('pointerdown', press, true);
+      box.removeEventListener('touchmove', swipe, {passive: true});
+      clearTimeout(timer);
+      L.DomUtil.remove(hint);
+    });
   }
 
   /* The map frame (layers/mapview.py MapFrame): fitted to the area, panes, borders, place names, tiles. */
