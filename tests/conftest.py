@@ -190,11 +190,12 @@ def browser():
 
 
 @contextmanager
-def browser_page(browser, name: str, width: int = 1600,
-                 height: int = 1000) -> Iterator[tuple[object, list[str], list[float]]]:
+def browser_page(browser, name: str, width: int = 1600, height: int = 1000,
+                 touch: bool = False) -> Iterator[tuple[object, list[str], list[float]]]:
     """A fresh page of ``width`` x ``height`` CSS pixels recording every request of every frame and every
-    websocket message the page sends to the server; a screenshot in test-artifacts/ if the block fails."""
-    context = browser.new_context(viewport={"width": width, "height": height})
+    websocket message the page sends to the server; a screenshot in test-artifacts/ if the block fails.
+    ``touch``: the page is on a phone (a touch screen and a mobile browser's viewport)."""
+    context = browser.new_context(viewport={"width": width, "height": height}, has_touch=touch, is_mobile=touch)
     requests: list[str] = []
     sent: list[float] = []
     context.on("request", lambda r: requests.append(r.url))

@@ -27,11 +27,13 @@ _COMPONENT = st.components.v2.component(
 
 def ward_map(frame: MapFrame, payload: MapPayload, *, key: str, height: int,
              on_click: Callable[[], None] | None = None) -> None:
-    """Draw ``payload`` on ``frame``, ``height`` px tall; ``key`` names the map on the page and in the
-    session (its clicks: ``clicked_point(key)``). ``on_click``: called when a ward is clicked."""
+    """Draw ``payload`` on ``frame``, ``height`` px tall (at most 60% of the screen's height on a narrow
+    screen: static/wardlens/wardlens.css, so the component takes the height of its content); ``key``
+    names the map on the page and in the session (its clicks: ``clicked_point(key)``). ``on_click``:
+    called when a ward is clicked."""
     callbacks = {"on_click_change": on_click} if on_click else {}
     _COMPONENT(data=map_document(frame, payload, height, name=key, clickable=on_click is not None), key=key,
-               height=height, **callbacks)
+               height="content", **callbacks)
 
 
 def outline_ward(key: str, index: int, seq: int) -> None:

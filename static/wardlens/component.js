@@ -10,24 +10,28 @@ function parse(data) {
   return typeof data === 'string' ? JSON.parse(data) : data;
 }
 
+/* Leaflet, the map script and their styles, once a page; resolved when all have loaded, so the map is
+ * made at the size its styles give it (a shorter map on a phone, wardlens.css). */
 function load(base) {
   const pending = window.wardLensAssets = window.wardLensAssets || {};
   if (!pending[base]) {
-    for (const href of [`${base}/vendor/leaflet/leaflet.css`, `${base}/wardlens/wardlens.css`]) {
+    const styles = [`${base}/vendor/leaflet/leaflet.css`, `${base}/wardlens/wardlens.css`].map((href) => {
       const link = document.createElement('link');
       link.rel = 'stylesheet';
       link.href = href;
-      document.head.appendChild(link);
-    }
-    pending[base] = Promise.all([`${base}/vendor/leaflet/leaflet.js`, `${base}/wardlens/wardlens.js`].map((src) =>
-      new Promise((resolve, reject) => {
-        const script = document.createElement('script');
-        script.src = src;
-        script.async = false;  /* fetched at once, run in order: Leaflet first */
-        script.onload = resolve;
-        script.onerror = () => reject(new Error(`The map could not load ${src}`));
-        document.head.appendChild(script);
-      })));
+      return link;
+    });
+    const scripts = [`${base}/vendor/leaflet/leaflet.js`, `${base}/wardlens/wardlens.js`].map((src) => {
+      const script = document.createElement('script');
+      script.src = src;
+      script.async = false;  /* fetched at once, run in order: Leaflet first */
+      return script;
+    });
+    pending[base] = Promise.all([...styles, ...scripts].map((element) => new Promise((resolve, reject) => {
+      element.onload = resolve;
+      element.onerror = () => reject(new Error(`The map could not load ${element.href || element.src}`));
+      document.head.appendChild(element);
+    })));
   }
   return pending[base];
 }

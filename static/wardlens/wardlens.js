@@ -6,6 +6,8 @@
   var WL = root.WardLens = root.WardLens || {};
   /* Maps narrower than this (px) are on a phone: the legend starts collapsed. */
   var PHONE_WIDTH = 440;
+  /* How long the "two fingers" hint stays after a one-finger swipe over the map. */
+  var HINT_SECONDS = 1.5;
 
   /* Decode one Google encoded polyline to [[lat, lng], ...]; f = 10 ** precision. */
   WL.decode = function (s, f) {
@@ -39,18 +41,41 @@
                                   extra || {}));
   }
 
-  /* Names written on the map (non-interactive, in the 'labels' pane), from minZoom; a name that
-   * would overlap one placed before it (in the order given) is hidden at that zoom. */
-  function nameLayer(map, names, minZoom, className) {
+  /* Names written on the map (non-interactive, in the 'labels' pane), from minZoom. All of a map's
+   * names are placed together, layer by layer in the order of rank (local authorities 0, wards 1): a
+   * name that would overlap one placed before it is hidden at that zoom, so a ward's name gives way
+   * to its council's. */
+  function nameLayer(map, names, minZoom, className, rank) {
     var group = L.layerGroup();
-    var markers = names.map(function (n) {
+    group.wlRank = rank;
+    group.wlMinZoom = minZoom;
+    group.wlMarkers = names.map(function (n) {
       return L.marker([n[1], n[2]], {pane: 'labels', interactive: false, keyboard: false,
         icon: L.divIcon({className: className, html: '<span>' + n[0] + '</span>', iconSize: null})});
     });
-    function declutter() {
-      var placed = [], bounds = map.getBounds().pad(0.1), zoomed = map.getZoom() >= minZoom;
-      markers.forEach(function (m) {
-        var show = zoomed && bounds.contains(m.getLatLng());
+    group.on('add', function () {
+      nameLayers(map).push(group);
+      nameLayers(map).sort(function (a, b) { return a.wlRank - b.wlRank; });
+      declutter(map);
+    });
+    group.on('remove', function () { nameLayers(map).splice(nameLayers(map).indexOf(group), 1); });
+    return group;
+  }
+
+  /* The map's name layers, by rank; they are placed again after every move and zoom. */
+  function nameLayers(map) {
+    if (!map.wlNames) {
+      map.wlNames = [];
+      map.on('zoomend moveend', function () { declutter(map); });
+    }
+    return map.wlNames;
+  }
+
+  function declutter(map) {
+    var placed = [], bounds = map.getBounds().pad(0.1), zoom = map.getZoom();
+    nameLayers(map).forEach(function (group) {
+      group.wlMarkers.forEach(function (m) {
+        var show = zoom >= group.wlMinZoom && bounds.contains(m.getLatLng());
         if (show && !group.hasLayer(m)) { group.addLayer(m); }
         if (!show && group.hasLayer(m)) { group.removeLayer(m); }
         if (!show) { return; }
@@ -61,10 +86,7 @@
         el.style.visibility = clash ? 'hidden' : 'visible';
         if (!clash) { placed.push(r); }
       });
-    }
-    group.on('add', function () { map.on('zoomend moveend', declutter); declutter(); });
-    group.on('remove', function () { map.off('zoomend moveend', declutter); });
-    return group;
+    });
   }
 
   WL.placeNames = function (map, labels, minZoom) {
@@ -73,7 +95,7 @@
       map.getPane('labels').style.zIndex = 450;
       map.getPane('labels').style.pointerEvents = 'none';
     }
-    map.whenReady(function () { nameLayer(map, labels, minZoom, 'wl-place').addTo(map); });
+    map.whenReady(function () { nameLayer(map, labels, minZoom, 'wl-place', 0).addTo(map); });
   };
 
   /* A line on the map when the background tiles cannot load (e.g. offline), once. */
@@ -149,6 +171,35 @@
     };
   }
 
+  /* Pixels kept between a ward's tooltip and the map's edge. */
+  var TIP_MARGIN = 4;
+  /* The tooltip's offset from the pointer, above it or below it. */
+  var TIP_OFFSET = {top: [0, -8], bottom: [0, 8]};
+
+  /* A ward's tooltip that stays inside the map, even on a phone: no wider than the map, above the
+   * pointer or, where that would cross the map's top, below it, and slid in from the left and right
+   * edges (and from under the zoom buttons) with its arrow still on the pointer. */
+  var WardTip = L.Tooltip.extend({
+    _setPosition: function (pos) {
+      var tip = this._container, map = this._map.getContainer().getBoundingClientRect();
+      tip.style.setProperty('--wl-room', (map.width - 2 * TIP_MARGIN) + 'px');
+      tip.style.setProperty('--wl-arrow', '0px');
+      this._place(pos, 'top');
+      if (tip.getBoundingClientRect().top < map.top + TIP_MARGIN) { this._place(pos, 'bottom'); }
+      var r = tip.getBoundingClientRect(), half = r.width / 2 - 2 * TIP_MARGIN, left = map.left;
+      var zoom = this._map.zoomControl && this._map.zoomControl.getContainer().getBoundingClientRect();
+      if (zoom && r.top < zoom.bottom + TIP_MARGIN) { left = zoom.right; }
+      var shift = Math.max(left + TIP_MARGIN - r.left, 0) + Math.min(map.right - TIP_MARGIN - r.right, 0);
+      L.DomUtil.setPosition(tip, L.DomUtil.getPosition(tip).add([shift, 0]));
+      tip.style.setProperty('--wl-arrow', Math.max(-half, Math.min(half, -shift)) + 'px');
+    },
+    _place: function (pos, direction) {
+      this.options.direction = direction;
+      this.options.offset = TIP_OFFSET[direction];
+      L.Tooltip.prototype._setPosition.call(this, pos);
+    }
+  });
+
   /* Chromium puts every interactive SVG path in the Tab order: 280 ward shapes to tab through
    * before the list. They leave it (tabindex -1): by keyboard a ward is chosen from the ward
    * finder or the target list, and the map itself (one Tab stop) still pans and zooms with the
@@ -182,7 +233,7 @@
       wards.addLayer(poly);
       if (inT[i]) { targets.addLayer(outline(ll, 'targets', S.target, S.weights.target)); }
     });
-    wards.bindTooltip(tooltip(D, inT, inO), {sticky: true, direction: 'top', offset: [0, -8]});
+    wards.bindTooltip(new WardTip({sticky: true, className: 'wl-tooltip'}).setContent(tooltip(D, inT, inO)));
     wards.on('mouseover', function (e) { e.layer.setStyle({weight: 2, color: '#222222'}); });
     wards.on('mouseout', function (e) { e.layer.setStyle({weight: S.weights.ward, color: '#ffffff'}); });
     holder.addLayer(wards);
@@ -209,7 +260,7 @@
                        'use “Find a ward” under the map or the target list.');
       legend.addTo(map);
       names = nameLayer(map, D.names.map(function (n, i) { return [n, D.points[i][0], D.points[i][1]]; }),
-                        S.label_zoom, 'wl-ward-name');
+                        S.label_zoom, 'wl-ward-name', 1);
       if (map.getPane('labels')) { names.addTo(map); }
     });
     holder.on('remove', function () { legend.remove(); if (names) { names.remove(); } });
@@ -225,10 +276,37 @@
     return L.polyline(lines, {pane: 'lads', color: colour, weight: weight, opacity: 0.85, interactive: false});
   };
 
+  /* On a touch screen one finger scrolls the page past the map and two fingers move it (Leaflet pans
+   * the map with a pinch's middle), so a phone's reader is never caught in it; a hint says so when one
+   * finger tries. The browser may scroll the page from the map (touch-action, wardlens.css); each
+   * press turns Leaflet's dragging off for a finger and on for a mouse or pen, before Leaflet sees it. */
+  function shareTouch(map) {
+    var box = map.getContainer(), hint = L.DomUtil.create('div', 'wl-hint', box), timer = null;
+    hint.textContent = 'Use two fingers to move the map';
+    hint.setAttribute('aria-hidden', 'true');  /* for fingers only: the map's label tells the keys */
+    function press(e) {
+      if (e.pointerType === 'touch') { map.dragging.disable(); } else { map.dragging.enable(); }
+    }
+    function swipe(e) {
+      L.DomUtil[e.touches.length === 1 ? 'addClass' : 'removeClass'](hint, 'wl-shown');
+      clearTimeout(timer);
+      timer = setTimeout(function () { L.DomUtil.removeClass(hint, 'wl-shown'); }, HINT_SECONDS * 1000);
+    }
+    box.addEventListener('pointerdown', press, true);
+    box.addEventListener('touchmove', swipe, {passive: true});
+    map.on('unload', function () {  /* a new area: the next map is made in the same box */
+      box.removeEventListener('pointerdown', press, true);
+      box.removeEventListener('touchmove', swipe, {passive: true});
+      clearTimeout(timer);
+      L.DomUtil.remove(hint);
+    });
+  }
+
   /* The map frame (layers/mapview.py MapFrame): fitted to the area, panes, borders, place names, tiles. */
   function makeMap(box, F) {
     var map = L.map(box, {zoomSnap: 0.25, zoomDelta: 0.5, minZoom: 5, maxZoom: 16});
     L.control.scale().addTo(map);
+    shareTouch(map);
     F.panes.forEach(function (p) {
       map.createPane(p[0]);
       map.getPane(p[0]).style.zIndex = p[1];
@@ -257,7 +335,12 @@
    * does, so the reader's pan and zoom stay. A click reports its point to onClick(lat, lng) and
    * outlines the ward at once; a new map starts with the ward at index selected outlined. */
   WL.mount = function (box, D, onClick, selected) {
+    L.DomUtil.addClass(box, 'wl-map');  /* its height at most 60% of a narrow screen's (wardlens.css) */
     box.style.height = D.height + 'px';
+    if (!box.wlResized) {  /* a turned phone, a resized window: Leaflet fills the box it is given */
+      box.wlResized = new ResizeObserver(function () { if (box.wlMap) { box.wlMap.map.invalidateSize(); } });
+      box.wlResized.observe(box);
+    }
     var S = box.wlMap;
     if (!S || S.frameId !== D.frame.id) {
       if (S) { S.map.remove(); }
