@@ -81,7 +81,7 @@ def map_and_profile(area: Area, shown: LayerView, record: Indicator, flags: list
     ``map_only``: the map with its link and attribution, no profile (the first page)."""
     if session.list_key() != list_key:
         st.rerun()
-    link_slot = st.empty()  # filled at the end of the run, once the ward is known
+    link_slot = st.container(key=Keys.SHARE)  # filled at the end of the run, once the ward is known
     if drawn:
         geometry = loaders.area_geometry(area.key)
         selected, seq = session.map_selection()

@@ -93,6 +93,7 @@ new MutationObserver((_, observer) => {
   observer.disconnect();
   box.wlMap.map.wlFirstPage = true;
   window.wlFirstSight = {
+    top: box.getBoundingClientRect().top,
     controls: document.querySelectorAll('[data-testid=stSidebar] [data-testid=stSelectbox]').length,
     lists: document.querySelectorAll('[data-testid=stDataFrame]').length,
     title: document.querySelector('[data-testid=stMain] h1')?.textContent,
@@ -110,8 +111,9 @@ def test_the_first_page_shows_a_links_map_first_then_the_rest_around_it(browser,
         page.goto(f"{app_url}/?area=E54000015&layer=income_score_2025&target=core20&ward=E05010465")
         _map(page)  # the map, then the full page
         page.get_by_role("heading", name="Eyres Monsell", exact=True).wait_for(timeout=30_000)
-        assert page.evaluate("window.wlFirstSight") == {
-            "controls": 0, "lists": 0, "title": "Leicester, Leicestershire and Rutland ICB", "wards": 176}
+        first = page.evaluate("window.wlFirstSight")
+        assert first.pop("top") == page.locator(MAP_BOX).bounding_box()["y"]  # the map has not moved
+        assert first == {"controls": 0, "lists": 0, "title": "Leicester, Leicestershire and Rutland ICB", "wards": 176}
         assert page.locator(MAP_BOX).count() == 1
         assert page.evaluate(f"() => {LEAFLET_MAP}.wlFirstPage") is True  # the first page's map, kept
         assert page.evaluate("() => document.querySelector('.wl-map').wlMap.selected") >= 0

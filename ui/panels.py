@@ -62,6 +62,7 @@ def page_style() -> None:
     [data-testid='stCode'] :is(div:has([data-testid='stElementToolbarButton']), [data-testid='stElementToolbarButton']) {{
       visibility: visible; opacity: 1; }}
     [data-testid='stCode'] pre {{ padding-right: 2.75rem; }}
+    .st-key-{Keys.SHARE} {{ min-height: 2.5rem; }}  /* the "Copy link" button's height, before it has loaded */
     @media (max-width: {SIDE_BY_SIDE_MIN_PX - 1}px) {{
       .st-key-map_and_list > [data-testid='stLayoutWrapper'] > [data-testid='stHorizontalBlock'] {{ flex-wrap: wrap; }}
       .st-key-map_and_list > [data-testid='stLayoutWrapper'] > [data-testid='stHorizontalBlock'] > [data-testid='stColumn'] {{
