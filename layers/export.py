@@ -145,13 +145,17 @@ def target_table(register: pd.DataFrame, ranks: pd.Series, sources: Sequence[Lay
     return TargetTable(frame, formats, columns.labels, columns.labelled, columns.notes)
 
 
+#: The heading of an all-wards export's rank columns, before the targeting definition's name.
+RANK_COLUMN = "Target rank: "
+
+
 def all_wards_table(register: pd.DataFrame, codes: pd.Index, sources: Sequence[LayerSource],
                     statuses: Mapping[str, pd.Series]) -> pd.DataFrame:
     """Every ward of the area (``codes``) with every layer, then its rank under each targeting
     definition (``statuses``: column heading -> rank by ward_code; blank where not a target)."""
     rows = register.loc[codes]
     columns = _indicator_columns(sources, rows.index)
-    ranks = {f"Target rank: {name}": ranks.reindex(rows.index).astype("Int64").to_numpy()
+    ranks = {f"{RANK_COLUMN}{name}": ranks.reindex(rows.index).astype("Int64").to_numpy()
              for name, ranks in statuses.items()}
     return pd.DataFrame({**_lead(rows), **_tail(rows), **columns.values, **ranks})
 

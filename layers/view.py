@@ -18,7 +18,7 @@ import pandas as pd
 
 from geo.areas import Area, area_mask, counted
 from geo.targeting import Coverage, coverage, rank_targets, select
-from layers.export import TargetTable, all_wards_table, definitions_table, notes, target_table
+from layers.export import RANK_COLUMN, TargetTable, all_wards_table, definitions_table, notes, target_table
 from layers.indicator import Indicator
 from layers.mappayload import AreaGeometry, MapPayload, Outline, flag_outlines, layer_payload
 from layers.profile import area_text
@@ -186,4 +186,10 @@ def export_tables(view: LayerView, sources: Sequence[LayerSource], register: pd.
     everywhere = pd.Series(True, index=register.index)
     area = {s.record.id: area_text(s, area_value_of(s, register, inside)) for s in sources}
     england = {s.record.id: area_text(s, area_value_of(s, register, everywhere)) for s in sources}
-    return wards, definitions_table(sources, area, england, view.area.name)
+    ranks = pd.DataFrame([{
+        "Column": f"{RANK_COLUMN}{TARGETINGS[t].short}", "Indicator": TARGETINGS[t].short,
+        "Definition": f"{TARGETINGS[t].describe(view.record)} Rank 1 = the most disadvantaged of the "
+                      f"{len(r)} target wards {view.area.within}; blank: not a target ward.",
+    } for t, r in view.all_ranks.items()])
+    definitions = definitions_table(sources, area, england, view.area.name)
+    return wards, pd.concat([definitions, ranks], ignore_index=True).fillna("")

@@ -106,7 +106,11 @@ def test_all_wards_export_has_every_ward_layer_and_target_rank_and_column_defini
     assert bloomfield["Target rank: Most disadvantaged 10% of the ICB's wards"] == 1
     assert bloomfield["IMD average score (IoD2025)"] == 86.2
     assert pd.isna(wards.set_index("Ward").loc["Aughton & Holborn", "Target rank: Most disadvantaged 10% of the ICB's wards"])
-    assert len(definitions) == len(catalogue)
+    assert len(definitions) == len(catalogue) + len(TARGETINGS)  # every layer column, every rank column
+    assert set(definitions["Column"]) >= {c for c in wards.columns if c.startswith("Target rank: ")}
+    rank = definitions.set_index("Column").loc["Target rank: Most disadvantaged 10% of the ICB's wards"]
+    assert rank["Definition"].endswith("Rank 1 = the most disadvantaged of the 28 target wards in the ICB; "
+                                       "blank: not a target ward.") and rank["Unit"] == ""
     life = definitions.set_index("Column").loc["Life expectancy at birth (Male)"]
     assert "about 2 years above official" in life["Read with care"] and life["Higher is"] == "better"
     assert life["Value for Lancashire and South Cumbria ICB"].startswith("80.") and "Value for England" in definitions
