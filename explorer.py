@@ -43,12 +43,16 @@ def select_listed_ward(codes: list[str]) -> None:
     """Row picked in the target list -> that ward becomes the selected ward."""
     rows = session.get(session.list_key()).selection.rows
     if rows:
-        session.select_ward(codes[rows[0]])
+        session.select_ward(codes[rows[0]], in_list=True)
 
 
 if not st.get_option("server.enableStaticServing") and not st.get_option("global.appTest"):
     st.error("The map cannot load Leaflet: static file serving is off. Keep `[server] enableStaticServing = "
              "true` in .streamlit/config.toml beside explorer.py (and do not override it on the command line).")
+
+
+#: The id of the ward profile's heading (the page is taken there when a ward is picked in the list).
+PROFILE_ANCHOR = "ward-profile"
 
 
 @st.fragment
@@ -101,7 +105,7 @@ def map_and_profile(area: Area, shown: LayerView, record: Indicator, flags: list
 
 def ward_profile(shown: LayerView) -> None:
     """The ward search and the selected ward's profile (or, with none, what a profile shows)."""
-    st.markdown("## Ward profile")
+    st.header("Ward profile", anchor=PROFILE_ANCHOR)
     ward = controls.ward_picker(table, shown.codes)
     announced = session.take_announcement()  # set when picked on the map or in the list
     if ward and announced == ward:
@@ -109,6 +113,8 @@ def ward_profile(shown: LayerView) -> None:
         st.toast(f"{table.at[ward, 'ward_name']}: its profile is under the map", icon=":material/map:")
     if ward:
         panels.profile_panel(table, ward, views.profile(ward), shown.status(ward))
+        if session.take_reveal():  # picked in the list, which can be far below
+            wardmap.reveal(PROFILE_ANCHOR, session.map_selection()[1])
     else:
         st.caption("Click a ward on the map, pick a row in the list or type a ward name to see every "
                    "indicator for it beside its ICB and England.")

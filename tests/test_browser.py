@@ -240,3 +240,23 @@ def test_the_target_list_shows_every_column_beside_or_under_the_map(browser, app
         map_box, list_box = page.locator(MAP_BOX).bounding_box(), grid.bounding_box()
         assert (list_box["x"] >= map_box["x"] + map_box["width"]) == side_by_side, (map_box, list_box)
         _no_exception(page)
+
+
+def test_a_row_ticked_far_down_the_list_takes_the_page_up_to_the_profile(browser, app_url: str) -> None:
+    """On a laptop the list is under the map and the profile: tick a row with the mouse, the list at the
+    top of the screen, and the page goes up to the ward's profile (it opened thousands of pixels above)."""
+    with _page(browser, "browser-list-reveal", width=1280, height=720) as (page, _, _):
+        page.goto(app_url)
+        _map(page)
+        grid = page.locator("[data-testid=stDataFrame]").first
+        grid.wait_for(timeout=30_000)
+        _settled(page)
+        grid.evaluate("g => g.scrollIntoView({block: 'start'})")
+        heading = page.locator("#ward-profile")
+        assert heading.bounding_box()["y"] < 0  # above the screen
+        box = grid.bounding_box()
+        page.mouse.click(box["x"] + 16, box["y"] + 38 + 35 * 2 + 17)  # row 3's tick box
+        page.get_by_text("Target ward?").wait_for(timeout=30_000)
+        _wait_until(lambda: 0 <= heading.bounding_box()["y"] < 200, timeout=10,
+                    what="the profile's heading at the top of the screen")
+        _no_exception(page)

@@ -77,6 +77,7 @@ class Keys:
     NOTICES = "notices"
     LIST_GENERATION = "list_generation"
     ANNOUNCE = "announce"
+    REVEAL = "reveal"
     MAP_SELECTION = "map_selection"
     USER_LAYERS = "user_layers"
     UPLOAD_PENDING = "upload_pending"
@@ -205,11 +206,12 @@ def reset_list() -> None:
         st.session_state[Keys.LIST_GENERATION] = st.session_state.get(Keys.LIST_GENERATION, 0) + 1
 
 
-def select_ward(code: str, *, on_map: bool = False) -> None:
+def select_ward(code: str, *, on_map: bool = False, in_list: bool = False) -> None:
     """Make ``code`` the selected ward, shown in the ward search box, and announce it. ``on_map``: the
     user clicked it on the map, which already outlines it, so the map keeps its selection layer as it
-    is and the target list forgets its picked row."""
-    st.session_state.update({Keys.WARD: code, Keys.WARD_SEARCH: code, Keys.ANNOUNCE: code})
+    is and the target list forgets its picked row. ``in_list``: picked in the target list, which can
+    be far below the profile: the page is to be taken to the profile (:func:`take_reveal`)."""
+    st.session_state.update({Keys.WARD: code, Keys.WARD_SEARCH: code, Keys.ANNOUNCE: code, Keys.REVEAL: in_list})
     if on_map:
         reset_list()
     else:
@@ -225,6 +227,11 @@ def picked_ward() -> None:
     else:
         st.session_state[Keys.WARD] = None
         _move_map_selection(None)
+
+
+def take_reveal() -> bool:
+    """Whether the page is to be taken to the ward's profile now (once per pick, :func:`select_ward`)."""
+    return bool(st.session_state.pop(Keys.REVEAL, False))
 
 
 def take_announcement() -> str | None:

@@ -42,6 +42,12 @@ def outline_ward(key: str, index: int, seq: int) -> None:
     _COMPONENT(data={"map": key, "select": int(index), "seq": int(seq)}, key=f"{key}_outline", height=0)
 
 
+def reveal(anchor: str, seq: int) -> None:
+    """A part of no height that scrolls the page to the element whose id is ``anchor`` (a heading's),
+    once for each ``seq``: e.g. to a ward's profile after a row far below it was picked."""
+    _COMPONENT(data={"reveal": anchor, "seq": int(seq)}, key=f"reveal_{anchor}", height=0)
+
+
 def report_drawn(key: str) -> None:
     """A part of no height that reruns the script once the browser has painted the map ``key`` (or
     the map could not load): drawn on a session's first page when that page holds only the map, so

@@ -50,9 +50,10 @@ function drawn(name) {
   return maps.drawn[name];
 }
 
-/* Three parts, one component: a map document draws the map named doc.name; a selection document
+/* Four parts, one component: a map document draws the map named doc.name; a selection document
  * ({map, select, seq}) outlines a ward on it, so moving the selection sends a few bytes, not the map;
- * a reporter ({report: name}) tells the server, once, when that map has been painted. */
+ * a reporter ({report: name}) tells the server, once, when that map has been painted; a revealer
+ * ({reveal: id, seq}) scrolls the page to the element with that id, once per seq. */
 export default function (component) {
   const { data, parentElement, setTriggerValue } = component;
   const doc = parse(data);
@@ -61,6 +62,14 @@ export default function (component) {
       maps.reported[doc.report] = true;
       /* After the frame that shows the map: a rerun's elements then cannot delay its first paint. */
       drawn(doc.report).then(() => requestAnimationFrame(() => setTimeout(() => setTriggerValue('drawn', true))));
+    }
+    return;
+  }
+  if ('reveal' in doc) {  /* once per pick: a rerun draws the same part again */
+    const stamp = `${doc.reveal}:${doc.seq}`;
+    if (maps.revealed !== stamp) {
+      maps.revealed = stamp;
+      requestAnimationFrame(() => document.getElementById(doc.reveal)?.scrollIntoView({ block: 'start' }));
     }
     return;
   }
