@@ -42,9 +42,9 @@
   }
 
   /* Names written on the map (non-interactive, in the 'labels' pane), from minZoom. All of a map's
-   * names are placed together, layer by layer in the order of rank (local authorities 0, wards 1): a
-   * name that would overlap one placed before it is hidden at that zoom, so a ward's name gives way
-   * to its council's. */
+   * names are placed together, layer by layer in the order of rank (wards 0, target wards first;
+   * local authorities 1): a name that would overlap one placed before it is hidden at that zoom, so
+   * close in, where ward names show, a council's name gives way to its wards' (the tooltip names it). */
   function nameLayer(map, names, minZoom, className, rank) {
     var group = L.layerGroup();
     group.wlRank = rank;
@@ -95,7 +95,7 @@
       map.getPane('labels').style.zIndex = 450;
       map.getPane('labels').style.pointerEvents = 'none';
     }
-    map.whenReady(function () { nameLayer(map, labels, minZoom, 'wl-place', 0).addTo(map); });
+    map.whenReady(function () { nameLayer(map, labels, minZoom, 'wl-place', 1).addTo(map); });
   };
 
   /* A line on the map when the background tiles cannot load (e.g. offline), once. */
@@ -259,8 +259,9 @@
       describeMap(map, 'Map of the wards. Arrow keys pan, plus and minus zoom. To choose a ward by keyboard, ' +
                        'use “Find a ward” under the map or the target list.');
       legend.addTo(map);
-      names = nameLayer(map, D.names.map(function (n, i) { return [n, D.points[i][0], D.points[i][1]]; }),
-                        S.label_zoom, 'wl-ward-name', 1);
+      var order = D.targets.concat(D.names.map(function (n, i) { return i; }).filter(function (i) { return !inT[i]; }));
+      names = nameLayer(map, order.map(function (i) { return [D.names[i], D.points[i][0], D.points[i][1]]; }),
+                        S.label_zoom, 'wl-ward-name', 0);
       if (map.getPane('labels')) { names.addTo(map); }
     });
     holder.on('remove', function () { legend.remove(); if (names) { names.remove(); } });
