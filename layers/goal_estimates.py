@@ -146,8 +146,19 @@ def estimate(row: pd.Series | None) -> Estimate:
 
 
 def difference_unit(record: Indicator, model: MeasureModel) -> str:
-    """The unit of a difference between two values: percentage points for a percentage, else the
-    record's unit without its note in brackets ("age/sex-standardised ratio")."""
+    """The unit of a difference between two values: percentage points for a percentage, points for a
+    standardised ratio (144 - 107 = 37 points), else the record's unit without its note in brackets
+    ("years")."""
     if model.kind == "proportion" and model.scale == 100:
         return "percentage points"
+    if model.kind == "ratio":
+        return "points"
     return record.unit.split(" (")[0]
+
+
+def amount(number: str, unit: str) -> str:
+    """``number`` (as shown) and ``unit``, the unit singular for exactly 1: "1 point", "2 points",
+    "1.5 years", "1 year"."""
+    one = number.replace(",", "").lstrip("+−-") in ("1", "1.0", "1.00")
+    singular = {"points": "point", "percentage points": "percentage point", "years": "year"}
+    return f"{number} {singular.get(unit, unit) if one else unit}"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from layers.goal_estimates import Measure, difference_unit, group_table
+from layers.goal_estimates import Measure, amount, difference_unit, group_table
 from layers.goals import DEFAULT_GROUPS
 from stats.inequality import MAX_GROUPS, MIN_GROUPS, SiiRii, disadvantage_gap, fitted_line, slope_index
 from stats.intervals import rate_interval
@@ -170,7 +170,7 @@ def _fitted_gradient(m: Measure, table: pd.DataFrame, groups_frame: pd.DataFrame
         gap = -sii if record.higher_is_worse else sii
         interval = "no confidence interval (no counts or standard errors for this measure)" + note.rstrip(".")
     worse = "most deprived" if gap > 0 else "least deprived"
-    text = (f"Across the {name}s, the fitted line puts the {worse} end {abs(gap):,.3g} {unit} worse off than the other "
+    text = (f"Across the {name}s, the fitted line puts the {worse} end {amount(f'{abs(gap):,.3g}', unit)} worse off than the other "
             f"end (SII {sii:,.3g}")
     text += f", 95% CI {sii_lo:,.3g} to {sii_hi:,.3g})" if not math.isnan(sii_lo) else ")"
     if not math.isnan(rii):

@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from layers.goal_estimates import Estimate, difference_unit
+from layers.goal_estimates import Estimate, amount, difference_unit
 from layers.goal_measures import MeasureModel, ReferenceTrend
 from layers.goals import Goal
 from layers.indicator import Indicator
@@ -86,7 +86,7 @@ def _against(record: Indicator, unit: str, baseline: float, target: float, name:
         return f"{name} has no value", False
     if not _better(record, value, baseline):
         return f"the cohort is already level with or better than {name} ({fmt(value)})", False
-    gap = f"{fmt(abs(target - value))} {unit}"
+    gap = amount(fmt(abs(target - value)), unit)
     if _better(record, target, value):
         return f"the cohort would have to overtake {name} ({fmt(value)}) and end {gap} better", True
     if target == value:
@@ -124,8 +124,7 @@ def goal_plausibility(goal: Goal, measure: str, record: Indicator, model: Measur
     ``model``): the cohort's ``baseline`` and ``target`` against the ``rest`` of the area and
     ``england``, and the change a year it needs against the model's reference trends."""
     measured = measured_not_named(goal, measure, record)
-    # A difference of two standardised ratios is in points of the ratio (144 - 107 = 37 points).
-    unit = "points" if model.kind == "ratio" else difference_unit(record, model)
+    unit = difference_unit(record, model)
     lead = f"{measured} " if measured else ""
     if math.isnan(target) or math.isnan(baseline.value):
         text = lead + ("No target to test: " + ("the measure has no relative target." if math.isnan(target)
@@ -147,7 +146,7 @@ def _headline(record: Indicator, baseline: float, target: float, england: float,
     """A few words for a key figure: which comparators the target passes, else where it leaves the
     cohort against England."""
     if passes:
-        return "Passes " + " and ".join(p.removeprefix("the ") for p in passes)
+        return "Overtakes " + " and ".join(p.removeprefix("the ") for p in passes)
     if math.isnan(england):
         return "No England value"
     if not _better(record, england, baseline):

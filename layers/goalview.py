@@ -47,7 +47,7 @@ from geo.precision import Components
 from layers.bivariate import Bivariate, bivariate, bivariate_payload
 from layers.goal_cohorts import IMD, Reading, cohort_readings, overlap_payload, overlap_tables
 from layers.goal_detectability import Detectability, goal_detectability
-from layers.goal_estimates import Estimate, Measure, difference_unit, estimate, group_table, measure_values
+from layers.goal_estimates import Estimate, Measure, amount, difference_unit, estimate, group_table, measure_values
 from layers.goal_gradient import Gradient, deprivation_gradient
 from layers.goal_impact import Impact, goal_impact
 from layers.goal_plausibility import Plausibility, goal_plausibility
@@ -226,7 +226,7 @@ def _cohort_gap(record: Indicator, model: MeasureModel, baseline: Estimate, rest
     gap = baseline.value - rest.value
     worse = (gap > 0) == record.higher_is_worse
     return (f"The cohort's {record.format_value(baseline.value)} against {record.format_value(rest.value)} in the "
-            f"rest of the area: {abs(gap):,.3g} {difference_unit(record, model)} {'worse' if worse else 'better'}"
+            f"rest of the area: {amount(f'{abs(gap):,.3g}', difference_unit(record, model))} {'worse' if worse else 'better'}"
             + (f" (ratio {baseline.value / rest.value:.2f})" if rest.value and model.kind != "score" else "")
             + "." if not (math.isnan(gap)) else "No value for the cohort or the rest of the area.")
 
@@ -242,7 +242,7 @@ def _scale_note(record: Indicator, model: MeasureModel, gradient: Gradient | Non
                       if step > abs(gradient.gap) else
                       f"{step / abs(gradient.gap):.0%} of the gap across the area's deprivation gradient "
                       f"({abs(gradient.gap):,.3g} {unit}, the SII)")
-        return f"Scale of the goal: its change of {step:,.3g} {unit} is {comparison}."
+        return f"Scale of the goal: its change of {amount(f'{step:,.3g}', unit)} is {comparison}."
     return ""
 
 
@@ -254,7 +254,7 @@ def _notes(goal: Goal, area: Area, record: Indicator, model: MeasureModel, chang
     notes = []
     if goal.gap_note:
         notes.append(f"The measure the goal names: {goal.named_measure}. {goal.gap_note}")
-    notes.append(f"{record.title} ({record.variant}), {record.period}: {record.caveat}")
+    notes.append(f"{record.full_title}, {record.period}: {record.caveat}")
     if not goal.improves(record):
         notes.append(f"This goal moves {record.title} in its worse direction ({'up' if change > 0 else 'down'}, "
                      f"where {'higher' if record.higher_is_worse else 'lower'} is worse).")

@@ -100,7 +100,7 @@ def _detail(view: GoalView) -> dict[str, Any]:
         "goal_title": view.goal.title,
         "named_measure": view.goal.named_measure,
         "area_name": view.area.name,
-        "measure_title": f"{view.record.title} ({view.record.variant})",
+        "measure_title": view.record.full_title,
         "unit": view.record.unit,
         "change": view.change,
         "deadline": view.goal.deadline.isoformat(),
@@ -162,7 +162,7 @@ def text(view: GoalView) -> str:
     interval = f" (95% CI {view.fmt(base.lower)} to {view.fmt(base.upper)}, {base.method})" if base.has_interval else ""
     lines = [
         f"{view.goal.title} — {view.area.name}",
-        f"  Measure: {view.record.title} ({view.record.variant}), {view.period}; unit: {view.record.unit}",
+        f"  Measure: {view.record.full_title}, {view.period}; unit: {view.record.unit}",
         f"  Cohort: {cohort.label} — {cohort.coverage.wards} wards, {cohort.coverage.population:,} residents "
         f"({cohort.coverage.share:.1%} of the area)",
         f"  Baseline: {view.fmt(base.value)}{interval}; rest of area {view.fmt(view.rest.value)}; England "

@@ -23,7 +23,7 @@ def goal_page(goal: GoalView) -> list[Block]:
     blocks: list[Block] = [
         PageBreak(),
         Heading(f"Goal: {goal.goal.title}"),
-        Paragraph(f"Modelled with {record.title} ({record.variant}), {goal.period}; unit: {record.unit}. "
+        Paragraph(f"Modelled with {record.full_title}, {goal.period}; unit: {record.unit}. "
                   f"Source of the goal: {goal.goal.origin}."),
     ]
     if goal.goal.gap_note:
@@ -31,7 +31,7 @@ def goal_page(goal: GoalView) -> list[Block]:
     blocks += [
         KeyFigures(tuple(_key_figures(goal))),
         Heading("Where the cohort starts", 2),
-        Table(_estimates(goal), caption=f"{record.title} ({record.variant}), {goal.period}",
+        Table(_estimates(goal), caption=f"{record.full_title}, {goal.period}",
               align={"Value": "right", "95% CI": "right", "Wards": "right"}),
         Paragraph(goal.cohort_gap),
         Paragraph(f"In people: {people}" if not math.isnan(goal.impact.change) or not people.startswith("A score")

@@ -60,7 +60,7 @@ def test_life_expectancy_target_that_passes_the_rest_and_england_at_five_times_t
     assert "the cohort would have to overtake England (81.8) and end 1.8 years better" in p.text
     assert "It needs +1.52 years a year for 5.0 years; for comparison, England's male life expectancy" in p.text
     assert "That is 5.5 times the fastest of these." in p.text
-    assert p.headline == "Passes rest of the area and England" and p.word == "Check"
+    assert p.headline == "Overtakes rest of the area and England" and p.word == "Check"
     assert p.pace_note == "+1.52 years a year, 5.5× the fastest past rise"
     # The goal names healthy life expectancy; the figures are of life expectancy, and the reading says so first.
     assert p.text.startswith("WardLens measures life expectancy at birth, males (ranking estimate) here, not healthy "
@@ -121,3 +121,11 @@ def test_real_lsc_male_life_expectancy_target_passes_england_in_view_cli_and_jso
     assert row["passes"] == ["the rest of the area", "England"] and row["headline"] == p.headline
     assert row["change_per_year"] == pytest.approx(p.per_year) and len(row["references"]) == 2
     assert row["references"][0]["start"] == 73.7 and row["references"][0]["end_period"] == "2012-14"
+
+
+def test_amounts_say_one_point_and_two_points() -> None:
+    from layers.goal_estimates import amount
+
+    assert [amount(n, "points") for n in ("1", "2", "0.5", "1.5")] == ["1 point", "2 points", "0.5 points", "1.5 points"]
+    assert amount("1", "years") == "1 year" and amount("1", "percentage points") == "1 percentage point"
+    assert amount("1", "per 1,000 residents") == "1 per 1,000 residents"  # no plural to drop

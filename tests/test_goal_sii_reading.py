@@ -47,7 +47,7 @@ def test_lsc_admissions_least_deprived_end_is_65_5_lower_and_better(lsc) -> None
     grad = lsc["nea20"].gradient
     assert f"{grad.sii:,.3g}" == "-65.5" and f"{grad.rii:.2g}" == "0.57"
     assert grad.reading == ("On the fitted line, the least deprived end of the area is 65.5 lower (better) than the "
-                            "most deprived end, in age/sex-standardised ratio; the SII, least deprived minus most "
+                            "most deprived end, in points; the SII, least deprived minus most "
                             "deprived, is \u221265.5, and the RII, least deprived over most deprived, is 0.57.")
     assert grad.reading in text(lsc["nea20"]) and summary(lsc["nea20"], LSC)["sii_reading"] == grad.reading
 

@@ -332,9 +332,9 @@ def test_sii_matches_slope_index_on_the_quintiles_worked_by_hand(catalogue, tabl
     assert grad.sii < 0 and grad.gap > 0  # admissions fall with affluence: the most deprived are worse off
     assert grad.gap == pytest.approx(-grad.sii)
     step = 430 / 3 * 0.2  # the goal's change against the gradient's gap
-    assert view.scale_note == (f"Scale of the goal: its change of {step:,.3g} age/sex-standardised ratio is "
+    assert view.scale_note == (f"Scale of the goal: its change of {step:,.3g} points is "
                                f"{step / grad.gap:.0%} of the gap across the area's deprivation gradient "
-                               f"({grad.gap:,.3g} age/sex-standardised ratio, the SII).")
+                               f"({grad.gap:,.3g} points, the SII).")
 
 
 def test_sii_of_a_higher_is_better_measure_is_positive_and_the_gap_too(catalogue, table) -> None:

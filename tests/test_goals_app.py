@@ -75,14 +75,16 @@ def test_switching_to_hle10_says_healthy_life_expectancy_is_not_published(app) -
     at = app
     at.selectbox(key="goal").set_value("hle10").run()
     _ok(at)
-    assert at.selectbox(key="goal_measure").value == "le_male_2016_20"
+    measure = at.selectbox(key="goal_measure")
+    assert measure.value == "le_male_2016_20"
+    assert measure.format_func(measure.value) == "Life expectancy at birth, males (ranking estimate)"  # no "(Male)"
     text = _text(at)
     assert "Healthy life expectancy is not published for electoral wards" in text
     assert "up by" in text and "years" in text
     assert _metric(at, "Change in years").startswith("+")
     # Detectable, but the target passes England and the rest of the area: the plausibility reading warns.
     assert _metric(at, "Plausible?") == "Check"
-    assert "Passes rest of the area and England · needs +1.52 years a year, 5.5× the fastest past rise" in " ".join(
+    assert "Overtakes rest of the area and England · needs +1.52 years a year, 5.5× the fastest past rise" in " ".join(
         c.value for c in at.caption).replace("\\", "")
     warning = " ".join(w.value for w in at.warning)
     assert "would have to overtake England" in warning and "times the fastest of these" in warning

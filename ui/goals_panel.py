@@ -44,7 +44,7 @@ DEFAULT_DEADLINE = date(2030, 3, 31)
 
 def _label(layer: str) -> str:
     record = views.record(layer)
-    return f"{record.title} ({record.variant})"
+    return record.full_title
 
 
 def goal_controls() -> tuple[Goal, str]:
