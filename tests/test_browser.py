@@ -222,7 +222,7 @@ def test_the_classes_box_shows_each_choice_whole(browser, app_url: str) -> None:
         _no_exception(page)
 
 
-@pytest.mark.parametrize(("width", "side_by_side"), [(1280, False), (1600, False), (1920, True)])
+@pytest.mark.parametrize(("width", "side_by_side"), [(1280, False), (1920, False), (2400, True)])
 def test_the_target_list_shows_every_column_beside_or_under_the_map(browser, app_url: str, width: int,
                                                                      side_by_side: bool) -> None:
     """With three indicator columns (the widest list), no column of the list is cut or scrolled to:

@@ -32,12 +32,14 @@ MAP_HEIGHT = 640
 
 
 #: The map's and the target list's shares of the page's width when they sit side by side.
-MAP_LIST_SPLIT = (9, 11)
+MAP_LIST_SPLIT = (1, 1)
 #: Below this page width the map and the target list stack (each full width), so that every column
-#: of the list shows without scrolling sideways: the list's columns (tick box, #, Ward, up to three
-#: indicators, Local authority, Residents) take about 700 px, and beside the map it gets 11/20 of
-#: what the 360 px sidebar and the page's margins (about 180 px) leave: 750 px at 1,900 px.
-SIDE_BY_SIDE_MIN_PX = 1900
+#: of the list shows without scrolling sideways and the map is wide enough for its area beside the
+#: legend: the list's columns (tick box, #, Ward, up to three indicators, Local authority,
+#: Residents) take about 745 px, and beside the map it gets half of what the 360 px sidebar and the
+#: page's margins (about 200 px) leave: 820 px at 2,200 px. (At 1,920 px, with 3/5 of it, the list
+#: fitted but the map was 545 px wide and drew LLR in a third of it.)
+SIDE_BY_SIDE_MIN_PX = 2200
 
 
 #: The ward profile's tables and notes: full tables where there is room, a card per row where there is not.
@@ -125,14 +127,14 @@ def target_panel(view: LayerView, on_select: Callable[[], None], key: str,
     c3.metric("Share of area", f"{cov.share:.1%}", help="Share of the area's Census 2021 usual residents "
               "living in the target wards (areal-overlay wards left out, so no one is counted twice).")
     config = {name: st.column_config.NumberColumn(label, format=table.formats[name], help=plain_markdown(help_text),
-                                                  width=86)
+                                                  width=96)
               for name, (label, help_text) in table.labels.items()}
     for name in table.labelled:  # suppressed counts read "<5" among the numbers: shown as text
         label, help_text = table.labels[name]
         config[name] = st.column_config.TextColumn(label, help=plain_markdown(help_text), width=72)
     config["Rank"] = st.column_config.NumberColumn("#", format="%d", width=36)
-    config["Ward"] = st.column_config.TextColumn("Ward", width=190)  # not pinned: pinned text is faded (3.9:1)
-    config["Local authority"] = st.column_config.TextColumn("Local authority", width=120)
+    config["Ward"] = st.column_config.TextColumn("Ward", width=180)  # not pinned: pinned text is faded (3.9:1)
+    config["Local authority"] = st.column_config.TextColumn("Local authority", width=130)
     config["Population (Census 2021)"] = st.column_config.NumberColumn(
         "Residents", format="localized", help="Census 2021 usual residents", width=76)
     config["Ward code"] = None  # hidden on screen, kept in the downloads
