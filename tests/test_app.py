@@ -187,6 +187,15 @@ def test_url_state_is_restored_and_written_back_unchanged() -> None:
     assert _query(at) == query
 
 
+def test_a_flag_layers_link_has_no_classes() -> None:
+    """A flag draws two categories: the classes chosen for another layer stay out of its link."""
+    at = _app({"layer": "le_male_2016_20", "classes": "EqualInterval"})
+    assert _query(at)["classes"] == "EqualInterval"
+    at = _app({"layer": "coastal_flag", "classes": "EqualInterval"})
+    _ok(at)
+    assert "classes" not in _query(at) and _query(at)["layer"] == "coastal_flag"
+
+
 def test_a_ward_alone_in_the_link_opens_its_icb() -> None:
     at = _app({"ward": EYRES_MONSELL})
     _ok(at)

@@ -53,7 +53,7 @@ def test_nea20_on_lsc_shows_cohort_baseline_admissions_a_year_detectability_and_
     assert _metric(at, "Target by March 2027") == view.fmt(view.target)
     assert _metric(at, "In people a year") == f"−{about(view.impact.change)}"
     assert _metric(at, "Detectable?") == {True: "Yes", False: "No"}[view.detectability.detectable]
-    assert _metric(at, "Slope index of inequality (10 groups)") == f"{view.gradient.sii:,.3g}"
+    assert _metric(at, "SII, 10 groups") == f"{view.gradient.sii:,.3g}"
     text = _text(at)
     assert f"{view.cohort.coverage.population:,} residents" in text
     assert "fewer emergency admissions a year" in text and "approximate" in text

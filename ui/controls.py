@@ -143,7 +143,9 @@ def current_view() -> View:
     get = session.get
     icb = get(Keys.AREA)
     family_tree = layer_tree().get(get(Keys.THEME), {}).get(get(Keys.FAMILY), {})
+    layer = family_tree.get(get(Keys.VARIANT), View().layer)
+    classed = views.record(layer).kind != "flag"  # a flag draws two categories: no classes in its link
     return View(icb=None if icb == ENGLAND else icb, lad=get(Keys.PLACE) or None,
-                layer=family_tree.get(get(Keys.VARIANT), View().layer), scheme=get(Keys.SCHEME) or None,
+                layer=layer, scheme=(get(Keys.SCHEME) or None) if classed else None,
                 targeting=get(Keys.TARGETING, View().targeting), ward=get(Keys.WARD),
                 flags=tuple(get(Keys.FLAGS) or ()))

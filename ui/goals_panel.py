@@ -160,13 +160,14 @@ def key_figures(view: GoalView) -> None:
         sii = f"{grad.sii:,.3g}"
         ci_text = (f"95% CI {grad.sii_lower:,.3g} to {grad.sii_upper:,.3g}" if not math.isnan(grad.sii_lower)
                    else "no interval")
-        d[1].metric(f"Slope index of inequality ({grad.k} groups)", sii, border=True,
-                    help="Least deprived end minus most deprived end of the fitted line (OHID/PHE method)")
+        d[1].metric(f"SII, {grad.k} groups", sii, border=True,
+                    help=f"Slope index of inequality over {grad.k} deprivation groups: least deprived end minus "
+                         "most deprived end of the fitted line (OHID/PHE method)")
         d[1].caption(f"{plain_markdown(grad.unit)} · {ci_text}"
                      + (f" · RII {grad.rii:.3g}" if not math.isnan(grad.rii) else "")
                      + f"  \n{plain_markdown(grad.reading)}")
     else:
-        d[1].metric("Slope index of inequality", "—", border=True)
+        d[1].metric("SII", "—", border=True, help="Slope index of inequality: none for this area and measure")
         d[1].caption(plain_markdown(grad.text if grad else "Too few wards for deprivation groups."))
 
 
