@@ -292,11 +292,11 @@ def tab_to(page, is_target: str, limit: int = 80) -> None:
 
 
 def pick_list_row(page, down: int) -> str:
-    """With the keyboard only: Tab from "Copy link" to the target list, go to its first row then
+    """With the keyboard only: Tab from "Link to this view" to the target list, go to its first row then
     ``down - 1`` rows further (each move waited for: the grid moves its focus a moment after the
     key), select that row (Shift+Space), wait until the grid marks it selected, and return the
     name in its Ward column."""
-    page.get_by_role("button", name="Copy link").focus()  # (a mouse click would put the grid in mouse mode)
+    page.get_by_role("button", name="Link to this view").focus()  # (a mouse click would put the grid in mouse mode)
     tab_to(page, "e => e.tagName === 'CANVAS' && !!e.closest('[data-testid=stDataFrame]')")
     row_now = "() => document.activeElement.tagName === 'TD' ? document.activeElement.closest('tr').ariaRowIndex : null"
     # The grid takes keys once it has set itself up after gaining focus (keys pressed before may land later).

@@ -84,7 +84,7 @@ def test_each_tab_passes_axe(browser, app_url: str, tab: str) -> None:
 
 def test_the_keyboard_reaches_a_ward_profile_from_the_finder(browser, app_url: str) -> None:
     with _explorer(browser, app_url, "a11y-finder") as page:
-        page.get_by_role("button", name="Copy link").focus()  # the first control under the area's title
+        page.get_by_role("button", name="Link to this view").focus()  # the first control under the area's title
         tab_to(page, "e => e.getAttribute('aria-label') === 'Find a ward'")
         page.keyboard.type("Claremont")
         page.get_by_role("option", name="Claremont", exact=False).first.wait_for()

@@ -1,4 +1,4 @@
-""""Copy link" in a real browser: the popover holds the address of the exact view, ward included,
+""""Link to this view" in a real browser: the popover holds the address of the exact view, ward included,
 drawn when it is opened (tests/test_first_page.py: not before)."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ def test_copy_link_opens_on_the_address_of_this_view(browser, app_url: str) -> N
         page.get_by_role("heading", name="Bloomfield", exact=True).wait_for(timeout=90_000)
         settled(page)
         assert page.locator("[data-testid=stCode]").count() == 0
-        page.get_by_role("button", name="Copy link").press("Enter")  # by keyboard
+        page.get_by_role("button", name="Link to this view").press("Enter")  # by keyboard
         code = page.locator("[data-testid=stCode]")
         code.wait_for(timeout=30_000)
         assert code.inner_text().strip() == (f"{app_url}/?area={LSC}&layer=imd_score_2025&target=imd10"
@@ -31,7 +31,7 @@ def test_on_a_touch_screen_the_copy_button_shows_and_copies_the_link(browser, ap
         page.goto(f"{app_url}/?ward={BLOOMFIELD}")
         page.get_by_role("heading", name="Bloomfield", exact=True).wait_for(timeout=90_000)
         settled(page)
-        page.get_by_role("button", name="Copy link").tap()
+        page.get_by_role("button", name="Link to this view").tap()
         copy = page.locator("[data-testid=stCode]").get_by_role("button", name="Copy to clipboard")
         copy.wait_for(timeout=30_000)
         hidden = copy.evaluate("""b => {  // the button or a box around it that hides it

@@ -64,7 +64,7 @@ def page_style() -> None:
     [data-testid='stCode'] :is(div:has([data-testid='stElementToolbarButton']), [data-testid='stElementToolbarButton']) {{
       visibility: visible; opacity: 1; }}
     [data-testid='stCode'] pre {{ padding-right: 2.75rem; }}
-    .st-key-{Keys.SHARE} {{ min-height: 2.5rem; }}  /* the "Copy link" button's height, before it has loaded */
+    .st-key-{Keys.SHARE} {{ min-height: 2.5rem; }}  /* the "Link to this view" button's height, before it has loaded */
     @media (max-width: {SIDE_BY_SIDE_MIN_PX - 1}px) {{
       .st-key-map_and_list > [data-testid='stLayoutWrapper'] > [data-testid='stHorizontalBlock'] {{ flex-wrap: wrap; }}
       .st-key-map_and_list > [data-testid='stLayoutWrapper'] > [data-testid='stHorizontalBlock'] > [data-testid='stColumn'] {{
@@ -96,11 +96,12 @@ def heading(view: LayerView) -> None:
 
 
 def share_link(query: dict[str, str]) -> None:
-    """A "Copy link" button: the address of this exact view (area, place, layer, classes, targeting, ward)."""
+    """A "Link to this view" button: it opens the address of this exact view (area, place, layer, classes,
+    targeting, ward), with a button that copies it."""
     page = urlsplit(st.context.url or "")  # (none under AppTest: the link is then its query alone)
     base = urlunsplit((page.scheme, page.netloc, page.path or "/", "", "")) if page.netloc else ""
     # Drawn only when open: the code block's script is large, and the first page waits for every script it holds.
-    popover = st.popover("Copy link", icon=":material/link:", key=Keys.COPY_LINK, on_change="rerun")
+    popover = st.popover("Link to this view", icon=":material/link:", key=Keys.COPY_LINK, on_change="rerun")
     if popover.open:
         with popover:
             st.caption("This link opens WardLens on this view: area, place, layer, classes, targeting and ward. "

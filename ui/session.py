@@ -68,7 +68,7 @@ class Keys:
     #: are ``st-key-`` + these: static/wardlens/print.css hides the one and prints the other).
     BOARD = "board_downloads"
     PRINT_LIST = "print_targets"
-    #: The container of "Copy link" above the map: its height is kept from the first paint
+    #: The container of "Link to this view" above the map: its height is kept from the first paint
     #: (ui/panels.py page_style), so the map does not move down when the button's script has loaded.
     SHARE = "share"
     # The app's own state.
