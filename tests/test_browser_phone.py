@@ -9,7 +9,7 @@ as it would under a finger.
 
 from __future__ import annotations
 
-from tests.conftest import (LEAFLET_MAP, MAP_BOX, NEEDS_CHROMIUM, browser_page, choose, map_frame, map_moved,
+from tests.conftest import (LEAFLET_MAP, LSC, MAP_BOX, NEEDS_CHROMIUM, browser_page, choose, map_frame, map_moved,
                             settled, wait_until, ward_points)
 
 pytestmark = NEEDS_CHROMIUM
@@ -180,6 +180,19 @@ def test_close_in_the_target_wards_are_named_and_no_names_overlap(browser, app_u
             assert len(wards) >= 5, zoom
             shown = places + wards
             assert [(a["text"], b["text"]) for i, a in enumerate(shown) for b in shown[i + 1:] if _overlap(a, b)] == [], zoom
+
+
+def test_a_place_on_a_phone_names_its_target_wards_from_the_start(browser, app_url: str) -> None:
+    """Blackpool (21 wards) fills a phone's map further out than the zoom ward names usually start at:
+    a place's names start where it is first shown, its most disadvantaged ward's among them."""
+    with browser_page(browser, "place-names-phone", touch=True, **PHONE) as (page, _, _):
+        page.goto(f"{app_url}/?area={LSC}&place=E06000009")
+        map_frame(page)
+        settled(page)
+        assert page.evaluate(f"() => {LEAFLET_MAP}.getZoom()") < 12  # the usual start for ward names
+        wards = page.evaluate(SHOWN_NAMES, "wl-ward-name")
+        assert "Bloomfield" in {w["text"] for w in wards} and len(wards) >= 3, wards
+        assert [(a["text"], b["text"]) for i, a in enumerate(wards) for b in wards[i + 1:] if _overlap(a, b)] == []
 
 
 def test_a_new_place_is_drawn_in_the_same_box_with_one_hint(browser, app_url: str) -> None:

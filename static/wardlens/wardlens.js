@@ -6,6 +6,9 @@
   var WL = root.WardLens = root.WardLens || {};
   /* Maps narrower than this (px) are on a phone: the legend starts collapsed. */
   var PHONE_WIDTH = 440;
+  /* An area of at most this many wards (a place) has its ward names written from the zoom it is
+   * first shown at, if that is further out than the usual zoom for ward names. */
+  var FEW_WARDS = 40;
   /* How long the "two fingers" hint stays after a one-finger swipe over the map. */
   var HINT_SECONDS = 1.5;
 
@@ -254,14 +257,16 @@
         /* The page fits the area leaving room for the open legend; on a phone the legend starts
          * collapsed, so the area takes the whole map (once: later layers keep the reader's view). */
         map.fitBounds(wards.getBounds(), {padding: [12, 12]});
+        map.wlFitZoom = map.getZoom();
       }
       map.wlFitted = true;
       describeMap(map, 'Map of the wards. Arrow keys pan, plus and minus zoom. To choose a ward by keyboard, ' +
                        'use “Find a ward” under the map or the target list.');
       legend.addTo(map);
       var order = D.targets.concat(D.names.map(function (n, i) { return i; }).filter(function (i) { return !inT[i]; }));
+      var from = D.names.length <= FEW_WARDS ? Math.min(S.label_zoom, map.wlFitZoom) : S.label_zoom;
       names = nameLayer(map, order.map(function (i) { return [D.names[i], D.points[i][0], D.points[i][1]]; }),
-                        S.label_zoom, 'wl-ward-name', 0);
+                        from, 'wl-ward-name', 0);
       if (map.getPane('labels')) { names.addTo(map); }
     });
     holder.on('remove', function () { legend.remove(); if (names) { names.remove(); } });
@@ -319,6 +324,7 @@
     }
     if (F.lad_lines.length) { WL.ladLines(F.lad_lines, F.factor, F.lad_colour, F.lad_weight).addTo(map); }
     map.fitBounds(F.bounds, {paddingTopLeft: [10, 10], paddingBottomRight: F.clearance});
+    map.wlFitZoom = map.getZoom();
     WL.placeNames(map, F.labels, F.label_zoom);
     return map;
   }
