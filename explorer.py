@@ -107,7 +107,7 @@ def ward_profile(shown: LayerView) -> None:
     """The ward search and the selected ward's profile (or, with none, what a profile shows)."""
     st.header("Ward profile", anchor=PROFILE_ANCHOR)
     ward = controls.ward_picker(table, shown.codes)
-    announced = session.take_announcement()  # set when picked on the map or in the list
+    announced = session.take_announcement()  # set when clicked on the map
     if ward and announced == ward:
         # Under the map, which is above the list when they stack (narrow screens): no arrow pointing down.
         st.toast(f"{table.at[ward, 'ward_name']}: its profile is under the map", icon=":material/map:")

@@ -161,6 +161,7 @@ def test_the_search_box_names_the_shown_ward_and_emptying_it_closes_the_profile(
     at = _app()
     at.selectbox(key="ward_search").set_value(BLOOMFIELD).run()
     assert at.selectbox(key="ward_search").value == BLOOMFIELD
+    assert not at.toast  # the profile is right under the box: no toast to cover it
     assert at.session_state["map_selection"][0] == BLOOMFIELD
     at.selectbox(key="ward_search").set_value(None).run()
     _ok(at)

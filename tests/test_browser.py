@@ -59,9 +59,10 @@ def _exercise(page, requests: list[str], sent: list[float], app_url: str, n_ward
     assert frame.locator(WARD_PATHS).count() == n_wards
     _wait_until(lambda: "layer=income_score_2025" in _url(page), timeout=10, what="the layer in the URL")
 
-    # Click a ward: its profile appears, named as in the map tooltip.
+    # Click a ward: its profile appears, named as in the map tooltip, and a toast says where.
     name = _click_ward(page, frame, 1 / 2)
     page.get_by_role("heading", name=name, exact=True).wait_for(timeout=30_000)
+    page.get_by_text(f"{name}: its profile is under the map").wait_for(timeout=10_000)
     assert len(sent) > quiet
     page.get_by_text("Target ward?").wait_for(timeout=10_000)
     _wait_until(lambda: "ward=E05" in _url(page), timeout=10, what="the ward in the URL")
@@ -259,4 +260,5 @@ def test_a_row_ticked_far_down_the_list_takes_the_page_up_to_the_profile(browser
         page.get_by_text("Target ward?").wait_for(timeout=30_000)
         _wait_until(lambda: 0 <= heading.bounding_box()["y"] < 200, timeout=10,
                     what="the profile's heading at the top of the screen")
+        assert page.locator("[data-testid=stToast]").count() == 0  # nothing over the profile: it is in view
         _no_exception(page)

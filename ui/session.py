@@ -207,11 +207,14 @@ def reset_list() -> None:
 
 
 def select_ward(code: str, *, on_map: bool = False, in_list: bool = False) -> None:
-    """Make ``code`` the selected ward, shown in the ward search box, and announce it. ``on_map``: the
-    user clicked it on the map, which already outlines it, so the map keeps its selection layer as it
-    is and the target list forgets its picked row. ``in_list``: picked in the target list, which can
-    be far below the profile: the page is to be taken to the profile (:func:`take_reveal`)."""
-    st.session_state.update({Keys.WARD: code, Keys.WARD_SEARCH: code, Keys.ANNOUNCE: code, Keys.REVEAL: in_list})
+    """Make ``code`` the selected ward, shown in the ward search box. ``on_map``: the user clicked it
+    on the map, which already outlines it, so the map keeps its selection layer as it is, the target
+    list forgets its picked row, and the ward is announced (:func:`take_announcement`: its profile
+    is under the map, maybe out of sight). ``in_list``: picked in the target list, which can be far
+    below the profile: the page is to be taken to the profile (:func:`take_reveal`). Found with the
+    search box, the profile is right under it."""
+    st.session_state.update({Keys.WARD: code, Keys.WARD_SEARCH: code, Keys.ANNOUNCE: code if on_map else None,
+                             Keys.REVEAL: in_list})
     if on_map:
         reset_list()
     else:
@@ -235,7 +238,7 @@ def take_reveal() -> bool:
 
 
 def take_announcement() -> str | None:
-    """The ward just picked on the map or in the list, once (None otherwise)."""
+    """The ward just clicked on the map, once (None otherwise)."""
     return st.session_state.pop(Keys.ANNOUNCE, None)
 
 
