@@ -73,7 +73,7 @@ def direction(record: Indicator) -> str:
 def area_text(source: LayerSource, area: AreaValue) -> str:
     """An area value as text: "23% of wards" for a share of wards, else the record's format; a layer
     with a ``comparator_scope`` says it ("641 in your file", "none in your file"); a value made from
-    only some of the area's wards says how many ("12.4 (88 of 97 wards)")."""
+    only some of the area's wards says how many ("12.4 (from 88 of 97 wards)")."""
     record, scope = source.record, source.comparator_scope
     if scope and area.n_used == 0:
         return f"none {scope}"
@@ -85,7 +85,7 @@ def area_text(source: LayerSource, area: AreaValue) -> str:
     if scope:
         return f"{text} {scope}"
     if 0 < area.n_used < area.n_wards:
-        return f"{text} ({area.n_used:,} of {area.n_wards:,} wards)"
+        return f"{text} (from {area.n_used:,} of {area.n_wards:,} wards)"
     return text
 
 

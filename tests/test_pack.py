@@ -154,7 +154,7 @@ def test_comparison_agrees_with_plain_pandas_and_mhclg(catalogue, ward_table, ls
     assert (official["ICB"], official["Target wards"]) == ("25.8", "–")  # MHCLG's 25.813 beside our 25.86
     le = frame.loc["Life expectancy at birth, males (ranking estimate)"]
     with_le = int(targets["le_male_2016_20"].notna().sum())  # one target ward is in no MSOA's life expectancy
-    assert le["Target wards"] == f"{mean(targets, 'le_male_2016_20'):.1f} ({with_le} of 28 wards)" == "76.0 (27 of 28 wards)"
+    assert le["Target wards"] == f"{mean(targets, 'le_male_2016_20'):.1f} (from {with_le} of 28 wards)" == "76.0 (from 27 of 28 wards)"
     assert le["Period"].startswith("2016-20")
     core20 = frame.loc["Residents in the national most deprived 20% of LSOAs (Core20) (IoD2025)"]
     assert core20["Target wards"] == f"{mean(targets, 'core20_share_2025'):.0%}"

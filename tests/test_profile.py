@@ -64,8 +64,8 @@ def test_a_ward_row_with_computed_and_published_comparators(register: pd.DataFra
         # England ranks 50, 40, 30, 20, 10: rank 3 of 5 is the middle fifth.
         "Rank in ICB (1 = worst)": "2 of 3 · fourth fifth", "In England": "middle fifth",
         "Local authority": "43.5 · MHCLG",  # published for L1
-        "ICB": "26.7 (3 of 4 wards)",  # (50 x 1,000 + 30 x 3,000 + 10 x 2,000) / 6,000; w4 has no value
-        "England": "27.5 (5 of 7 wards)",  # (50,000 + 90,000 + 20,000 + 20,000 + 40,000) / 8,000
+        "ICB": "26.7 (from 3 of 4 wards)",  # (50 x 1,000 + 30 x 3,000 + 10 x 2,000) / 6,000; w4 has no value
+        "England": "27.5 (from 5 of 7 wards)",  # (50,000 + 90,000 + 20,000 + 20,000 + 40,000) / 8,000
         "Unit": "IMD score", "Higher is": "worse", "Period": IMD.period, "Note": "", "Definition": IMD.definition,
         "Caveat": IMD.caveat,
     }
@@ -74,11 +74,11 @@ def test_a_ward_row_with_computed_and_published_comparators(register: pd.DataFra
 def test_comparators_fall_back_to_computed_values(register: pd.DataFrame, published: Published) -> None:
     source = PublishedLayer(IMD, register)
     w3 = profile_row(source, register, "w3", published)  # L2 is published as NaN: computed
-    assert (w3["Local authority"], w3["ICB"]) == ("10.0 (1 of 2 wards)", "26.7 (3 of 4 wards)")
+    assert (w3["Local authority"], w3["ICB"]) == ("10.0 (from 1 of 2 wards)", "26.7 (from 3 of 4 wards)")
     assert (w3["Rank in ICB (1 = worst)"], w3["In England"]) == ("3 of 3 · best fifth", "best fifth")
     w5 = profile_row(source, register, "w5", published)  # I2 is published
     assert (w5["Local authority"], w5["ICB"]) == ("30.0", "21.0 · MHCLG")
-    assert profile_row(source, register, "w5")["ICB"] == "30.0 (2 of 3 wards)"  # no summaries passed
+    assert profile_row(source, register, "w5")["ICB"] == "30.0 (from 2 of 3 wards)"  # no summaries passed
     w7 = profile_row(source, register, "w7", published)  # no value in the ward or its LAD
     assert (w7["Ward"], w7["Local authority"], w7["Rank in ICB (1 = worst)"], w7["In England"]) == (
         "no data", "no data", "–", "–")
@@ -102,7 +102,7 @@ def test_flags_and_context_layers_have_no_rank(register: pd.DataFrame) -> None:
     flag, context = profile.to_dict("records")
     # Shares of wards: L3 and I2 have w5 rural and w6 not; England 2 of the 5 wards with a value.
     assert (flag["Ward"], flag["Local authority"], flag["ICB"], flag["England"]) == (
-        "Yes", "50% of wards", "50% of wards (2 of 3 wards)", "40% of wards (5 of 7 wards)")
+        "Yes", "50% of wards", "50% of wards (from 2 of 3 wards)", "40% of wards (from 5 of 7 wards)")
     assert (context["Ward"], context["Local authority"]) == ("100%", "75%")  # w5 (100%) and w6 (50%), 1,000 each
     for row in (flag, context):
         assert (row["Rank in ICB (1 = worst)"], row["In England"], row["Higher is"]) == ("–", "–", "neither (context)")

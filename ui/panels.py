@@ -192,7 +192,7 @@ def profile_panel(table: pd.DataFrame, ward: str, profile: pd.DataFrame, status:
         st.html(theme.notes)
     st.caption("Local authority, ICB and England values are computed by WardLens from ward values with Census 2021 "
                "weights, except those marked “· MHCLG”: MHCLG's published figure for the local authority or ICB. "
-               "“(88 of 97 wards)” means the value rests on only the wards with data. Better or worse is shown by "
+               "“(from 88 of 97 wards)” means the value rests on only the wards with data. Better or worse is shown by "
                "rank, not tested for significance: ward values here have no confidence intervals. Rank in ICB: among "
                "the ICB's wards with a value, 1 = worst, and which fifth of them the ward is in; In England: which "
                "fifth of England's wards it is in, by rank. Each row's number leads to its note under the table; "
