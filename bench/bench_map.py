@@ -14,12 +14,13 @@ For Lancashire and South Cumbria, LLR and all England it prints:
 then the same for the MSOA life expectancy tab, the script rerun time when switching layer
 (AppTest), and in headless Chromium (the server on 127.0.0.1 only): the time from opening the
 page (a new browser context, nothing cached) to the first frame painted with a ward polygon on the
-map, timed in the page (first visitor after server start, then a warm server), against two
-reference pages timed the same way: a minimal one-line Streamlit page, and a page of only the
-kinds of control the sidebar has (what any page with those controls costs in Streamlit's
-frontend); then the time from choosing another layer to the new colours, and the bytes the
-server sends over the websocket when a ward is clicked on the map (all of them, and the map's
-own message).
+map, timed in the page (first visitor after server start, then a warm server), and to the full
+first page; the time from choosing another layer to the new colours, and the bytes the server
+sends over the websocket when a ward is clicked on the map (all of them, and the map's own
+message); then the first map against two reference pages timed the same way: a minimal one-line
+Streamlit page, its openings alternated with the first map's (7 each: the machine's load drifts
+over a run, so the ratio is the median of the rounds' ratios), and a page of only the kinds of
+control the sidebar has (what any page with those controls costs in Streamlit's frontend).
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -188,18 +191,37 @@ def first_paint(browser, url: str, watch: str) -> float:
         context.close()
 
 
-def _reference_first_paint(browser, name: str, repeat: int = 5) -> float:
-    """Median time to the first paint of a reference page (:data:`REFERENCE_PAGES`) on a warm server of its own."""
+@contextmanager
+def _reference_page(browser, name: str) -> Iterator[Callable[[], float]]:
+    """A reference page (:data:`REFERENCE_PAGES`) on a warm server of its own, for the block: yields a
+    function that opens it once and returns its time to first paint."""
     source, watch = REFERENCE_PAGES[name]
     with tempfile.TemporaryDirectory() as folder:
         page = Path(folder) / f"{name}.py"
         page.write_text(source, encoding="utf-8")
         server, port = _serve(page)
-        try:  # the first opening warms the server
-            return statistics.median([first_paint(browser, f"http://127.0.0.1:{port}/", watch)
-                                      for _ in range(repeat + 1)][1:])
+        try:
+            def open_once() -> float:
+                return first_paint(browser, f"http://127.0.0.1:{port}/", watch)
+            open_once()  # warms the server
+            yield open_once
         finally:
             stop(server)
+
+
+def _ratio_to_minimal(browser, app_url: str, rounds: int = 7) -> tuple[float, float, float]:
+    """The first map against the minimal page, their openings alternated (the machine's load drifts over a
+    run): the medians of each, and the median of the rounds' ratios."""
+    mapped, minimal = [], []
+    with _reference_page(browser, "minimal") as open_minimal:
+        for round_ in range(rounds):
+            for which in ((0, 1) if round_ % 2 == 0 else (1, 0)):
+                if which == 0:
+                    mapped.append(first_paint(browser, app_url, MAP_DRAWN))
+                else:
+                    minimal.append(open_minimal())
+    ratios = [a / b for a, b in zip(mapped, minimal)]
+    return statistics.median(mapped), statistics.median(minimal), statistics.median(ratios)
 
 
 def bench_browser() -> None:
@@ -213,15 +235,12 @@ def bench_browser() -> None:
         with sync_playwright() as p, relay(port) as wire:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=BROWSER_ARGS)
             print()
-            warm = []
             for label, query in (("L&SC, first visitor after server start", ""), ("L&SC, warm server", ""),
                                  ("L&SC, warm server", ""), ("L&SC, warm server", ""),
                                  ("LLR, warm server", "?area=E54000015"), ("All England, first view", "?area=england"),
                                  ("All England, warm server", "?area=england")):
                 seconds = first_paint(browser, f"http://127.0.0.1:{port}/{query}", MAP_DRAWN)
                 print(f"Time to first map in headless Chromium, {label}: {seconds:.2f} s")
-                if label == "L&SC, warm server":
-                    warm.append(seconds)
             full = [first_paint(browser, f"http://127.0.0.1:{port}/", FULL_PAGE) for _ in range(3)]
             print(f"Time to the full first page (sidebar's controls and target list), L&SC, warm server: "
                   f"{statistics.median(full):.2f} s (median of {len(full)}: {', '.join(f'{t:.2f}' for t in full)})")
@@ -234,10 +253,12 @@ def bench_browser() -> None:
             _layer_switch(page)
             _click_bytes(page, received, wire)
             page.close()
-            minimal, controls = (_reference_first_paint(browser, name) for name in ("minimal", "controls"))
-            mapped = statistics.median(warm)
-            print(f"Minimal one-line Streamlit page, warm server, first paint: {minimal:.2f} s; "
-                  f"L&SC first map / minimal page = {mapped / minimal:.2f}x (median of {len(warm)} warm openings)")
+            mapped, minimal, ratio = _ratio_to_minimal(browser, f"http://127.0.0.1:{port}/")
+            print(f"L&SC first map {mapped:.2f} s, minimal one-line Streamlit page {minimal:.2f} s (warm servers, "
+                  f"medians of 7 openings each, alternated): first map / minimal page = {ratio:.2f}x "
+                  "(median of the 7 rounds' ratios)")
+            with _reference_page(browser, "controls") as open_controls:
+                controls = statistics.median(open_controls() for _ in range(5))
             print(f"A page of only the sidebar's kinds of control (no data, no map), first paint: {controls:.2f} s "
                   f"= {controls / minimal:.2f}x the minimal page")
             browser.close()
