@@ -36,14 +36,14 @@ def select_clicked_ward(area_key: str) -> None:
     if clicked:
         ward = ward_at(loaders.area_shapes(area_key), *clicked)
         if ward:
-            session.select_ward(ward, on_map=True)
+            session.select_ward(ward, on="map")
 
 
 def select_listed_ward(codes: list[str]) -> None:
     """Row picked in the target list -> that ward becomes the selected ward."""
     rows = session.get(session.list_key()).selection.rows
     if rows:
-        session.select_ward(codes[rows[0]], in_list=True)
+        session.select_ward(codes[rows[0]], on="list")
 
 
 if not st.get_option("server.enableStaticServing") and not st.get_option("global.appTest"):
@@ -107,13 +107,13 @@ def ward_profile(shown: LayerView) -> None:
     """The ward search and the selected ward's profile (or, with none, what a profile shows)."""
     st.header("Ward profile", anchor=PROFILE_ANCHOR)
     ward = controls.ward_picker(table, shown.codes)
-    announced = session.take_announcement()  # set when clicked on the map
-    if ward and announced == ward:
+    picked_on = session.take_picked_on()
+    if ward and picked_on == "map":
         # Under the map, which is above the list when they stack (narrow screens): no arrow pointing down.
         st.toast(f"{table.at[ward, 'ward_name']}: its profile is under the map", icon=":material/map:")
     if ward:
         panels.profile_panel(table, ward, views.profile(ward), shown.status(ward))
-        if session.take_reveal():  # picked in the list, which can be far below
+        if picked_on == "list":  # far below the profile: the page is taken up to it
             wardmap.reveal(PROFILE_ANCHOR, session.map_selection()[1])
     else:
         st.caption("Click a ward on the map, pick a row in the list or type a ward name to see every "

@@ -76,8 +76,7 @@ class Keys:
     SEEDED = "seeded"
     NOTICES = "notices"
     LIST_GENERATION = "list_generation"
-    ANNOUNCE = "announce"
-    REVEAL = "reveal"
+    PICKED_ON = "picked_on"
     MAP_SELECTION = "map_selection"
     USER_LAYERS = "user_layers"
     UPLOAD_PENDING = "upload_pending"
@@ -206,16 +205,12 @@ def reset_list() -> None:
         st.session_state[Keys.LIST_GENERATION] = st.session_state.get(Keys.LIST_GENERATION, 0) + 1
 
 
-def select_ward(code: str, *, on_map: bool = False, in_list: bool = False) -> None:
-    """Make ``code`` the selected ward, shown in the ward search box. ``on_map``: the user clicked it
-    on the map, which already outlines it, so the map keeps its selection layer as it is, the target
-    list forgets its picked row, and the ward is announced (:func:`take_announcement`: its profile
-    is under the map, maybe out of sight). ``in_list``: picked in the target list, which can be far
-    below the profile: the page is to be taken to the profile (:func:`take_reveal`). Found with the
-    search box, the profile is right under it."""
-    st.session_state.update({Keys.WARD: code, Keys.WARD_SEARCH: code, Keys.ANNOUNCE: code if on_map else None,
-                             Keys.REVEAL: in_list})
-    if on_map:
+def select_ward(code: str, *, on: str = "search") -> None:
+    """Make ``code`` the selected ward, shown in the ward search box, picked ``on`` "map", "list" or
+    "search" (:func:`take_picked_on`). On the map, which already outlines it, the map keeps its
+    selection layer as it is and the target list forgets its picked row."""
+    st.session_state.update({Keys.WARD: code, Keys.WARD_SEARCH: code, Keys.PICKED_ON: on})
+    if on == "map":
         reset_list()
     else:
         _move_map_selection(code)
@@ -232,14 +227,10 @@ def picked_ward() -> None:
         _move_map_selection(None)
 
 
-def take_reveal() -> bool:
-    """Whether the page is to be taken to the ward's profile now (once per pick, :func:`select_ward`)."""
-    return bool(st.session_state.pop(Keys.REVEAL, False))
-
-
-def take_announcement() -> str | None:
-    """The ward just clicked on the map, once (None otherwise)."""
-    return st.session_state.pop(Keys.ANNOUNCE, None)
+def take_picked_on() -> str | None:
+    """Where the selected ward was just picked ("map", "list" or "search"), once per pick (None after):
+    its profile is under the map (a click on it), far above the list, or right under the search box."""
+    return st.session_state.pop(Keys.PICKED_ON, None)
 
 
 def _move_map_selection(code: str | None) -> None:
